@@ -1,0 +1,18 @@
+/*
+ * zswapsim/zswapsim.h - umbrella header of libzswapsim, a userspace
+ * re-implementation of Linux's compressed swap (zswap over zsmalloc, and
+ * the compressors behind them) whose counters predict the kernel's.
+ *
+ * The parts, lowest layer first:
+ *   common.h    version, error codes, page size
+ *   codec.h     compressor plugins (the kernel crypto compression API)
+ *   pagegen.h   synthetic page content of controlled compressibility
+ */
+#ifndef ZSWAPSIM_ZSWAPSIM_H
+#define ZSWAPSIM_ZSWAPSIM_H
+
+#include "common.h"
+#include "codec.h"
+#include "pagegen.h"
+
+#endif

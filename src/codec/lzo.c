@@ -1,0 +1,133 @@
+/*
+ * lzo.c - the "lzo" algorithm (LZO1X-1) on liblzo2.
+ *
+ * Models crypto/lzo.c: lzo1x_1_compress, which does not bound its output by
+ * the request's dlen (hence zswap's 2-page buffer in older kernels); an
+ * oversized result reaches the allocator and is refused there with -ENOSPC
+ * (ZSIM_CODEC_F_UNBOUNDED_OUTPUT). We compress into a worst-case scratch
+ * buffer owned by the context and return ZSIM_ENOSPC if the result exceeds
+ * the caller's capacity, so nothing is ever overrun.
+ * Decompression is lzo1x_decompress_safe, which tells truncation
+ * (ZSIM_ETRUNC), overflow (ZSIM_ENOSPC) and corruption (ZSIM_EBADMSG) apart.
+ */
+#include <lzo/lzo1x.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec/codec_internal.h"
+
+/* Largest input accepted; LZO1X worst case is n + n/16 + 64 + 3. */
+#define LZO_MAX_INPUT (1u << 20)
+#define LZO_WORST(n) ((n) + (n) / 16 + 64 + 3)
+
+struct lzo_ctx {
+	size_t scratch_cap;
+	unsigned char *scratch; /* worst-case output buffer */
+	_Alignas(16) unsigned char wrkmem[LZO1X_1_MEM_COMPRESS];
+};
+
+static pthread_once_t lzo_once = PTHREAD_ONCE_INIT;
+static int lzo_init_rc;
+
+static void lzo_do_init(void)
+{
+	lzo_init_rc = lzo_init();
+}
+
+static int lzo_ctx_alloc(const struct zsim_codec_params *p, void **out)
+{
+	(void)p;
+	pthread_once(&lzo_once, lzo_do_init);
+	if (lzo_init_rc != LZO_E_OK)
+		return ZSIM_ENODEV;
+	struct lzo_ctx *c = aligned_alloc(16, (sizeof(struct lzo_ctx) + 15) & ~(size_t)15);
+	if (!c)
+		return ZSIM_ENOMEM;
+	c->scratch_cap = LZO_WORST(2 * ZSIM_PAGE_SIZE);
+	c->scratch = malloc(c->scratch_cap);
+	if (!c->scratch) {
+		free(c);
+		return ZSIM_ENOMEM;
+	}
+	*out = c;
+	return 0;
+}
+
+static void lzo_ctx_free(void *ctx)
+{
+	struct lzo_ctx *c = ctx;
+	if (!c)
+		return;
+	free(c->scratch);
+	free(c);
+}
+
+static size_t lzo_ctx_size(const void *ctx)
+{
+	const struct lzo_ctx *c = ctx;
+	return sizeof(*c) + c->scratch_cap;
+}
+
+static int lzo_grow(struct lzo_ctx *c, size_t need)
+{
+	if (need <= c->scratch_cap)
+		return 0;
+	unsigned char *p = realloc(c->scratch, need);
+	if (!p)
+		return ZSIM_ENOMEM;
+	c->scratch = p;
+	c->scratch_cap = need;
+	return 0;
+}
+
+static int lzo_compress(void *ctx, const void *src, size_t slen, void *dst,
+			size_t *dlen)
+{
+	struct lzo_ctx *c = ctx;
+	if (slen > LZO_MAX_INPUT)
+		return ZSIM_EINVAL;
+	int rc = lzo_grow(c, LZO_WORST(slen));
+	if (rc)
+		return rc;
+	lzo_uint out = (lzo_uint)c->scratch_cap;
+	if (lzo1x_1_compress(src, (lzo_uint)slen, c->scratch, &out, c->wrkmem) != LZO_E_OK)
+		return ZSIM_EINVAL;
+	if (out > *dlen)
+		return ZSIM_ENOSPC;
+	memcpy(dst, c->scratch, out);
+	*dlen = out;
+	return 0;
+}
+
+static int lzo_decompress(void *ctx, const void *src, size_t slen, void *dst,
+			  size_t *dlen)
+{
+	(void)ctx;
+	lzo_uint out = (lzo_uint)*dlen;
+	int r = lzo1x_decompress_safe(src, (lzo_uint)slen, dst, &out, NULL);
+	switch (r) {
+	case LZO_E_OK:
+		*dlen = out;
+		return 0;
+	case LZO_E_INPUT_OVERRUN:
+		return ZSIM_ETRUNC;
+	case LZO_E_OUTPUT_OVERRUN:
+		return ZSIM_ENOSPC;
+	default:
+		return ZSIM_EBADMSG;
+	}
+}
+
+const struct zsim_codec_ops zsim_codec_lzo_ops = {
+	.name = "lzo",
+	.driver_name = "lzo-generic",
+	.description = "LZO1X-1 (liblzo2 " LZO_VERSION_STRING ")",
+	.priority = 100,
+	.flags = ZSIM_CODEC_F_UNBOUNDED_OUTPUT,
+	.ctx_alloc = lzo_ctx_alloc,
+	.ctx_free = lzo_ctx_free,
+	.ctx_size = lzo_ctx_size,
+	.compress = lzo_compress,
+	.decompress = lzo_decompress,
+};

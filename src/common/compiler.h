@@ -1,0 +1,19 @@
+/*
+ * compiler.h - small portability helpers used across layers.
+ */
+#ifndef ZSIM_COMMON_COMPILER_H
+#define ZSIM_COMMON_COMPILER_H
+
+#include <stddef.h>
+
+#define zsim_likely(x) __builtin_expect(!!(x), 1)
+#define zsim_unlikely(x) __builtin_expect(!!(x), 0)
+#define ZSIM_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ZSIM_CACHELINE 64
+#define zsim_container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+#define ZSIM_DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+#define ZSIM_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define ZSIM_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+#endif
