@@ -5,6 +5,7 @@
  *
  * The parts, lowest layer first:
  *   common.h    version, error codes, page size
+ *   fault.h     failure injection at every fallible step
  *   codec.h     compressor plugins (the kernel crypto compression API)
  *   pagegen.h   synthetic page content of controlled compressibility
  */
@@ -13,6 +14,7 @@
 
 #include "common.h"
 #include "codec.h"
+#include "fault.h"
 #include "pagegen.h"
 
 #endif

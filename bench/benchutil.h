@@ -1,0 +1,26 @@
+/*
+ * benchutil.h - timing helpers shared by the benchmarks: a monotonic clock,
+ * a realistic page set, and a uniform way to print "ours vs raw" rows.
+ */
+#ifndef ZSIM_BENCHUTIL_H
+#define ZSIM_BENCHUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "zswapsim/zswapsim.h"
+
+/* Nanoseconds from CLOCK_MONOTONIC. */
+uint64_t zsim_bench_now_ns(void);
+
+/* A realistic page set: n pages mixing the synthetic classes in the
+ * proportions of the bench tool's default ("typical" dominated, with zero,
+ * text, pointer and random pages). Caller frees with free(). Also loads
+ * raw 4 KiB pages from $ZSIM_BENCH_CORPUS when set. */
+unsigned char *zsim_bench_pages(size_t n, uint64_t seed, size_t *n_out);
+
+/* Print one row: name, our figure, the raw baseline, and ours/raw. */
+void zsim_bench_row(const char *bench, const char *what, double ours,
+		    double raw, const char *unit);
+
+#endif
