@@ -7,6 +7,7 @@
  *   common.h    version, error codes, page size
  *   fault.h     failure injection at every fallible step
  *   codec.h     compressor plugins (the kernel crypto compression API)
+ *   zpool.h     zsmalloc and baseline allocators, simulated pages
  *   pagegen.h   synthetic page content of controlled compressibility
  */
 #ifndef ZSWAPSIM_ZSWAPSIM_H
@@ -15,6 +16,7 @@
 #include "common.h"
 #include "codec.h"
 #include "fault.h"
+#include "zpool.h"
 #include "pagegen.h"
 
 #endif
