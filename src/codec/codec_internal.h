@@ -22,6 +22,20 @@ extern const struct zsim_codec_ops zsim_codec_deflate_zlib_ops;
 extern const struct zsim_codec_ops zsim_codec_deflate_libdeflate_ops;
 extern const struct zsim_codec_ops zsim_codec_deflate_isal_ops;
 
+/*
+ * The LZO1X-1 encoder and safe decoder behind "lzo-rle" (lzorle.c), also
+ * reached by tests and benches. version 0 writes plain LZO1X (no header, no
+ * zero runs), version 1 LZO-RLE. d_bits sizes the hash: 13 as the kernel,
+ * 14 as liblzo2's lzo1x_1_compress; dict holds 1 << d_bits entries and dst
+ * at least ZSIM_LZO1X_WORST(src_len) bytes (zero runs of 4 after 4
+ * literals make LZO-RLE's worst case n/8 larger, not LZO1X's n/16).
+ * The decoder returns 0 or ZSIM_ETRUNC / ZSIM_ENOSPC / ZSIM_EBADMSG.
+ */
+#define ZSIM_LZO1X_WORST(n) ((n) + (n) / 8 + 69)
+size_t zsim_lzo1x_encode(const void *src, size_t src_len, void *dst, uint16_t *dict,
+			 unsigned d_bits, unsigned version);
+int zsim_lzo1x_decode(const void *src, size_t src_len, void *dst, size_t *dst_len);
+
 int zsim_codec_spec_parse(const char *spec, char *name, size_t name_len,
 			  struct zsim_codec_params *p, bool *level_set);
 

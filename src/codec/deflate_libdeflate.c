@@ -1,0 +1,108 @@
+/*
+ * deflate_libdeflate.c - the "deflate" algorithm on libdeflate
+ * ("deflate-libdeflate"), a faster stand-in for the kernel's zlib deflate.
+ *
+ * Models crypto/deflate.c's interface (raw DEFLATE, no header, output
+ * bounded by the request's dlen) but not its bytes: libdeflate has its own
+ * matchers and block splitting, a fixed 32 KiB window (the kernel uses
+ * 2 KiB) and its own level scale. Level 6 (libdeflate's default) by default;
+ * docs/codecs.md compares sizes and speed with "deflate-zlib". Its streams
+ * are valid DEFLATE, but ones with distances over 2 KiB are not what the
+ * kernel would produce, so it registers below deflate-zlib and is reached
+ * by its driver name.
+ * Decompression is libdeflate_deflate_decompress with the output length
+ * returned: LIBDEFLATE_INSUFFICIENT_SPACE is ZSIM_ENOSPC and
+ * LIBDEFLATE_BAD_DATA is ZSIM_EBADMSG; libdeflate cannot tell truncated
+ * input from corrupt input, so truncation is ZSIM_EBADMSG too. Bytes after
+ * the end of the stream are ignored, as in the kernel.
+ * Compressor and decompressor are allocated once per context.
+ */
+#ifdef ZSIM_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#include <stdlib.h>
+
+#include "codec/codec_internal.h"
+
+#define LIBDEFLATE_DEFAULT_LEVEL 6
+
+struct dlibd_ctx {
+	struct libdeflate_compressor *comp;
+	struct libdeflate_decompressor *decomp;
+};
+
+static void dlibd_ctx_free(void *ctx)
+{
+	struct dlibd_ctx *c = ctx;
+	if (!c)
+		return;
+	libdeflate_free_compressor(c->comp);
+	libdeflate_free_decompressor(c->decomp);
+	free(c);
+}
+
+static int dlibd_ctx_alloc(const struct zsim_codec_params *p, void **out)
+{
+	struct dlibd_ctx *c = calloc(1, sizeof(*c));
+	if (!c)
+		return ZSIM_ENOMEM;
+	c->comp = libdeflate_alloc_compressor(p->level);
+	c->decomp = libdeflate_alloc_decompressor();
+	if (!c->comp || !c->decomp) {
+		dlibd_ctx_free(c);
+		return ZSIM_ENOMEM;
+	}
+	*out = c;
+	return 0;
+}
+
+static size_t dlibd_ctx_size(const void *ctx)
+{
+	(void)ctx;
+	/* libdeflate does not report its sizes; these are its 1.14 figures
+	 * for the greedy/lazy levels and the decompressor, near enough for
+	 * a memory report. */
+	return sizeof(struct dlibd_ctx) + 600u * 1024 + 12u * 1024;
+}
+
+static int dlibd_compress(void *ctx, const void *src, size_t slen, void *dst,
+			  size_t *dlen)
+{
+	struct dlibd_ctx *c = ctx;
+	size_t n = libdeflate_deflate_compress(c->comp, src, slen, dst, *dlen);
+	if (n == 0)
+		return ZSIM_ENOSPC;
+	*dlen = n;
+	return 0;
+}
+
+static int dlibd_decompress(void *ctx, const void *src, size_t slen, void *dst,
+			    size_t *dlen)
+{
+	struct dlibd_ctx *c = ctx;
+	size_t n = 0;
+	switch (libdeflate_deflate_decompress(c->decomp, src, slen, dst, *dlen, &n)) {
+	case LIBDEFLATE_SUCCESS:
+		*dlen = n;
+		return 0;
+	case LIBDEFLATE_INSUFFICIENT_SPACE:
+		return ZSIM_ENOSPC;
+	default:
+		return ZSIM_EBADMSG;
+	}
+}
+
+const struct zsim_codec_ops zsim_codec_deflate_libdeflate_ops = {
+	.name = "deflate",
+	.driver_name = "deflate-libdeflate",
+	.description = "raw DEFLATE (libdeflate " LIBDEFLATE_VERSION_STRING "), level 6, 32 KiB window: fast, not kernel-identical",
+	.priority = 200,
+	.level_min = 1,
+	.level_max = 12,
+	.level_default = LIBDEFLATE_DEFAULT_LEVEL,
+	.ctx_alloc = dlibd_ctx_alloc,
+	.ctx_free = dlibd_ctx_free,
+	.ctx_size = dlibd_ctx_size,
+	.compress = dlibd_compress,
+	.decompress = dlibd_decompress,
+};
+#endif /* ZSIM_HAVE_LIBDEFLATE */
