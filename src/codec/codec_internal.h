@@ -27,8 +27,9 @@ extern const struct zsim_codec_ops zsim_codec_deflate_isal_ops;
  * reached by tests and benches. version 0 writes plain LZO1X (no header, no
  * zero runs), version 1 LZO-RLE. d_bits sizes the hash: 13 as the kernel,
  * 14 as liblzo2's lzo1x_1_compress; dict holds 1 << d_bits entries and dst
- * at least ZSIM_LZO1X_WORST(src_len) bytes (zero runs of 4 after 4
- * literals make LZO-RLE's worst case n/8 larger, not LZO1X's n/16).
+ * at least ZSIM_LZO1X_WORST(src_len) bytes: a run of 4 zeros costs 4
+ * bytes and 4 literals before it 5, so LZO-RLE's growth is bounded by n/8
+ * (LZO1X's usual n/16 bound does not hold).
  * The decoder returns 0 or ZSIM_ETRUNC / ZSIM_ENOSPC / ZSIM_EBADMSG.
  */
 #define ZSIM_LZO1X_WORST(n) ((n) + (n) / 8 + 69)
