@@ -8,6 +8,8 @@
  *   fault.h     failure injection at every fallible step
  *   codec.h     compressor plugins (the kernel crypto compression API)
  *   zpool.h     zsmalloc and baseline allocators, simulated pages
+ *   stats.h     every counter under the kernel's name (X-macro lists)
+ *   zswap.h     the simulated zswap: profiles, pools, store/load, memcgs
  *   pagegen.h   synthetic page content of controlled compressibility
  */
 #ifndef ZSWAPSIM_ZSWAPSIM_H
@@ -17,6 +19,8 @@
 #include "codec.h"
 #include "fault.h"
 #include "zpool.h"
+#include "stats.h"
+#include "zswap.h"
 #include "pagegen.h"
 
 #endif

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <stdatomic.h>
+#include <stdio.h>
 
 #include "zswapsim/zswapsim.h"
 
@@ -26,4 +28,16 @@ void zsim_test_page(enum zsim_page_class cls, uint64_t index, void *page);
 #define ZSIM_TEST_SKIP 77
 #define ZSIM_ARRAY_N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* A zswap instance for tests: `profile`, `compressor`, 2 CPUs, ram_bytes
+ * of RAM, swap type 0 active with `slots` slots (memory device). */
+struct zsim_zswap *zsim_test_zswap(const char *profile, const char *compressor,
+				   uint64_t ram_bytes, uint64_t slots,
+				   struct zsim_fault_injector *fault);
+/* Store one page (order 0) at (0, off); asserts the call succeeded and
+ * returns where it went. */
+enum zsim_swap_where zsim_test_store(struct zsim_zswap *z, uint64_t off,
+				     const void *page, unsigned memcg);
+/* A page whose compressed size lands in zsmalloc's huge class (one page
+ * per object): `fill` random bytes followed by zeros. */
+void zsim_test_page_partly_random(void *page, size_t random_bytes, uint64_t seed);
 #endif

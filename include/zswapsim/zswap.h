@@ -1,0 +1,245 @@
+/*
+ * zswapsim/zswap.h - the simulated zswap: a compressed cache in front of
+ * swap devices, as mm/zswap.c implements it, under a chosen kernel profile.
+ *
+ * Glossary (the kernel's words, used throughout the library)
+ *   profile     a kernel version's behaviour: "6.1", "6.12", "6.13",
+ *               "6.18", "latest" (the 2026 mm tree). docs/profiles.md has
+ *               the table of what each one changes.
+ *   swap type   a swap device (0..ZSIM_MAX_SWAPFILES-1), made active by
+ *               swapon with a number of slots; a slot is addressed by
+ *               (type, offset).
+ *   folio       2^order pages (order 0..9) swapped out together to the
+ *               consecutive slots offset .. offset + 2^order - 1.
+ *   pool        a compressor + an allocator (zsmalloc) pair, reference
+ *               counted; the current pool takes new stores, older pools
+ *               live until their last entry goes.
+ *   acomp ctx   a per-CPU compression context of a pool: codec instance,
+ *               destination buffer and mutex.
+ *   entry       one stored page: its compressed length, allocator handle,
+ *               pool, memcg and LRU position.
+ *   tree        entries of a swap type, one xarray per 16384 slots.
+ *   memcg       a simulated memory cgroup (id 0 is the root) that is
+ *               charged for its entries and may limit them (zswap.max).
+ *   zeromap     (6.12+) the swap layer's bitmap of zero-filled slots:
+ *               zero pages never reach zswap.
+ *
+ * The swap layer around zswap is modelled too, since the kernel's counters
+ * depend on it: a store that zswap refuses is written to the swap device
+ * (pswpout) and a later load reads it back (pswpin); so no page is ever
+ * lost, whatever zswap decides.
+ *
+ * Concurrency contract (the kernel's swap cache): operations on DIFFERENT
+ * slots may run in parallel from any number of threads; operations on the
+ * SAME slot must be serialized by the caller, as the folio lock and the
+ * swap cache serialize them in the kernel. Internal writeback (issue 5)
+ * takes its own slot locks and re-validates entries, as the kernel does.
+ * `cpu` names the simulated CPU an operation runs on (0..nr_cpus-1): it
+ * picks the per-CPU compression context. Two threads may use the same cpu;
+ * they then serialize on that context's mutex, as migrated tasks do.
+ *
+ * Errors: ZSIM_EINVAL (NULL buffers, bad order), ZSIM_ERANGE (type or
+ * offset out of range), ZSIM_ESHUTDOWN (swap type not active), ZSIM_ENOENT
+ * (load of a slot that holds nothing). A bad call changes no state.
+ *
+ * Ownership: the caller owns all buffers; the library copies what it keeps.
+ */
+#ifndef ZSWAPSIM_ZSWAP_H
+#define ZSWAPSIM_ZSWAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common.h"
+#include "fault.h"
+#include "stats.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ZSIM_MAX_SWAPFILES 32
+#define ZSIM_MAX_ORDER 9                    /* PMD-sized folio: 512 pages */
+#define ZSIM_SWAP_ADDRESS_SPACE_SHIFT 14    /* 16384 slots (64 MiB) per tree */
+#define ZSIM_MAX_MEMCGS 65535
+
+struct zsim_zswap_config {
+	const char *profile;      /* "6.1" "6.12" "6.13" "6.18" "latest"; default "6.12" */
+	const char *compressor;   /* codec spec (zswapsim/codec.h); default "zstd" */
+	const char *zpool;        /* "zsmalloc" (default), "ideal", "malloc" */
+	unsigned chain_size;      /* zsmalloc pages per zspage; 0 = the profile's */
+	unsigned max_pool_percent;         /* default 20 */
+	unsigned accept_threshold_percent; /* default 90 */
+	uint64_t ram_bytes;       /* simulated totalram; default 8 GiB */
+	unsigned nr_cpus;         /* simulated CPUs; 0 = this machine's */
+	unsigned nr_nodes;        /* simulated NUMA nodes; 0 = 1 */
+	int enabled;              /* zswap enabled; default 1 */
+	int shrinker_enabled;     /* dynamic shrinker (6.8+); default 0 */
+	int refuse_large_folios;  /* refuse large folios even where the
+				   * profile stores them; default 0 */
+	int same_filled_pages_enabled; /* 6.1 param; default 1 */
+	struct zsim_fault_injector *fault; /* borrowed; may be NULL */
+};
+
+/* Fill cfg with the defaults above. */
+ZSIM_API void zsim_zswap_config_init(struct zsim_zswap_config *cfg);
+
+struct zsim_zswap;
+
+/* ZSIM_ENOENT unknown profile/compressor/zpool, ZSIM_EINVAL bad numbers. */
+ZSIM_API int zsim_zswap_create(const struct zsim_zswap_config *cfg,
+			       struct zsim_zswap **out);
+/* Frees everything, stored entries included. */
+ZSIM_API void zsim_zswap_destroy(struct zsim_zswap *z);
+
+/* Names of the profiles, NULL-terminated. */
+ZSIM_API const char *const *zsim_zswap_profiles(void);
+ZSIM_API const char *zsim_zswap_profile_name(const struct zsim_zswap *z);
+
+/* --- swap devices ------------------------------------------------------ */
+
+enum zsim_swapdev_kind {
+	ZSIM_SWAPDEV_MEMORY = 0, /* pages kept in memory */
+	ZSIM_SWAPDEV_FILE = 1,   /* a real file, page at offset x 4096 */
+};
+
+/* swapon: activate `type` with nr_slots slots (1 .. 2^32), backed by
+ * memory. ZSIM_EBUSY if already active. */
+ZSIM_API int zsim_zswap_swapon(struct zsim_zswap *z, unsigned type,
+			       uint64_t nr_slots);
+/* swapon with a file (path == NULL: an unlinked temporary file). */
+ZSIM_API int zsim_zswap_swapon_file(struct zsim_zswap *z, unsigned type,
+				    uint64_t nr_slots, const char *path);
+/* swapoff: every slot of the type is freed (the kernel's try_to_unuse
+ * swaps them in first; here their contents are dropped). */
+ZSIM_API int zsim_zswap_swapoff(struct zsim_zswap *z, unsigned type);
+
+/* --- store / load / invalidate ----------------------------------------- */
+
+/* Where a page went on store, or came from on load. */
+enum zsim_swap_where {
+	ZSIM_WHERE_NONE = 0,
+	ZSIM_WHERE_ZSWAP,   /* compressed in zswap (or same-filled entry) */
+	ZSIM_WHERE_ZEROMAP, /* zero-filled slot in the swap zeromap (6.12+) */
+	ZSIM_WHERE_DEVICE,  /* the backing swap device */
+};
+
+struct zsim_swap_folio {
+	unsigned type;       /* swap type */
+	uint64_t offset;     /* first slot */
+	unsigned order;      /* 0..9: 2^order pages */
+	const void *data;    /* 2^order x 4096 bytes */
+	unsigned memcg;      /* owner memcg id (0 = root) */
+	unsigned cpu;        /* simulated CPU */
+};
+
+/*
+ * Swap out a folio (swap_writeout + zswap_store). Returns 0 and sets
+ * *where (may be NULL) to where the folio went: zswap, the zeromap or, if
+ * zswap refused it (the reason is in the counters), the swap device.
+ * A large folio is all-or-nothing: on any failure no slot keeps an entry.
+ */
+ZSIM_API int zsim_zswap_store(struct zsim_zswap *z, const struct zsim_swap_folio *f,
+			      enum zsim_swap_where *where);
+
+/*
+ * Swap in one page (zswap_load, else the zeromap, else the device) into
+ * page (4096 bytes). Exclusive loads (6.8+) free the zswap entry; the
+ * zeromap bit and the device copy stay until invalidate. ZSIM_ENOENT if the
+ * slot holds nothing (a miss); ZSIM_EIO if decompression failed (the entry
+ * is kept, decompress_fail counts it). `memcg` is the faulting task's
+ * memcg: a read from the device counts in its nr_disk_swapins, which the
+ * dynamic shrinker consumes.
+ */
+ZSIM_API int zsim_zswap_load(struct zsim_zswap *z, unsigned type, uint64_t offset,
+			     unsigned memcg, unsigned cpu, void *page,
+			     enum zsim_swap_where *from);
+
+/* Free nr slots starting at offset (zswap_invalidate + the slot's zeromap
+ * bit and device copy). Slots that hold nothing are skipped. */
+ZSIM_API int zsim_zswap_invalidate(struct zsim_zswap *z, unsigned type,
+				   uint64_t offset, unsigned nr);
+
+/* What the slot holds now, without loading it. */
+ZSIM_API int zsim_zswap_slot_state(struct zsim_zswap *z, unsigned type,
+				   uint64_t offset, enum zsim_swap_where *where,
+				   size_t *compressed_len);
+
+/* --- runtime parameters ------------------------------------------------ */
+
+/* /sys/module/zswap/parameters/compressor: a new current pool; old entries
+ * stay in their pool until they go. ZSIM_ENOENT unknown codec. */
+ZSIM_API int zsim_zswap_set_compressor(struct zsim_zswap *z, const char *spec);
+ZSIM_API int zsim_zswap_set_enabled(struct zsim_zswap *z, int enabled);
+ZSIM_API int zsim_zswap_set_max_pool_percent(struct zsim_zswap *z, unsigned pct);
+ZSIM_API int zsim_zswap_set_accept_threshold_percent(struct zsim_zswap *z, unsigned pct);
+
+/* Pools alive now (current + retired), and their pages. */
+ZSIM_API unsigned zsim_zswap_nr_pools(const struct zsim_zswap *z);
+
+/* --- simulated CPUs ---------------------------------------------------- */
+
+ZSIM_API unsigned zsim_zswap_nr_cpus(const struct zsim_zswap *z);
+/* CPU hotplug: offline/online of a simulated CPU, safe while stores run.
+ * Up to 6.18 offline frees that CPU's contexts in every pool (the hotplug
+ * "dead" callback) and online re-creates them; from "latest" on they live
+ * as long as the pool. An operation naming an offline CPU runs on the next
+ * online one, as a migrated task would. ZSIM_EBUSY when offlining the last
+ * online CPU. */
+ZSIM_API int zsim_zswap_cpu_offline(struct zsim_zswap *z, unsigned cpu);
+ZSIM_API int zsim_zswap_cpu_online(struct zsim_zswap *z, unsigned cpu);
+
+/* Memory the per-CPU compression contexts hold (codec state + buffers),
+ * for one CPU over all pools, or in total (cpu = UINT32_MAX). */
+ZSIM_API size_t zsim_zswap_ctx_memory(const struct zsim_zswap *z, unsigned cpu);
+
+/* --- memcgs ------------------------------------------------------------ */
+
+/* Create memcg `id` under `parent` (ZSIM_EEXIST if it exists). Operations
+ * naming an unknown memcg create it under the root. */
+ZSIM_API int zsim_zswap_memcg_create(struct zsim_zswap *z, unsigned id,
+				     unsigned parent);
+/* Set a cgroup file: "memory.zswap.max" ("max" or bytes),
+ * "memory.zswap.writeback" ("0"/"1"), "memory.max" ("max" or bytes). */
+ZSIM_API int zsim_zswap_memcg_set(struct zsim_zswap *z, unsigned id,
+				  const char *key, const char *value);
+ZSIM_API int zsim_zswap_memcg_stats(const struct zsim_zswap *z, unsigned id,
+				    struct zsim_memcg_stats *st);
+/* Highest memcg id in use + 1. */
+ZSIM_API unsigned zsim_zswap_memcg_count(const struct zsim_zswap *z);
+ZSIM_API bool zsim_zswap_memcg_exists(const struct zsim_zswap *z, unsigned id);
+
+/* --- counters ---------------------------------------------------------- */
+
+ZSIM_API int zsim_zswap_stats(const struct zsim_zswap *z, struct zsim_zswap_stats *st);
+
+/* Memory the simulator itself uses for metadata (entries + trees), the
+ * entries counted, and so the bytes per stored page. */
+struct zsim_zswap_meta {
+	uint64_t entries;
+	uint64_t entry_bytes;   /* entries x allocated entry size */
+	uint64_t tree_bytes;    /* all trees' nodes */
+	uint64_t tree_nodes;
+};
+ZSIM_API int zsim_zswap_meta(const struct zsim_zswap *z, struct zsim_zswap_meta *m);
+
+/* Counters as JSON: {"zswap": {debugfs}, "vmstat": {...}, "memcg":
+ * {"0": {...}, ...}}, only the counters the profile has. */
+ZSIM_API int zsim_zswap_write_json(const struct zsim_zswap *z, FILE *out);
+
+/* Every counter with its description, for --help and docs. */
+struct zsim_counter_info {
+	const char *group;   /* "zswap", "vmstat", "memcg" */
+	const char *name;
+	char kind;           /* 'C' counter, 'G' gauge */
+	unsigned profiles;   /* ZSIM_P_* bits */
+	const char *description;
+};
+ZSIM_API const struct zsim_counter_info *zsim_counters(size_t *count);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,343 @@
+/*
+ * store.c - swap-out of a folio: the swap layer's zero check, zswap_store
+ * (limits with hysteresis, per-page compress + allocate + insert, the
+ * all-or-nothing unwind of a large folio) and the fall back to the swap
+ * device when zswap refuses.
+ *
+ * Follows mm/zswap.c zswap_store() of the profile's era (see profile.c):
+ *   6.1   frontswap store: stale entry dropped first, memcg then global
+ *         limit (legacy arithmetic), same-filled entries, compressor errors
+ *         uncounted, zs_malloc(> PAGE_SIZE) = -EINVAL -> reject_alloc_fail;
+ *   6.12  zeromap before zswap, zswap_check_limits, large folios refused;
+ *   6.13+ large folios stored page by page, all or nothing;
+ *   6.18+ pages that do not compress are stored raw when writeback is on.
+ * Differences: memcg-local writeback before a zswap.max rejection and the
+ * shrink worker come with the writeback layer; a store is synchronous.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "zswap/zswap_internal.h"
+
+/* Is the page one repeated machine word? (zswap_is_page_same_filled) */
+static bool page_same_filled(const void *page, uint64_t *value)
+{
+	const uint64_t *w = page;
+	const size_t n = ZSIM_PAGE_SIZE / sizeof(uint64_t);
+	uint64_t v = w[0];
+	if (w[n - 1] != v)
+		return false;
+	for (size_t i = 1; i < n - 1; i++)
+		if (w[i] != v)
+			return false;
+	*value = v;
+	return true;
+}
+
+static bool folio_zero_filled(const unsigned char *data, unsigned nr)
+{
+	uint64_t v;
+	for (unsigned i = 0; i < nr; i++)
+		if (!page_same_filled(data + (size_t)i * ZSIM_PAGE_SIZE, &v) || v != 0)
+			return false;
+	return true;
+}
+
+/*
+ * Global limit with acceptance hysteresis. Returns true to reject.
+ * 6.8+ (zswap_check_limits): full at cur >= max; refilling resumes once
+ * cur <= max * accept% / 100. ≤6.7: is_full is cur > max (strict) and
+ * can_accept is cur < totalram * acc% / 100 * max% / 100 (strict, the
+ * other rounding order). pool_limit_hit counts only the calls that see the
+ * pool at or over max (the is_full branch).
+ */
+static bool check_limits(struct zsim_zswap *z, unsigned cpu)
+{
+	uint64_t cur = zsim_total_pages(z);
+	uint64_t maxp = atomic_load_explicit(&z->max_pool_percent, memory_order_relaxed);
+	uint64_t accp = atomic_load_explicit(&z->accept_thr_percent, memory_order_relaxed);
+	if (z->prof->limits == ZSIM_LIMIT_MODERN) {
+		uint64_t max_pages = z->totalram_pages * maxp / 100;
+		uint64_t thr_pages = max_pages * accp / 100;
+		if (cur >= max_pages) {
+			zsim_count(z, cpu, ZC_pool_limit_hit, 1);
+			atomic_store(&z->reached_full, true);
+		} else if (atomic_load(&z->reached_full) && cur <= thr_pages) {
+			atomic_store(&z->reached_full, false);
+		}
+		return atomic_load(&z->reached_full);
+	}
+	uint64_t max_pages = z->totalram_pages * maxp / 100;
+	uint64_t acc_pages = z->totalram_pages * accp / 100 * maxp / 100;
+	if (cur > max_pages) {
+		zsim_count(z, cpu, ZC_pool_limit_hit, 1);
+		atomic_store(&z->reached_full, true);
+		return true;
+	}
+	if (atomic_load(&z->reached_full)) {
+		if (!(cur < acc_pages))
+			return true;
+		atomic_store(&z->reached_full, false);
+	}
+	return false;
+}
+
+/* What the kernel would count for a page the compressor could not fit
+ * (rc is the codec's error, ZSIM_ENOSPC for "does not fit"); -1 = none. */
+static int reject_counter_for(const struct zsim_zswap *z, const struct zsim_pool *p, int rc)
+{
+	const struct zsim_profile *prof = z->prof;
+	bool unbounded = p->codec_flags & ZSIM_CODEC_F_UNBOUNDED_OUTPUT;
+	if (rc == ZSIM_ENOSPC && unbounded) {
+		/* The kernel's lzo wrote > PAGE_SIZE; zs_malloc refused it. */
+		return prof->zs_enospc_too_big ? ZC_reject_compress_poor : ZC_reject_alloc_fail;
+	}
+	return prof->compress_fail_counter ? ZC_reject_compress_fail : -1;
+}
+
+struct store_ctx {
+	struct zsim_zswap *z;
+	struct zsim_swap_info *si;
+	struct zsim_pool *pool;
+	struct zsim_memcg *memcg;
+	unsigned cpu;
+	unsigned nid;
+	bool wb_enabled;
+};
+
+/*
+ * Store one page at `offset`. Returns true on success. On failure exactly
+ * one reject counter (or none, where the era counted none) has moved and
+ * nothing of this page remains.
+ */
+static bool store_page(struct store_ctx *s, uint64_t offset, const unsigned char *page)
+{
+	struct zsim_zswap *z = s->z;
+	struct zsim_entry *e;
+	if (zsim_entry_alloc(z, &e)) {
+		zsim_count(z, s->cpu, ZC_reject_kmemcache_fail, 1);
+		return false;
+	}
+	e->flags = 0;
+	e->swp = zsim_swp((unsigned)(s->si - z->swap), offset);
+	e->memcg = (uint16_t)s->memcg->id;
+
+	uint64_t value;
+	if (z->prof->zero_mode == ZSIM_ZERO_SAME_FILLED && z->same_filled_enabled &&
+	    page_same_filled(page, &value)) {
+		e->length = 0;
+		e->value = value;
+		e->pool_idx = 0;
+		zsim_count(z, s->cpu, ZC_same_filled_pages, 1);
+		goto insert;
+	}
+
+	/* Compress into the per-CPU buffer (zswap_compress). */
+	struct zsim_acomp_ctx *ctx = zsim_acomp_ctx_lock(z, s->pool, s->cpu, NULL);
+	if (!ctx) {
+		zsim_count(z, s->cpu, ZC_reject_alloc_fail, 1);
+		goto free_entry;
+	}
+	size_t dlen = ZSIM_PAGE_SIZE; /* the request's dlen: exactly PAGE_SIZE */
+	int rc = zsim_fault_should_fail(z->fault, ZSIM_FAULT_COMPRESS)
+			 ? ZSIM_EINVAL
+			 : zsim_codec_compress(ctx->codec, page, ZSIM_PAGE_SIZE, ctx->buffer, &dlen);
+	const unsigned char *src = ctx->buffer;
+	if (z->prof->incompressible_raw && (rc || dlen == 0 || dlen >= ZSIM_PAGE_SIZE)) {
+		/* 6.18+: store as-is iff this memcg may write back. */
+		if (!s->wb_enabled) {
+			zsim_acomp_ctx_unlock(ctx);
+			zsim_count(z, s->cpu, ZC_reject_compress_fail, 1);
+			goto free_entry;
+		}
+		rc = 0;
+		dlen = ZSIM_PAGE_SIZE;
+		src = page;
+		e->flags |= ZSIM_ENTRY_RAW;
+	} else if (rc) {
+		zsim_acomp_ctx_unlock(ctx);
+		int c = reject_counter_for(z, s->pool, rc);
+		if (c >= 0)
+			zsim_count(z, s->cpu, (enum zsim_ctr)c, 1);
+		goto free_entry;
+	}
+
+	zsim_handle_t handle;
+	rc = zsim_zpool_malloc(s->pool->zpool, dlen, s->nid, &handle);
+	if (rc) {
+		zsim_acomp_ctx_unlock(ctx);
+		zsim_count(z, s->cpu, rc == ZSIM_ENOSPC ? ZC_reject_compress_poor : ZC_reject_alloc_fail, 1);
+		goto free_entry;
+	}
+	zsim_zpool_write(s->pool->zpool, handle, src, dlen, s->cpu);
+	zsim_acomp_ctx_unlock(ctx);
+	e->handle = handle;
+	e->length = (uint32_t)dlen;
+	e->pool_idx = (uint8_t)s->pool->idx;
+
+insert:;
+	struct zsim_xtree *tree = zsim_swap_tree(s->si, offset);
+	void *old = NULL;
+	if (zsim_xtree_store(tree, offset, e, &old)) {
+		/* xa_store could not allocate a node. */
+		zsim_count(z, s->cpu, ZC_reject_alloc_fail, 1);
+		if (e->length == 0)
+			zsim_count(z, s->cpu, ZC_same_filled_pages, -1);
+		else
+			zsim_zpool_free(s->pool->zpool, e->handle);
+		goto free_entry;
+	}
+	if (old) {
+		/* A stale copy of this slot (re-dirtied and re-swapped). */
+		if (z->prof->zero_mode == ZSIM_ZERO_SAME_FILLED)
+			zsim_count(z, s->cpu, ZC_duplicate_entry, 1);
+		zsim_entry_free(z, old, s->cpu);
+	}
+	/* Commit: nothing below can fail. */
+	if (e->length)
+		zsim_pool_get(s->pool);
+	bool raw = e->flags & ZSIM_ENTRY_RAW;
+	zsim_memcg_charge(s->memcg, e->length, 1, raw ? 1 : 0);
+	zsim_count(z, s->cpu, ZC_stored_pages, 1);
+	if (raw)
+		zsim_count(z, s->cpu, ZC_stored_incompressible_pages, 1);
+	atomic_fetch_add_explicit(&z->entries_live, 1, memory_order_relaxed);
+	e->flags |= ZSIM_ENTRY_REFERENCED;
+	if (e->length || z->prof->zero_mode == ZSIM_ZERO_ZEROMAP)
+		zsim_lru_add(z, e, zsim_entry_nid(z, e)); /* last: publishes to writeback */
+	return true;
+
+free_entry:
+	free(e);
+	return false;
+}
+
+/*
+ * zswap_store: true if every page of the folio is now in zswap. On false
+ * every slot of the folio is left without an entry (stale ones included).
+ */
+static bool zswap_store_folio(struct zsim_zswap *z, struct zsim_swap_info *si,
+			      const struct zsim_swap_folio *f, struct zsim_memcg *memcg,
+			      unsigned cpu)
+{
+	const unsigned nr = 1u << f->order;
+	const unsigned char *data = f->data;
+	bool ret = false;
+	struct zsim_pool *pool = NULL;
+
+	if (!atomic_load_explicit(&z->enabled, memory_order_relaxed))
+		goto check_old;
+	if (nr > 1 && (!z->prof->store_large_folios || z->refuse_large_folios))
+		goto check_old;
+	if (z->prof->limits == ZSIM_LIMIT_LEGACY) {
+		/* frontswap invalidated the old copy before calling zswap. */
+		for (unsigned i = 0; i < nr; i++)
+			zsim_invalidate_entry(z, si, f->offset + i, cpu);
+	}
+	/* memory.zswap.max of the folio's memcg and its ancestors. */
+	if (memcg->parent && !zsim_memcg_may_zswap(memcg))
+		goto check_old; /* (6.8+ first tries this memcg's own writeback) */
+	if (check_limits(z, cpu))
+		goto check_old;
+	pool = zsim_pool_current_get(z);
+	if (!pool)
+		goto check_old;
+
+	struct store_ctx s = {
+		.z = z, .si = si, .pool = pool, .memcg = memcg, .cpu = cpu,
+		.nid = zsim_cpu_node(z, cpu),
+		.wb_enabled = zsim_memcg_wb_enabled(memcg),
+	};
+	unsigned i;
+	for (i = 0; i < nr; i++)
+		if (!store_page(&s, f->offset + i, data + (size_t)i * ZSIM_PAGE_SIZE))
+			break;
+	ret = i == nr;
+	zsim_pool_put(z, pool);
+	if (ret) {
+		zsim_count(z, cpu, ZC_zswpout, nr);
+		zsim_memcg_count_zswpout(memcg, nr);
+		if (nr > 1)
+			zsim_count(z, cpu, ZC_mthp_zswpout, 1);
+	}
+check_old:
+	if (!ret) {
+		/* Erase every slot of the folio: the pages stored by this call
+		 * (the unwind) and stale copies from an earlier swap-out. */
+		for (unsigned k = 0; k < nr; k++)
+			zsim_invalidate_entry(z, si, f->offset + k, cpu);
+	}
+	return ret;
+}
+
+int zsim_zswap_store(struct zsim_zswap *z, const struct zsim_swap_folio *f,
+		     enum zsim_swap_where *where)
+{
+	if (where)
+		*where = ZSIM_WHERE_NONE;
+	if (!z || !f || !f->data)
+		return ZSIM_EINVAL;
+	if (f->order > ZSIM_MAX_ORDER)
+		return ZSIM_EINVAL;
+	if (f->cpu >= z->nr_cpus)
+		return ZSIM_ERANGE;
+	const unsigned nr = 1u << f->order;
+	struct zsim_memcg *memcg;
+	int rc = zsim_memcg_get(z, f->memcg, &memcg);
+	if (rc)
+		return rc;
+	struct zsim_swap_info *si;
+	rc = zsim_swap_get(z, f->type, f->offset, nr, &si);
+	if (rc)
+		return rc;
+	const unsigned cpu = zsim_cpu_resolve(z, f->cpu);
+	const unsigned char *data = f->data;
+
+	/* 6.12+: the swap layer keeps zero-filled folios in its zeromap. */
+	if (z->prof->zero_mode == ZSIM_ZERO_ZEROMAP && folio_zero_filled(data, nr)) {
+		for (unsigned i = 0; i < nr; i++) {
+			zsim_invalidate_entry(z, si, f->offset + i, cpu);
+			zsim_zeromap_set(si, f->offset + i, true);
+			zsim_swapdev_discard(si->dev, f->offset + i);
+		}
+		zsim_count(z, cpu, ZC_swpout_zero, nr);
+		zsim_swap_put(si);
+		if (where)
+			*where = ZSIM_WHERE_ZEROMAP;
+		return 0;
+	}
+	for (unsigned i = 0; i < nr; i++)
+		zsim_zeromap_set(si, f->offset + i, false);
+
+	if (zswap_store_folio(z, si, f, memcg, cpu)) {
+		for (unsigned i = 0; i < nr; i++)
+			zsim_swapdev_discard(si->dev, f->offset + i);
+		zsim_swap_put(si);
+		if (where)
+			*where = ZSIM_WHERE_ZSWAP;
+		return 0;
+	}
+
+	/* zswap refused: __swap_writepage to the device, whole. */
+	for (unsigned i = 0; i < nr && !rc; i++) {
+		if (zsim_fault_should_fail(z->fault, ZSIM_FAULT_DEV_WRITE))
+			rc = ZSIM_EIO;
+		else
+			rc = zsim_swapdev_write(si->dev, f->offset + i, data + (size_t)i * ZSIM_PAGE_SIZE);
+	}
+	if (rc) {
+		/* The write failed: the slots hold nothing; the caller still
+		 * has the folio (the kernel keeps it dirty in memory). */
+		for (unsigned i = 0; i < nr; i++)
+			zsim_swapdev_discard(si->dev, f->offset + i);
+		zsim_swap_put(si);
+		return rc;
+	}
+	zsim_count(z, cpu, ZC_pswpout, nr);
+	if (nr > 1)
+		zsim_count(z, cpu, ZC_mthp_swpout, 1);
+	zsim_swap_put(si);
+	if (where)
+		*where = ZSIM_WHERE_DEVICE;
+	return 0;
+}

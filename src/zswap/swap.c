@@ -1,0 +1,215 @@
+/*
+ * swap.c - swap types as zswap sees them: swapon makes one entry tree per
+ * 16384 slots (zswap_swapon), the swap layer's zeromap, and the backing
+ * device; swapoff frees them (zswap_swapoff after try_to_unuse).
+ * Differences: the kernel's get_swap_device() reference is a per-type
+ * rwlock here; swapoff drops what the slots hold instead of swapping it in.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "zswap/zswap_internal.h"
+
+#define MAX_SLOTS (1ull << 32)
+
+static void swap_free_locked(struct zsim_zswap *z, struct zsim_swap_info *si, unsigned type)
+{
+	if (si->trees) {
+		for (unsigned t = 0; t < si->nr_trees; t++) {
+			struct zsim_xtree *tree = si->trees[t];
+			if (!tree)
+				continue;
+			/* Free every entry still stored (the kernel's swapoff
+			 * finds the trees already empty after try_to_unuse). */
+			uint64_t base = (uint64_t)t << ZSIM_SWAP_ADDRESS_SPACE_SHIFT;
+			uint64_t end = ZSIM_MIN(si->nr_slots, base + (1ull << ZSIM_SWAP_ADDRESS_SPACE_SHIFT));
+			for (uint64_t off = base; off < end && !zsim_xtree_empty(tree); off++)
+				zsim_invalidate_entry(z, si, off, 0);
+			zsim_xtree_destroy(tree);
+		}
+		free(si->trees);
+	}
+	free((void *)si->zeromap);
+	zsim_swapdev_destroy(si->dev);
+	si->trees = NULL;
+	si->zeromap = NULL;
+	si->dev = NULL;
+	si->nr_trees = 0;
+	si->nr_slots = 0;
+	si->active = false;
+	(void)type;
+}
+
+static int swapon_common(struct zsim_zswap *z, unsigned type, uint64_t nr_slots,
+			 int kind, const char *path)
+{
+	if (!z)
+		return ZSIM_EINVAL;
+	if (type >= ZSIM_MAX_SWAPFILES || nr_slots == 0 || nr_slots > MAX_SLOTS)
+		return ZSIM_ERANGE;
+	struct zsim_swap_info *si = &z->swap[type];
+	pthread_rwlock_wrlock(&si->lock);
+	int rc = 0;
+	if (si->active) {
+		rc = ZSIM_EBUSY;
+		goto out;
+	}
+	si->nr_slots = nr_slots;
+	si->nr_trees = (unsigned)((nr_slots + (1ull << ZSIM_SWAP_ADDRESS_SPACE_SHIFT) - 1) >>
+				  ZSIM_SWAP_ADDRESS_SPACE_SHIFT);
+	si->trees = calloc(si->nr_trees, sizeof(*si->trees));
+	si->zeromap = calloc((nr_slots + 63) / 64, sizeof(*si->zeromap));
+	if (!si->trees || !si->zeromap) {
+		rc = ZSIM_ENOMEM;
+		goto fail;
+	}
+	for (unsigned t = 0; t < si->nr_trees; t++) {
+		rc = zsim_xtree_create(ZSIM_XTREE_DEFAULT_SHIFT, z->fault, &si->trees[t]);
+		if (rc)
+			goto fail;
+	}
+	rc = kind == ZSIM_SWAPDEV_FILE ? zsim_swapdev_create_file(nr_slots, path, &si->dev)
+				       : zsim_swapdev_create_memory(nr_slots, &si->dev);
+	if (rc)
+		goto fail;
+	si->active = true;
+	goto out;
+fail:
+	swap_free_locked(z, si, type);
+out:
+	pthread_rwlock_unlock(&si->lock);
+	return rc;
+}
+
+int zsim_zswap_swapon(struct zsim_zswap *z, unsigned type, uint64_t nr_slots)
+{
+	return swapon_common(z, type, nr_slots, ZSIM_SWAPDEV_MEMORY, NULL);
+}
+
+int zsim_zswap_swapon_file(struct zsim_zswap *z, unsigned type, uint64_t nr_slots,
+			   const char *path)
+{
+	return swapon_common(z, type, nr_slots, ZSIM_SWAPDEV_FILE, path);
+}
+
+int zsim_zswap_swapoff(struct zsim_zswap *z, unsigned type)
+{
+	if (!z)
+		return ZSIM_EINVAL;
+	if (type >= ZSIM_MAX_SWAPFILES)
+		return ZSIM_ERANGE;
+	struct zsim_swap_info *si = &z->swap[type];
+	pthread_rwlock_wrlock(&si->lock);
+	int rc = si->active ? 0 : ZSIM_ESHUTDOWN;
+	if (!rc)
+		swap_free_locked(z, si, type);
+	pthread_rwlock_unlock(&si->lock);
+	return rc;
+}
+
+void zsim_swap_destroy_all(struct zsim_zswap *z);
+void zsim_swap_destroy_all(struct zsim_zswap *z)
+{
+	for (unsigned t = 0; t < ZSIM_MAX_SWAPFILES; t++) {
+		struct zsim_swap_info *si = &z->swap[t];
+		pthread_rwlock_wrlock(&si->lock);
+		if (si->active)
+			swap_free_locked(z, si, t);
+		pthread_rwlock_unlock(&si->lock);
+	}
+}
+
+/* get_swap_device: pin an active type and check the slot range. */
+int zsim_swap_get(struct zsim_zswap *z, unsigned type, uint64_t offset, uint64_t nr,
+		  struct zsim_swap_info **out)
+{
+	if (type >= ZSIM_MAX_SWAPFILES)
+		return ZSIM_ERANGE;
+	struct zsim_swap_info *si = &z->swap[type];
+	pthread_rwlock_rdlock(&si->lock);
+	if (!si->active) {
+		pthread_rwlock_unlock(&si->lock);
+		return ZSIM_ESHUTDOWN;
+	}
+	if (offset >= si->nr_slots || nr > si->nr_slots - offset) {
+		pthread_rwlock_unlock(&si->lock);
+		return ZSIM_ERANGE;
+	}
+	*out = si;
+	return 0;
+}
+
+void zsim_swap_put(struct zsim_swap_info *si)
+{
+	pthread_rwlock_unlock(&si->lock);
+}
+
+bool zsim_zeromap_test(struct zsim_swap_info *si, uint64_t offset)
+{
+	return atomic_load_explicit(&si->zeromap[offset >> 6], memory_order_acquire) &
+	       (1ull << (offset & 63));
+}
+
+void zsim_zeromap_set(struct zsim_swap_info *si, uint64_t offset, bool on)
+{
+	uint64_t bit = 1ull << (offset & 63);
+	if (on)
+		atomic_fetch_or_explicit(&si->zeromap[offset >> 6], bit, memory_order_release);
+	else if (atomic_load_explicit(&si->zeromap[offset >> 6], memory_order_relaxed) & bit)
+		atomic_fetch_and_explicit(&si->zeromap[offset >> 6], ~bit, memory_order_release);
+}
+
+void zsim_invalidate_entry(struct zsim_zswap *z, struct zsim_swap_info *si,
+			   uint64_t offset, unsigned cpu)
+{
+	struct zsim_xtree *tree = zsim_swap_tree(si, offset);
+	struct zsim_entry *e = zsim_xtree_erase(tree, offset);
+	if (e)
+		zsim_entry_free(z, e, cpu);
+}
+
+int zsim_zswap_invalidate(struct zsim_zswap *z, unsigned type, uint64_t offset, unsigned nr)
+{
+	if (!z)
+		return ZSIM_EINVAL;
+	if (nr == 0)
+		return 0;
+	struct zsim_swap_info *si;
+	int rc = zsim_swap_get(z, type, offset, nr, &si);
+	if (rc)
+		return rc;
+	for (unsigned i = 0; i < nr; i++) {
+		zsim_invalidate_entry(z, si, offset + i, 0);
+		zsim_zeromap_set(si, offset + i, false);
+		zsim_swapdev_discard(si->dev, offset + i);
+	}
+	zsim_swap_put(si);
+	return 0;
+}
+
+int zsim_zswap_slot_state(struct zsim_zswap *z, unsigned type, uint64_t offset,
+			  enum zsim_swap_where *where, size_t *compressed_len)
+{
+	if (!z || !where)
+		return ZSIM_EINVAL;
+	struct zsim_swap_info *si;
+	int rc = zsim_swap_get(z, type, offset, 1, &si);
+	if (rc)
+		return rc;
+	size_t len = 0;
+	struct zsim_entry *e = zsim_xtree_load(zsim_swap_tree(si, offset), offset);
+	if (e) {
+		*where = ZSIM_WHERE_ZSWAP;
+		len = e->length;
+	} else if (zsim_zeromap_test(si, offset)) {
+		*where = ZSIM_WHERE_ZEROMAP;
+	} else if (zsim_swapdev_has(si->dev, offset)) {
+		*where = ZSIM_WHERE_DEVICE;
+	} else {
+		*where = ZSIM_WHERE_NONE;
+	}
+	if (compressed_len)
+		*compressed_len = len;
+	zsim_swap_put(si);
+	return 0;
+}

@@ -1,0 +1,197 @@
+/*
+ * swapdev.c - the backing swap device behind a swap type: where pages go
+ * that zswap refuses or writes back, and where swap-ins read them from.
+ *
+ * Two kinds: memory (pages kept in lazily allocated chunks of 16384 slots)
+ * and file (a real file, page at offset x 4096, via pwrite/pread; an
+ * unlinked temporary file when no path is given). A per-slot bitmap says
+ * which slots hold data. Not a block-layer model: no request queue, no
+ * readahead, no discard granularity; I/O is synchronous.
+ * Threads: slots are independent; the caller serializes one slot (the
+ * swap cache contract); chunk allocation is guarded by a mutex.
+ */
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "zswap/zswap_internal.h"
+
+#define CHUNK_SHIFT 14
+#define CHUNK_SLOTS (1u << CHUNK_SHIFT)
+
+struct zsim_swapdev {
+	int kind;
+	uint64_t nr_slots;
+	_Atomic uint64_t *present;          /* bitmap */
+	/* memory */
+	pthread_mutex_t chunk_lock;
+	_Atomic(unsigned char *) *chunks;   /* [nr_chunks], CHUNK_SLOTS pages each */
+	uint64_t nr_chunks;
+	/* file */
+	int fd;
+	_Atomic uint64_t bytes_written, bytes_read;
+};
+
+static int dev_alloc(uint64_t nr_slots, int kind, struct zsim_swapdev **out)
+{
+	struct zsim_swapdev *d = calloc(1, sizeof(*d));
+	if (!d)
+		return ZSIM_ENOMEM;
+	d->kind = kind;
+	d->nr_slots = nr_slots;
+	d->fd = -1;
+	d->present = calloc((nr_slots + 63) / 64, sizeof(*d->present));
+	if (!d->present) {
+		free(d);
+		return ZSIM_ENOMEM;
+	}
+	pthread_mutex_init(&d->chunk_lock, NULL);
+	*out = d;
+	return 0;
+}
+
+int zsim_swapdev_create_memory(uint64_t nr_slots, struct zsim_swapdev **out)
+{
+	int rc = dev_alloc(nr_slots, ZSIM_SWAPDEV_MEMORY, out);
+	if (rc)
+		return rc;
+	struct zsim_swapdev *d = *out;
+	d->nr_chunks = (nr_slots + CHUNK_SLOTS - 1) >> CHUNK_SHIFT;
+	d->chunks = calloc(d->nr_chunks, sizeof(*d->chunks));
+	if (!d->chunks) {
+		zsim_swapdev_destroy(d);
+		*out = NULL;
+		return ZSIM_ENOMEM;
+	}
+	return 0;
+}
+
+int zsim_swapdev_create_file(uint64_t nr_slots, const char *path, struct zsim_swapdev **out)
+{
+	int rc = dev_alloc(nr_slots, ZSIM_SWAPDEV_FILE, out);
+	if (rc)
+		return rc;
+	struct zsim_swapdev *d = *out;
+	if (path) {
+		d->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	} else {
+		const char *tmp = getenv("TMPDIR");
+		char tmpl[4096];
+		snprintf(tmpl, sizeof(tmpl), "%s/zswapsim-swap-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		d->fd = mkstemp(tmpl);
+		if (d->fd >= 0)
+			unlink(tmpl);
+	}
+	if (d->fd < 0) {
+		zsim_swapdev_destroy(d);
+		*out = NULL;
+		return ZSIM_EIO;
+	}
+	return 0;
+}
+
+void zsim_swapdev_destroy(struct zsim_swapdev *d)
+{
+	if (!d)
+		return;
+	if (d->chunks) {
+		for (uint64_t i = 0; i < d->nr_chunks; i++)
+			free(atomic_load(&d->chunks[i]));
+		free(d->chunks);
+	}
+	if (d->fd >= 0)
+		close(d->fd);
+	pthread_mutex_destroy(&d->chunk_lock);
+	free(d->present);
+	free(d);
+}
+
+static void set_present(struct zsim_swapdev *d, uint64_t off, bool on)
+{
+	uint64_t bit = 1ull << (off & 63);
+	if (on)
+		atomic_fetch_or_explicit(&d->present[off >> 6], bit, memory_order_release);
+	else
+		atomic_fetch_and_explicit(&d->present[off >> 6], ~bit, memory_order_release);
+}
+
+bool zsim_swapdev_has(struct zsim_swapdev *d, uint64_t offset)
+{
+	if (!d || offset >= d->nr_slots)
+		return false;
+	return atomic_load_explicit(&d->present[offset >> 6], memory_order_acquire) &
+	       (1ull << (offset & 63));
+}
+
+static unsigned char *mem_slot(struct zsim_swapdev *d, uint64_t offset, bool create)
+{
+	uint64_t c = offset >> CHUNK_SHIFT;
+	unsigned char *chunk = atomic_load_explicit(&d->chunks[c], memory_order_acquire);
+	if (!chunk && create) {
+		pthread_mutex_lock(&d->chunk_lock);
+		chunk = atomic_load(&d->chunks[c]);
+		if (!chunk) {
+			chunk = malloc((size_t)CHUNK_SLOTS * ZSIM_PAGE_SIZE);
+			if (chunk)
+				atomic_store_explicit(&d->chunks[c], chunk, memory_order_release);
+		}
+		pthread_mutex_unlock(&d->chunk_lock);
+	}
+	return chunk ? chunk + (size_t)(offset & (CHUNK_SLOTS - 1)) * ZSIM_PAGE_SIZE : NULL;
+}
+
+int zsim_swapdev_write(struct zsim_swapdev *d, uint64_t offset, const void *page)
+{
+	if (offset >= d->nr_slots)
+		return ZSIM_ERANGE;
+	if (d->kind == ZSIM_SWAPDEV_MEMORY) {
+		unsigned char *p = mem_slot(d, offset, true);
+		if (!p)
+			return ZSIM_ENOMEM;
+		memcpy(p, page, ZSIM_PAGE_SIZE);
+	} else {
+		ssize_t n = pwrite(d->fd, page, ZSIM_PAGE_SIZE, (off_t)(offset * ZSIM_PAGE_SIZE));
+		if (n != (ssize_t)ZSIM_PAGE_SIZE)
+			return ZSIM_EIO;
+	}
+	atomic_fetch_add_explicit(&d->bytes_written, ZSIM_PAGE_SIZE, memory_order_relaxed);
+	set_present(d, offset, true);
+	return 0;
+}
+
+int zsim_swapdev_read(struct zsim_swapdev *d, uint64_t offset, void *page)
+{
+	if (!zsim_swapdev_has(d, offset))
+		return ZSIM_ENOENT;
+	if (d->kind == ZSIM_SWAPDEV_MEMORY) {
+		unsigned char *p = mem_slot(d, offset, false);
+		if (!p)
+			return ZSIM_EIO;
+		memcpy(page, p, ZSIM_PAGE_SIZE);
+	} else {
+		ssize_t n = pread(d->fd, page, ZSIM_PAGE_SIZE, (off_t)(offset * ZSIM_PAGE_SIZE));
+		if (n != (ssize_t)ZSIM_PAGE_SIZE)
+			return ZSIM_EIO;
+	}
+	atomic_fetch_add_explicit(&d->bytes_read, ZSIM_PAGE_SIZE, memory_order_relaxed);
+	return 0;
+}
+
+void zsim_swapdev_discard(struct zsim_swapdev *d, uint64_t offset)
+{
+	if (d && offset < d->nr_slots)
+		set_present(d, offset, false);
+}
+
+uint64_t zsim_swapdev_bytes_written(const struct zsim_swapdev *d)
+{
+	return d ? atomic_load(&((struct zsim_swapdev *)d)->bytes_written) : 0;
+}
+
+uint64_t zsim_swapdev_bytes_read(const struct zsim_swapdev *d)
+{
+	return d ? atomic_load(&((struct zsim_swapdev *)d)->bytes_read) : 0;
+}

@@ -1,0 +1,306 @@
+/*
+ * zswap_internal.h - the structures of the zswap layer and what its files
+ * share. Layer: zswap (includes common, codec, alloc, tree; never trace or
+ * tools).
+ *
+ * Lock order (outermost first), as in mm/zswap.c with the swap cache:
+ *   swap type lock (rwlock: read for store/load/invalidate, write for
+ *     swapon/swapoff; stands for get_swap_device's reference)
+ *   -> slot lock (hashed; stands for the folio lock + swap cache; taken by
+ *      writeback to exclude a concurrent load of the same slot)
+ *   -> pools_lock (rwlock: read to get the current pool, write to switch or
+ *      unlink a pool; stands for RCU + percpu_ref)
+ *   -> acomp ctx mutex (per pool, per CPU)
+ *   -> allocator locks (zsmalloc: pool rwlock -> class lock)
+ *   -> tree lock (per 16384-slot tree; the xa_lock)
+ *   -> LRU list lock (per memcg, per node; the list_lru lock)
+ *   memcg creation takes memcg_lock alone; memcg charges are atomics.
+ */
+#ifndef ZSIM_ZSWAP_INTERNAL_H
+#define ZSIM_ZSWAP_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "zswapsim/codec.h"
+#include "zswapsim/fault.h"
+#include "zswapsim/zpool.h"
+#include "zswapsim/zswap.h"
+#include "common/compiler.h"
+#include "tree/xtree.h"
+
+/* ---- profiles (profile.c) -------------------------------------------- */
+
+enum zsim_zero_mode {
+	ZSIM_ZERO_SAME_FILLED, /* ≤6.10: same-filled entries, no pool memory */
+	ZSIM_ZERO_ZEROMAP,     /* 6.11+: zero pages kept by the swap layer */
+};
+
+enum zsim_limit_rule {
+	ZSIM_LIMIT_LEGACY, /* ≤6.7: is_full strict >, can_accept strict < */
+	ZSIM_LIMIT_MODERN, /* 6.8+: zswap_check_limits */
+};
+
+struct zsim_profile {
+	const char *name;
+	unsigned bit;                 /* ZSIM_P_* */
+	const char *kernel;           /* kernel versions it stands for */
+	enum zsim_zs_era zs_era;
+	unsigned chain_size;          /* default pages per zspage limit */
+	enum zsim_zs_access access;
+	enum zsim_zero_mode zero_mode;
+	enum zsim_limit_rule limits;
+	bool exclusive_loads;
+	bool store_large_folios;      /* 6.13+ */
+	bool incompressible_raw;      /* 6.18+: stored as-is if writeback on */
+	bool zs_enospc_too_big;       /* zs_malloc(> PAGE) = -ENOSPC (6.3+),
+				       * else -EINVAL (reject_alloc_fail) */
+	bool compress_fail_counter;   /* reject_compress_fail exists (6.8+) */
+	bool memcg_local_writeback;   /* 6.8+: shrink_memcg before rejecting */
+	bool second_chance;           /* 6.12+ referenced bit */
+	bool ctx_pool_lifetime;       /* latest: no hotplug teardown */
+	unsigned dst_buf_pages;       /* acomp ctx buffer: 2 or 1 pages */
+	unsigned shrink_nr_to_walk;   /* shrink_memcg walk: 1, latest 32 */
+	bool decompress_fail_counter; /* 6.16+ */
+	bool same_filled_lru;         /* same-filled entries on the LRU (no) */
+};
+
+const struct zsim_profile *zsim_profile_find(const char *name);
+extern const struct zsim_profile zsim_profiles[];
+extern const unsigned zsim_nr_profiles;
+
+/* ---- counters (stats.c) ---------------------------------------------- */
+
+#define ZSIM_CTR_ENUM_(name, kind, profiles, desc) ZC_##name,
+enum zsim_ctr {
+	ZSIM_ZSWAP_DEBUGFS_COUNTERS(ZSIM_CTR_ENUM_)
+	ZSIM_VMSTAT_COUNTERS(ZSIM_CTR_ENUM_)
+	ZC_COUNT
+};
+
+/* Per-CPU counter block: each simulated CPU adds to its own cache lines;
+ * readers sum. Gauges are deltas whose sum is the value. */
+struct zsim_pcpu_stats {
+	_Alignas(ZSIM_CACHELINE) _Atomic uint64_t v[ZC_COUNT];
+};
+
+/* ---- memcgs (memcg.c) and LRU (lru.c) -------------------------------- */
+
+struct zsim_entry;
+
+/* One list_lru_one: the entries of one memcg on one node, FIFO. */
+struct zsim_lru_list {
+	_Alignas(ZSIM_CACHELINE) pthread_mutex_t lock;
+	struct zsim_entry *head, *tail;
+	uint64_t nr;
+	_Atomic uint64_t nr_disk_swapins; /* lruvec counter for the shrinker */
+};
+
+#define ZSIM_NO_LIMIT UINT64_MAX
+
+struct zsim_memcg {
+	unsigned id;
+	struct zsim_memcg *parent;          /* NULL for the root */
+	_Atomic uint64_t zswap_max_pages;   /* memory.zswap.max in pages */
+	_Atomic uint64_t memory_max_bytes;  /* memory.max */
+	atomic_int writeback;               /* memory.zswap.writeback (own) */
+	/* hierarchical stats (this memcg and its descendants) */
+	_Atomic int64_t zswap_bytes;
+	_Atomic int64_t zswapped_pages;
+	_Atomic int64_t zswap_incomp;
+	_Atomic uint64_t zswpout, zswpin, zswpwb;
+	struct zsim_lru_list *lru;          /* [nr_nodes] */
+};
+
+/* ---- entries ----------------------------------------------------------- */
+
+#define ZSIM_ENTRY_REFERENCED 0x1
+#define ZSIM_ENTRY_ON_LRU 0x2
+#define ZSIM_ENTRY_RAW 0x4   /* length == PAGE_SIZE, stored as-is */
+
+/* zswap_entry: 40 bytes (the kernel's is 56). */
+struct zsim_entry {
+	struct zsim_entry *lru_prev, *lru_next;
+	union {
+		zsim_handle_t handle; /* allocator handle (length > 0) */
+		uint64_t value;       /* the repeated word (length == 0, 6.1) */
+	};
+	uint64_t swp;      /* swp_entry: type << 58 | offset */
+	uint32_t length;   /* compressed bytes; 0 = same-filled */
+	uint16_t memcg;    /* owner memcg id; 0 = root (no objcg) */
+	uint8_t pool_idx;  /* pool id 1..255; 0 = none (same-filled) */
+	uint8_t flags;     /* ZSIM_ENTRY_*; changed under the LRU lock once
+			    * the entry is published */
+};
+
+#define ZSIM_SWP_TYPE_SHIFT 58
+static inline uint64_t zsim_swp(unsigned type, uint64_t offset)
+{
+	return (uint64_t)type << ZSIM_SWP_TYPE_SHIFT | offset;
+}
+static inline unsigned zsim_swp_type(uint64_t swp)
+{
+	return (unsigned)(swp >> ZSIM_SWP_TYPE_SHIFT);
+}
+static inline uint64_t zsim_swp_offset(uint64_t swp)
+{
+	return swp & ((1ull << ZSIM_SWP_TYPE_SHIFT) - 1);
+}
+
+/* ---- pools (pool.c) ---------------------------------------------------- */
+
+struct zsim_acomp_ctx {
+	_Alignas(ZSIM_CACHELINE) pthread_mutex_t lock;
+	struct zsim_codec *codec;  /* NULL while the CPU is offline */
+	unsigned char *buffer;     /* dst_buf_pages x PAGE_SIZE */
+	size_t buffer_size;
+};
+
+struct zsim_pool {
+	unsigned idx;
+	_Atomic long ref;          /* base ref (current) + entries + users */
+	char spec[128];            /* compressor spec as given */
+	char desc[160];            /* driver:params */
+	unsigned codec_flags;      /* ZSIM_CODEC_F_* of the driver */
+	struct zsim_zpool *zpool;
+	struct zsim_acomp_ctx *ctx; /* [nr_cpus] */
+};
+
+/* ---- swap types and devices (swapdev.c, swap.c) ----------------------- */
+
+struct zsim_swapdev;
+
+struct zsim_swap_info {
+	pthread_rwlock_t lock;
+	bool active;
+	uint64_t nr_slots;
+	unsigned nr_trees;
+	struct zsim_xtree **trees;   /* [nr_trees] */
+	_Atomic uint64_t *zeromap;   /* bitmap of zero-filled slots */
+	struct zsim_swapdev *dev;
+};
+
+int zsim_swapdev_create_memory(uint64_t nr_slots, struct zsim_swapdev **out);
+int zsim_swapdev_create_file(uint64_t nr_slots, const char *path,
+			     struct zsim_swapdev **out);
+void zsim_swapdev_destroy(struct zsim_swapdev *d);
+int zsim_swapdev_write(struct zsim_swapdev *d, uint64_t offset, const void *page);
+int zsim_swapdev_read(struct zsim_swapdev *d, uint64_t offset, void *page);
+void zsim_swapdev_discard(struct zsim_swapdev *d, uint64_t offset);
+bool zsim_swapdev_has(struct zsim_swapdev *d, uint64_t offset);
+uint64_t zsim_swapdev_bytes_written(const struct zsim_swapdev *d);
+uint64_t zsim_swapdev_bytes_read(const struct zsim_swapdev *d);
+
+/* ---- the instance ------------------------------------------------------ */
+
+#define ZSIM_MAX_POOLS 256 /* ids 1..255 */
+#define ZSIM_SLOT_LOCKS 1024
+
+struct zsim_zswap {
+	const struct zsim_profile *prof;
+	char compressor[128];
+	char zpool_type[32];
+	unsigned chain_size;
+	_Atomic unsigned max_pool_percent;
+	_Atomic unsigned accept_thr_percent;
+	uint64_t totalram_pages;
+	unsigned nr_cpus;
+	unsigned nr_nodes;
+	atomic_int enabled;
+	int shrinker_enabled;
+	int refuse_large_folios;
+	int same_filled_enabled;
+	struct zsim_fault_injector *fault;
+	struct zsim_page_allocator *pages;
+
+	/* pools */
+	pthread_rwlock_t pools_lock;
+	pthread_mutex_t switch_lock;  /* serializes compressor switches */
+	struct zsim_pool *pools[ZSIM_MAX_POOLS];
+	unsigned current_pool;        /* 0 = none */
+	atomic_bool reached_full;
+
+	/* CPUs */
+	pthread_mutex_t hotplug_lock;
+	atomic_bool *cpu_online;      /* [nr_cpus] */
+
+	/* swap */
+	struct zsim_swap_info swap[ZSIM_MAX_SWAPFILES];
+	pthread_mutex_t slot_locks[ZSIM_SLOT_LOCKS];
+
+	/* memcgs */
+	pthread_mutex_t memcg_lock;
+	_Atomic(struct zsim_memcg *) *memcgs; /* [ZSIM_MAX_MEMCGS + 1] */
+	_Atomic unsigned memcg_hw;            /* highest id + 1 */
+
+	/* counters */
+	struct zsim_pcpu_stats *stats; /* [nr_cpus] */
+	_Atomic uint64_t entries_live;
+};
+
+/* counters */
+static inline void zsim_count(struct zsim_zswap *z, unsigned cpu, enum zsim_ctr c, int64_t n)
+{
+	atomic_fetch_add_explicit(&z->stats[cpu].v[c], (uint64_t)n, memory_order_relaxed);
+}
+uint64_t zsim_counter_sum(const struct zsim_zswap *z, enum zsim_ctr c);
+
+/* pools */
+int zsim_pool_create(struct zsim_zswap *z, const char *spec, struct zsim_pool **out);
+struct zsim_pool *zsim_pool_current_get(struct zsim_zswap *z);
+void zsim_pool_get(struct zsim_pool *p);
+void zsim_pool_put(struct zsim_zswap *z, struct zsim_pool *p);
+uint64_t zsim_total_pages(struct zsim_zswap *z);
+void zsim_pools_destroy_all(struct zsim_zswap *z);
+/* Lock and return the ctx of `cpu` (or the next online CPU) in `pool`. */
+struct zsim_acomp_ctx *zsim_acomp_ctx_lock(struct zsim_zswap *z, struct zsim_pool *p,
+					   unsigned cpu, unsigned *used_cpu);
+void zsim_acomp_ctx_unlock(struct zsim_acomp_ctx *ctx);
+int zsim_ctx_populate(struct zsim_zswap *z, struct zsim_pool *p, unsigned cpu);
+void zsim_ctx_release(struct zsim_acomp_ctx *ctx);
+
+/* memcgs */
+int zsim_memcg_get(struct zsim_zswap *z, unsigned id, struct zsim_memcg **out);
+void zsim_memcgs_destroy(struct zsim_zswap *z);
+bool zsim_memcg_may_zswap(struct zsim_memcg *m);
+bool zsim_memcg_wb_enabled(struct zsim_memcg *m);
+void zsim_memcg_charge(struct zsim_memcg *m, int64_t bytes, int64_t pages, int64_t incomp);
+void zsim_memcg_count_zswpout(struct zsim_memcg *m, uint64_t n);
+void zsim_memcg_count_zswpin(struct zsim_memcg *m, uint64_t n);
+void zsim_memcg_count_zswpwb(struct zsim_memcg *m, uint64_t n);
+
+/* LRU */
+int zsim_lru_init(struct zsim_lru_list *l);
+void zsim_lru_destroy(struct zsim_lru_list *l);
+void zsim_lru_add(struct zsim_zswap *z, struct zsim_entry *e, unsigned nid);
+void zsim_lru_del(struct zsim_zswap *z, struct zsim_entry *e, unsigned nid);
+
+/* entries */
+int zsim_entry_alloc(struct zsim_zswap *z, struct zsim_entry **out);
+/* zswap_entry_free: LRU del, zs_free, pool put, uncharge, stats. */
+void zsim_entry_free(struct zsim_zswap *z, struct zsim_entry *e, unsigned cpu);
+unsigned zsim_entry_nid(const struct zsim_zswap *z, const struct zsim_entry *e);
+
+/* swap types */
+int zsim_swap_get(struct zsim_zswap *z, unsigned type, uint64_t offset, uint64_t nr,
+		  struct zsim_swap_info **out);
+void zsim_swap_put(struct zsim_swap_info *si);
+static inline struct zsim_xtree *zsim_swap_tree(struct zsim_swap_info *si, uint64_t offset)
+{
+	return si->trees[offset >> ZSIM_SWAP_ADDRESS_SPACE_SHIFT];
+}
+/* Erase and free the entry at offset, if any (zswap_invalidate of one). */
+void zsim_invalidate_entry(struct zsim_zswap *z, struct zsim_swap_info *si,
+			   uint64_t offset, unsigned cpu);
+bool zsim_zeromap_test(struct zsim_swap_info *si, uint64_t offset);
+void zsim_zeromap_set(struct zsim_swap_info *si, uint64_t offset, bool on);
+
+unsigned zsim_cpu_resolve(const struct zsim_zswap *z, unsigned cpu);
+static inline unsigned zsim_cpu_node(const struct zsim_zswap *z, unsigned cpu)
+{
+	return cpu % z->nr_nodes;
+}
+
+#endif
