@@ -11,11 +11,16 @@
  * kernel would produce, so it registers below deflate-zlib and is reached
  * by its driver name.
  * Decompression is libdeflate_deflate_decompress with the output length
- * returned: LIBDEFLATE_INSUFFICIENT_SPACE is ZSIM_ENOSPC and
- * LIBDEFLATE_BAD_DATA is ZSIM_EBADMSG; libdeflate cannot tell truncated
- * input from corrupt input, so truncation is ZSIM_EBADMSG too. Bytes after
- * the end of the stream are ignored, as in the kernel.
- * Compressor and decompressor are allocated once per context.
+ * returned: LIBDEFLATE_BAD_DATA is ZSIM_EBADMSG; libdeflate cannot tell
+ * truncated input from corrupt input, so truncation is ZSIM_EBADMSG too.
+ * libdeflate reads up to 8 zero bytes past a truncated input before it
+ * gives up, and those can decode to up to 64 x 258 bytes of output; so a
+ * LIBDEFLATE_INSUFFICIENT_SPACE is retried once into a scratch buffer that
+ * much larger, and only a stream that still decodes or still overflows
+ * there is ZSIM_ENOSPC. Bytes after the end of the stream are ignored, as
+ * in the kernel.
+ * Compressor, decompressor and the retry buffer for page-sized outputs are
+ * allocated once per context.
  */
 #ifdef ZSIM_HAVE_LIBDEFLATE
 #include <libdeflate.h>
@@ -24,10 +29,14 @@
 #include "codec/codec_internal.h"
 
 #define LIBDEFLATE_DEFAULT_LEVEL 6
+/* What 8 overread zero bytes (64 bits) can still produce: 64 matches of 258. */
+#define LIBDEFLATE_OVERREAD_OUT (64u * 258)
+#define LIBDEFLATE_RETRY_CAP (2 * ZSIM_PAGE_SIZE + LIBDEFLATE_OVERREAD_OUT)
 
 struct dlibd_ctx {
 	struct libdeflate_compressor *comp;
 	struct libdeflate_decompressor *decomp;
+	unsigned char retry[LIBDEFLATE_RETRY_CAP];
 };
 
 static void dlibd_ctx_free(void *ctx)
@@ -80,15 +89,24 @@ static int dlibd_decompress(void *ctx, const void *src, size_t slen, void *dst,
 {
 	struct dlibd_ctx *c = ctx;
 	size_t n = 0;
-	switch (libdeflate_deflate_decompress(c->decomp, src, slen, dst, *dlen, &n)) {
-	case LIBDEFLATE_SUCCESS:
+	enum libdeflate_result r =
+		libdeflate_deflate_decompress(c->decomp, src, slen, dst, *dlen, &n);
+	if (r == LIBDEFLATE_SUCCESS) {
 		*dlen = n;
 		return 0;
-	case LIBDEFLATE_INSUFFICIENT_SPACE:
-		return ZSIM_ENOSPC;
-	default:
-		return ZSIM_EBADMSG;
 	}
+	if (r != LIBDEFLATE_INSUFFICIENT_SPACE)
+		return ZSIM_EBADMSG;
+	/* Error path only: does the stream overflow for real, or did the
+	 * zero bytes libdeflate reads past a truncated input make it up? */
+	size_t big = *dlen + LIBDEFLATE_OVERREAD_OUT;
+	unsigned char *tmp = big <= sizeof(c->retry) ? c->retry : malloc(big);
+	if (!tmp)
+		return ZSIM_ENOMEM;
+	r = libdeflate_deflate_decompress(c->decomp, src, slen, tmp, big, &n);
+	if (tmp != c->retry)
+		free(tmp);
+	return r == LIBDEFLATE_BAD_DATA ? ZSIM_EBADMSG : ZSIM_ENOSPC;
 }
 
 const struct zsim_codec_ops zsim_codec_deflate_libdeflate_ops = {
