@@ -1,0 +1,152 @@
+/*
+ * handle.c - the handle table (see handle.h): our form of zsmalloc's
+ * zs_handle slab cache.
+ *
+ * What it models: one small cell per object, allocated before the object
+ * and freed after it (cache_alloc_handle/cache_free_handle), which stores
+ * the object's location so compaction can move objects by rewriting only
+ * the cell. ZSIM_FAULT_ZS_HANDLE is checked by the callers.
+ * How it differs from the kernel: a cell is 16 bytes (location, generation,
+ * object index, requested size) instead of 8, so that any handle can be
+ * checked; cells are never returned to libc before the pool is destroyed
+ * (a slab would give empty slabs back); the memory is bookkeeping, counted
+ * in meta_bytes, not in the simulated pages.
+ */
+#include "alloc/handle.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static _Atomic uint32_t pool_tag_counter;
+static _Atomic uint32_t gen_counter;
+
+uint8_t zsa_next_pool_tag(void)
+{
+	uint32_t n = atomic_fetch_add_explicit(&pool_tag_counter, 1, memory_order_relaxed);
+	return (uint8_t)(n % 255u + 1u);
+}
+
+void zsa_htab_init(struct zsa_htab *ht, _Atomic uint64_t *meta_bytes)
+{
+	memset(ht, 0, sizeof(*ht));
+	pthread_mutex_init(&ht->grow_lock, NULL);
+	ht->tag = zsa_next_pool_tag();
+	/* Different pools start their generations far apart, so the first
+	 * handle of one pool is not also a live handle of another. */
+	uint32_t n = atomic_fetch_add_explicit(&gen_counter, 1, memory_order_relaxed);
+	ht->gen_base = (n * 0x9e3779b1u) & 0x7fffffffu;
+	ht->meta_bytes = meta_bytes;
+}
+
+static uint32_t seg_cells(unsigned k)
+{
+	return k == 0 ? 1u << ZSA_HT_SEG0_SHIFT : 1u << (k + ZSA_HT_SEG0_SHIFT - 1);
+}
+
+void zsa_htab_destroy(struct zsa_htab *ht)
+{
+	for (unsigned k = 0; k < ZSA_HT_SEGMENTS; k++) {
+		struct zsa_cell *s = atomic_load_explicit(&ht->seg[k], memory_order_relaxed);
+		if (!s)
+			continue;
+		if (ht->meta_bytes)
+			atomic_fetch_sub_explicit(ht->meta_bytes,
+						  (uint64_t)seg_cells(k) * sizeof(*s),
+						  memory_order_relaxed);
+		free(s);
+		atomic_store_explicit(&ht->seg[k], NULL, memory_order_relaxed);
+	}
+	pthread_mutex_destroy(&ht->grow_lock);
+}
+
+uint64_t zsa_htab_bytes(const struct zsa_htab *ht)
+{
+	uint64_t b = 0;
+	for (unsigned k = 0; k < ZSA_HT_SEGMENTS; k++)
+		if (atomic_load_explicit(&ht->seg[k], memory_order_relaxed))
+			b += (uint64_t)seg_cells(k) * sizeof(struct zsa_cell);
+	return b;
+}
+
+/* Push the chain first..last (already linked through loc) on the free list. */
+static void push_chain(struct zsa_htab *ht, uint32_t first, struct zsa_cell *last)
+{
+	uint64_t old = atomic_load_explicit(&ht->free_head, memory_order_relaxed);
+	uint64_t nw;
+	do {
+		atomic_store_explicit(&last->loc, (uint32_t)old, memory_order_relaxed);
+		nw = (((old >> 32) + 1) << 32) | ((uint64_t)first + 1);
+	} while (!atomic_compare_exchange_weak_explicit(&ht->free_head, &old, nw,
+							memory_order_release,
+							memory_order_relaxed));
+}
+
+void zsa_htab_release(struct zsa_htab *ht, uint32_t idx)
+{
+	push_chain(ht, idx, zsa_htab_cell(ht, idx));
+}
+
+static int grow(struct zsa_htab *ht)
+{
+	pthread_mutex_lock(&ht->grow_lock);
+	/* Someone else may have grown (or freed) while we waited. */
+	if ((uint32_t)atomic_load_explicit(&ht->free_head, memory_order_acquire)) {
+		pthread_mutex_unlock(&ht->grow_lock);
+		return 0;
+	}
+	unsigned k = ht->nr_segs;
+	if (k >= ZSA_HT_SEGMENTS) {
+		pthread_mutex_unlock(&ht->grow_lock);
+		return ZSIM_ENOMEM;
+	}
+	uint32_t n = seg_cells(k);
+	uint32_t base = k == 0 ? 0 : n; /* segment k > 0 starts at its size */
+	if (k == ZSA_HT_SEGMENTS - 1)
+		n--; /* keep index 0xffffffff unused */
+	struct zsa_cell *s = malloc((size_t)n * sizeof(*s));
+	if (!s) {
+		pthread_mutex_unlock(&ht->grow_lock);
+		return ZSIM_ENOMEM;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		atomic_init(&s[i].loc, i + 1 < n ? (uint64_t)base + i + 2 : 0);
+		atomic_init(&s[i].state, ht->gen_base << 1);
+		s[i].obj_idx = 0;
+		s[i].size = 0;
+	}
+	if (ht->meta_bytes)
+		atomic_fetch_add_explicit(ht->meta_bytes, (uint64_t)n * sizeof(*s),
+					  memory_order_relaxed);
+	atomic_store_explicit(&ht->seg[k], s, memory_order_release);
+	atomic_store_explicit(&ht->nr_cells, base + n, memory_order_release);
+	ht->nr_segs = k + 1;
+	push_chain(ht, base, &s[n - 1]);
+	pthread_mutex_unlock(&ht->grow_lock);
+	return 0;
+}
+
+int zsa_htab_alloc(struct zsa_htab *ht, uint32_t *idx)
+{
+	uint64_t old = atomic_load_explicit(&ht->free_head, memory_order_acquire);
+	for (;;) {
+		uint32_t i1 = (uint32_t)old;
+		if (!i1) {
+			int rc = grow(ht);
+			if (rc)
+				return rc;
+			old = atomic_load_explicit(&ht->free_head, memory_order_acquire);
+			continue;
+		}
+		/* The cell may be taken and reused under us; its memory stays
+		 * valid, and the ABA tag makes the CAS fail in that case. */
+		struct zsa_cell *c = zsa_htab_cell(ht, i1 - 1);
+		uint64_t next = (uint32_t)atomic_load_explicit(&c->loc, memory_order_relaxed);
+		uint64_t nw = (((old >> 32) + 1) << 32) | next;
+		if (atomic_compare_exchange_weak_explicit(&ht->free_head, &old, nw,
+							  memory_order_acquire,
+							  memory_order_acquire)) {
+			*idx = i1 - 1;
+			return 0;
+		}
+	}
+}

@@ -1,0 +1,28 @@
+/*
+ * pagealloc.h - internal side of the simulated physical page allocator
+ * (zswapsim/zpool.h declares the public part). zsmalloc takes its zspage
+ * pages from here one order-0 page at a time, as alloc_pages_node() does.
+ */
+#ifndef ZSIM_ALLOC_PAGEALLOC_H
+#define ZSIM_ALLOC_PAGEALLOC_H
+
+#include "zswapsim/zpool.h"
+
+/*
+ * Allocate one simulated page (ZSIM_PAGE_SIZE bytes of real memory, its
+ * content undefined) on node *nid. An out-of-range *nid (NUMA_NO_NODE
+ * style, e.g. UINT_MAX) falls back to node 0; *nid is set to the node used.
+ * Context: any thread; takes no lock (atomics only); never blocks.
+ * Return: the page, or NULL when the fault injector fails the call
+ * (ZSIM_FAULT_PAGE_ALLOC), max_pages would be exceeded, or libc is out of
+ * memory; each NULL counts in zsim_page_allocator_failures().
+ */
+void *zsim_pa_alloc(struct zsim_page_allocator *pa, unsigned *nid);
+
+/* Return a page from zsim_pa_alloc() to node nid (the node it came from). */
+void zsim_pa_free(struct zsim_page_allocator *pa, void *page, unsigned nid);
+
+/* Number of simulated nodes (>= 1). */
+unsigned zsim_pa_nr_nodes(const struct zsim_page_allocator *pa);
+
+#endif

@@ -1,0 +1,178 @@
+/*
+ * test_pagealloc.c - the simulated page allocator: real writable pages,
+ * per-node counts, the max_pages cap, injected failures, and zsmalloc
+ * placing a zspage's pages on the node it is asked for.
+ */
+#include "testutil.h"
+
+#include <limits.h>
+
+#include "alloc/pagealloc.h"
+#include "common/rand.h"
+
+static void test_create_defaults(void **state)
+{
+	(void)state;
+	struct zsim_page_allocator *pa;
+	assert_int_equal(zsim_page_allocator_create(NULL, &pa), 0);
+	assert_int_equal(zsim_pa_nr_nodes(pa), 1);
+	assert_int_equal(zsim_page_allocator_pages(pa), 0);
+	assert_int_equal(zsim_page_allocator_failures(pa), 0);
+	assert_int_equal(zsim_page_allocator_destroy(pa), 0);
+	assert_int_equal(zsim_page_allocator_create(NULL, NULL), ZSIM_EINVAL);
+	struct zsim_page_allocator_config cfg = {.nr_nodes = 0};
+	assert_int_equal(zsim_page_allocator_create(&cfg, &pa), 0);
+	assert_int_equal(zsim_pa_nr_nodes(pa), 1);
+	assert_int_equal(zsim_page_allocator_destroy(pa), 0);
+	assert_int_equal(zsim_page_allocator_destroy(NULL), 0);
+}
+
+static void test_pages_are_real_and_counted(void **state)
+{
+	(void)state;
+	struct zsim_rng rng;
+	zsim_rng_seed(&rng, zsim_test_seed());
+	struct zsim_page_allocator_config cfg = {.nr_nodes = 3};
+	struct zsim_page_allocator *pa;
+	assert_int_equal(zsim_page_allocator_create(&cfg, &pa), 0);
+	enum { N = 64 };
+	void *pages[N];
+	unsigned nodes[N];
+	uint64_t per_node[3] = {0};
+	for (unsigned i = 0; i < N; i++) {
+		nodes[i] = (unsigned)zsim_rng_below(&rng, 3);
+		unsigned want = nodes[i];
+		pages[i] = zsim_pa_alloc(pa, &nodes[i]);
+		assert_non_null(pages[i]);
+		assert_int_equal(nodes[i], want);
+		per_node[want]++;
+		memset(pages[i], (int)i, ZSIM_PAGE_SIZE); /* all 4 KiB writable */
+	}
+	assert_int_equal(zsim_page_allocator_pages(pa), N);
+	for (unsigned n = 0; n < 3; n++)
+		assert_int_equal(zsim_page_allocator_node_pages(pa, n), per_node[n]);
+	assert_int_equal(zsim_page_allocator_node_pages(pa, 3), 0);
+	for (unsigned i = 0; i < N; i++) {
+		unsigned char *p = pages[i];
+		assert_int_equal(p[0], (unsigned char)i);
+		assert_int_equal(p[ZSIM_PAGE_SIZE - 1], (unsigned char)i);
+	}
+	/* Still held: destroy refuses. */
+	assert_int_equal(zsim_page_allocator_destroy(pa), ZSIM_EBUSY);
+	for (unsigned i = 0; i < N; i++)
+		zsim_pa_free(pa, pages[i], nodes[i]);
+	assert_int_equal(zsim_page_allocator_pages(pa), 0);
+	for (unsigned n = 0; n < 3; n++)
+		assert_int_equal(zsim_page_allocator_node_pages(pa, n), 0);
+	assert_int_equal(zsim_page_allocator_destroy(pa), 0);
+}
+
+static void test_out_of_range_node(void **state)
+{
+	(void)state;
+	struct zsim_page_allocator_config cfg = {.nr_nodes = 2};
+	struct zsim_page_allocator *pa;
+	assert_int_equal(zsim_page_allocator_create(&cfg, &pa), 0);
+	unsigned nid = UINT_MAX; /* NUMA_NO_NODE style */
+	void *p = zsim_pa_alloc(pa, &nid);
+	assert_non_null(p);
+	assert_int_equal(nid, 0);
+	assert_int_equal(zsim_page_allocator_node_pages(pa, 0), 1);
+	zsim_pa_free(pa, p, nid);
+	assert_int_equal(zsim_page_allocator_destroy(pa), 0);
+}
+
+static void test_max_pages(void **state)
+{
+	(void)state;
+	struct zsim_page_allocator_config cfg = {.max_pages = 5};
+	struct zsim_page_allocator *pa;
+	assert_int_equal(zsim_page_allocator_create(&cfg, &pa), 0);
+	void *p[6];
+	unsigned nid = 0;
+	for (int i = 0; i < 5; i++)
+		assert_non_null(p[i] = zsim_pa_alloc(pa, &nid));
+	assert_null(zsim_pa_alloc(pa, &nid));
+	assert_int_equal(zsim_page_allocator_failures(pa), 1);
+	assert_int_equal(zsim_page_allocator_pages(pa), 5);
+	zsim_pa_free(pa, p[0], 0);
+	assert_non_null(p[0] = zsim_pa_alloc(pa, &nid));
+	for (int i = 0; i < 5; i++)
+		zsim_pa_free(pa, p[i], 0);
+	assert_int_equal(zsim_page_allocator_destroy(pa), 0);
+}
+
+static void test_fault_injection(void **state)
+{
+	(void)state;
+	struct zsim_fault_injector *f;
+	assert_int_equal(zsim_fault_create(&f), 0);
+	struct zsim_fault_rule r = {.every = 3};
+	assert_int_equal(zsim_fault_set(f, ZSIM_FAULT_PAGE_ALLOC, &r), 0);
+	struct zsim_page_allocator_config cfg = {.fault = f};
+	struct zsim_page_allocator *pa;
+	assert_int_equal(zsim_page_allocator_create(&cfg, &pa), 0);
+	void *p[9];
+	unsigned nid = 0, got = 0;
+	for (int i = 0; i < 9; i++) {
+		p[i] = zsim_pa_alloc(pa, &nid);
+		if ((i + 1) % 3 == 0)
+			assert_null(p[i]);
+		else
+			assert_non_null(p[i]), got++;
+	}
+	assert_int_equal(zsim_page_allocator_failures(pa), 3);
+	assert_int_equal(zsim_fault_failures(f, ZSIM_FAULT_PAGE_ALLOC), 3);
+	assert_int_equal(zsim_page_allocator_pages(pa), got);
+	for (int i = 0; i < 9; i++)
+		zsim_pa_free(pa, p[i], 0); /* NULL is ignored */
+	assert_int_equal(zsim_page_allocator_destroy(pa), 0);
+	zsim_fault_destroy(f);
+}
+
+/* zs_malloc(..., nid): a new zspage's pages come from that node; a shared
+ * allocator sees every pool's pages. */
+static void test_zsmalloc_nodes(void **state)
+{
+	(void)state;
+	struct zsim_page_allocator_config pc = {.nr_nodes = 2};
+	struct zsim_page_allocator *pa;
+	assert_int_equal(zsim_page_allocator_create(&pc, &pa), 0);
+	struct zsim_zpool_config zc = {.era = ZSIM_ZS_ERA_CHAIN, .pages = pa};
+	struct zsim_zpool *a, *b;
+	assert_int_equal(zsim_zpool_create(&zc, &a), 0);
+	assert_int_equal(zsim_zpool_create(&zc, &b), 0);
+	zsim_handle_t h1, h2, h3;
+	/* 3000 + 8 -> class 3072, 3 pages per zspage (chain 8) */
+	assert_int_equal(zsim_zpool_malloc(a, 3000, 1, &h1), 0);
+	assert_int_equal(zsim_page_allocator_node_pages(pa, 1), 3);
+	assert_int_equal(zsim_page_allocator_node_pages(pa, 0), 0);
+	assert_int_equal(zsim_zpool_malloc(b, 100, 0, &h2), 0); /* 112: 7 pages */
+	assert_int_equal(zsim_page_allocator_node_pages(pa, 0), 7);
+	/* The same zspage serves further objects whatever node is asked. */
+	assert_int_equal(zsim_zpool_malloc(a, 3000, 0, &h3), 0);
+	assert_int_equal(zsim_page_allocator_pages(pa), 10);
+	assert_int_equal(zsim_zpool_total_pages(a) + zsim_zpool_total_pages(b), 10);
+	assert_int_equal(zsim_page_allocator_destroy(pa), ZSIM_EBUSY);
+	assert_int_equal(zsim_zpool_free(a, h1), 0);
+	assert_int_equal(zsim_zpool_free(a, h3), 0);
+	assert_int_equal(zsim_page_allocator_node_pages(pa, 1), 0);
+	zsim_zpool_destroy(a);
+	zsim_zpool_destroy(b); /* frees h2's zspage */
+	assert_int_equal(zsim_page_allocator_pages(pa), 0);
+	assert_int_equal(zsim_page_allocator_destroy(pa), 0);
+}
+
+int main(void)
+{
+	zsim_test_seed();
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_create_defaults),
+		cmocka_unit_test(test_pages_are_real_and_counted),
+		cmocka_unit_test(test_out_of_range_node),
+		cmocka_unit_test(test_max_pages),
+		cmocka_unit_test(test_fault_injection),
+		cmocka_unit_test(test_zsmalloc_nodes),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
