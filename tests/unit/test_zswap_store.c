@@ -29,7 +29,10 @@ static void test_roundtrip_profiles(void **state)
 		assert_int_equal(st.stored_pages, n);
 		assert_int_equal(st.zswpout, n);
 		assert_int_equal(st.pswpout, 0);
-		assert_true(st.pool_total_size > 0 && st.pool_total_size < n * ZSIM_PAGE_SIZE);
+		/* Few objects over many classes: whole zspages (up to 8 pages
+		 * each) may cost more than the data; test_zswap_fidelity checks
+		 * the exact figure. */
+		assert_true(st.pool_total_size > 0);
 		assert_int_equal(st.pool_total_size % ZSIM_PAGE_SIZE, 0);
 		for (unsigned i = 0; i < n; i++) {
 			zsim_test_page(ZSIM_PAGE_TYPICAL, i, page);
