@@ -18,7 +18,7 @@
 
 #define NWORK 4
 #define NKEYS 2048
-#define NOPS 60000
+#define NOPS 200000
 
 struct worker {
 	struct zsim_xtree *t;
