@@ -80,6 +80,9 @@ struct zsim_zswap_config {
 	int refuse_large_folios;  /* refuse large folios even where the
 				   * profile stores them; default 0 */
 	int same_filled_pages_enabled; /* 6.1 param; default 1 */
+	int shrink_worker_inline; /* run the global shrink worker in the
+				   * store that queues it (deterministic)
+				   * instead of on its own thread; default 0 */
 	struct zsim_fault_injector *fault; /* borrowed; may be NULL */
 };
 
@@ -124,6 +127,9 @@ enum zsim_swap_where {
 	ZSIM_WHERE_ZSWAP,   /* compressed in zswap (or same-filled entry) */
 	ZSIM_WHERE_ZEROMAP, /* zero-filled slot in the swap zeromap (6.12+) */
 	ZSIM_WHERE_DEVICE,  /* the backing swap device */
+	ZSIM_WHERE_KEPT,    /* store only: not swapped out; zswap refused it
+			     * and the memcg's zswap writeback is off, so the
+			     * kernel keeps the folio in memory (6.8+) */
 };
 
 struct zsim_swap_folio {
@@ -138,7 +144,9 @@ struct zsim_swap_folio {
 /*
  * Swap out a folio (swap_writeout + zswap_store). Returns 0 and sets
  * *where (may be NULL) to where the folio went: zswap, the zeromap or, if
- * zswap refused it (the reason is in the counters), the swap device.
+ * zswap refused it (the reason is in the counters), the swap device; or
+ * ZSIM_WHERE_KEPT when the memcg has memory.zswap.writeback=0 (6.8+): the
+ * folio stays in memory and its slots hold nothing.
  * A large folio is all-or-nothing: on any failure no slot keeps an entry.
  */
 ZSIM_API int zsim_zswap_store(struct zsim_zswap *z, const struct zsim_swap_folio *f,
@@ -210,6 +218,28 @@ ZSIM_API int zsim_zswap_memcg_stats(const struct zsim_zswap *z, unsigned id,
 /* Highest memcg id in use + 1. */
 ZSIM_API unsigned zsim_zswap_memcg_count(const struct zsim_zswap *z);
 ZSIM_API bool zsim_zswap_memcg_exists(const struct zsim_zswap *z, unsigned id);
+
+/* --- writeback and shrinking ------------------------------------------ */
+
+/* Wait until the global shrink worker is idle (flush_work). */
+ZSIM_API int zsim_zswap_flush_shrink_work(struct zsim_zswap *z);
+/* How many times the shrink worker has run. */
+ZSIM_API uint64_t zsim_zswap_shrink_worker_runs(const struct zsim_zswap *z);
+/* shrink_memcg (6.8+): write back up to the profile's walk (1 entry; 32 in
+ * "latest") of the memcg's LRU per node. 0 something written back,
+ * ZSIM_ENOENT writeback disabled or nothing to scan, ZSIM_EAGAIN scanned
+ * but nothing written back, ZSIM_ENOTSUP in profiles without it. */
+ZSIM_API int zsim_zswap_shrink_memcg(struct zsim_zswap *z, unsigned memcg, unsigned cpu);
+
+/* The dynamic shrinker (6.8+, shrinker_enabled): what the kernel's
+ * shrink_slab would call for (memcg, node) under memory pressure.
+ * count = LRU length less recent disk swap-ins, scaled by the compression
+ * ratio; scan walks nr_to_scan entries and returns the number written back
+ * or ZSIM_SHRINK_STOP (nothing written, or a slot found in the swap cache). */
+#define ZSIM_SHRINK_STOP (-1)
+ZSIM_API uint64_t zsim_zswap_shrinker_count(struct zsim_zswap *z, unsigned memcg, unsigned nid);
+ZSIM_API int64_t zsim_zswap_shrinker_scan(struct zsim_zswap *z, unsigned memcg, unsigned nid,
+					  uint64_t nr_to_scan, unsigned cpu);
 
 /* --- counters ---------------------------------------------------------- */
 

@@ -41,7 +41,7 @@ void zsim_entry_free(struct zsim_zswap *z, struct zsim_entry *e, unsigned cpu)
 		zsim_zpool_free(p->zpool, e->handle);
 		zsim_pool_put(z, p);
 	}
-	bool raw = e->flags & ZSIM_ENTRY_RAW;
+	bool raw = zsim_entry_raw(z, e);
 	zsim_memcg_charge(m, -(int64_t)e->length, -1, raw ? -1 : 0);
 	if (raw)
 		zsim_count(z, cpu, ZC_stored_incompressible_pages, -1);

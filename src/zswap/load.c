@@ -16,8 +16,8 @@
 
 #include "zswap/zswap_internal.h"
 
-static int decompress_entry(struct zsim_zswap *z, struct zsim_entry *e, unsigned cpu,
-			    void *page)
+int zsim_entry_decompress(struct zsim_zswap *z, struct zsim_entry *e, unsigned cpu,
+			  void *page)
 {
 	if (e->length == 0) {
 		uint64_t *w = page;
@@ -32,7 +32,7 @@ static int decompress_entry(struct zsim_zswap *z, struct zsim_entry *e, unsigned
 	const void *src;
 	int rc = zsim_zpool_read_begin(p->zpool, e->handle, e->length, cpu, ctx->buffer, &src);
 	if (!rc) {
-		if (e->flags & ZSIM_ENTRY_RAW) {
+		if (zsim_entry_raw(z, e)) {
 			memcpy(page, src, ZSIM_PAGE_SIZE);
 		} else if (zsim_fault_should_fail(z->fault, ZSIM_FAULT_DECOMPRESS)) {
 			rc = ZSIM_EBADMSG;
@@ -66,13 +66,15 @@ int zsim_zswap_load(struct zsim_zswap *z, unsigned type, uint64_t offset, unsign
 	if (rc)
 		return rc;
 	cpu = zsim_cpu_resolve(z, cpu);
+	zsim_slots_lock(z, type, offset, 1);
 	struct zsim_xtree *tree = zsim_swap_tree(si, offset);
 	struct zsim_entry *e = zsim_xtree_load(tree, offset);
 	if (e) {
-		rc = decompress_entry(z, e, cpu, page);
+		rc = zsim_entry_decompress(z, e, cpu, page);
 		if (rc) {
 			if (z->prof->decompress_fail_counter)
 				zsim_count(z, cpu, ZC_decompress_fail, 1);
+			zsim_slots_unlock(z, type, offset, 1);
 			zsim_swap_put(si);
 			return ZSIM_EIO;
 		}
@@ -96,6 +98,7 @@ int zsim_zswap_load(struct zsim_zswap *z, unsigned type, uint64_t offset, unsign
 			     ? ZSIM_EIO
 			     : zsim_swapdev_read(si->dev, offset, page);
 		if (rc) {
+			zsim_slots_unlock(z, type, offset, 1);
 			zsim_swap_put(si);
 			return rc == ZSIM_ENOENT ? ZSIM_ENOENT : ZSIM_EIO;
 		}
@@ -107,6 +110,7 @@ int zsim_zswap_load(struct zsim_zswap *z, unsigned type, uint64_t offset, unsign
 	} else {
 		rc = ZSIM_ENOENT;
 	}
+	zsim_slots_unlock(z, type, offset, 1);
 	zsim_swap_put(si);
 	return rc;
 }

@@ -64,6 +64,13 @@ static int memcg_create_locked(struct zsim_zswap *z, unsigned id, unsigned paren
 	struct zsim_memcg *m = memcg_new(z, id, p);
 	if (!m)
 		return ZSIM_ENOMEM;
+	if (p) {
+		if (p->last_child)
+			p->last_child->next_sibling = m;
+		else
+			p->first_child = m;
+		p->last_child = m;
+	}
 	atomic_store(&z->memcgs[id], m);
 	if (id + 1 > atomic_load(&z->memcg_hw))
 		atomic_store(&z->memcg_hw, id + 1);
@@ -105,6 +112,21 @@ int zsim_memcg_get(struct zsim_zswap *z, unsigned id, struct zsim_memcg **out)
 	if (!rc)
 		*out = m;
 	return rc;
+}
+
+/* mem_cgroup_iter: the pre-order successor of m (NULL: start at the root;
+ * returns NULL at the end of a full walk). Context: memcg_lock held or
+ * the hierarchy not changing. */
+struct zsim_memcg *zsim_memcg_iter(struct zsim_zswap *z, struct zsim_memcg *m)
+{
+	if (!m)
+		return atomic_load(&z->memcgs[0]);
+	if (m->first_child)
+		return m->first_child;
+	for (; m; m = m->parent)
+		if (m->next_sibling)
+			return m->next_sibling;
+	return NULL;
 }
 
 int zsim_memcg_init_root(struct zsim_zswap *z);

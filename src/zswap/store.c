@@ -153,7 +153,6 @@ static bool store_page(struct store_ctx *s, uint64_t offset, const unsigned char
 		rc = 0;
 		dlen = ZSIM_PAGE_SIZE;
 		src = page;
-		e->flags |= ZSIM_ENTRY_RAW;
 	} else if (rc) {
 		zsim_acomp_ctx_unlock(ctx);
 		int c = reject_counter_for(z, s->pool, rc);
@@ -196,7 +195,7 @@ insert:;
 	/* Commit: nothing below can fail. */
 	if (e->length)
 		zsim_pool_get(s->pool);
-	bool raw = e->flags & ZSIM_ENTRY_RAW;
+	bool raw = zsim_entry_raw(z, e);
 	zsim_memcg_charge(s->memcg, e->length, 1, raw ? 1 : 0);
 	zsim_count(z, s->cpu, ZC_stored_pages, 1);
 	if (raw)
@@ -234,9 +233,13 @@ static bool zswap_store_folio(struct zsim_zswap *z, struct zsim_swap_info *si,
 		for (unsigned i = 0; i < nr; i++)
 			zsim_invalidate_entry(z, si, f->offset + i, cpu);
 	}
-	/* memory.zswap.max of the folio's memcg and its ancestors. */
-	if (memcg->parent && !zsim_memcg_may_zswap(memcg))
-		goto check_old; /* (6.8+ first tries this memcg's own writeback) */
+	/* memory.zswap.max of the folio's memcg and its ancestors. Over it,
+	 * 6.8+ first writes back this memcg's own entries and stores anyway
+	 * if that freed something; 6.1 simply refused. */
+	if (memcg->parent && !zsim_memcg_may_zswap(memcg)) {
+		if (!z->prof->memcg_local_writeback || zsim_shrink_memcg(z, memcg, cpu))
+			goto check_old;
+	}
 	if (check_limits(z, cpu))
 		goto check_old;
 	pool = zsim_pool_current_get(z);
@@ -292,6 +295,8 @@ int zsim_zswap_store(struct zsim_zswap *z, const struct zsim_swap_folio *f,
 		return rc;
 	const unsigned cpu = zsim_cpu_resolve(z, f->cpu);
 	const unsigned char *data = f->data;
+	enum zsim_swap_where w;
+	zsim_slots_lock(z, f->type, f->offset, nr);
 
 	/* 6.12+: the swap layer keeps zero-filled folios in its zeromap. */
 	if (z->prof->zero_mode == ZSIM_ZERO_ZEROMAP && folio_zero_filled(data, nr)) {
@@ -301,10 +306,8 @@ int zsim_zswap_store(struct zsim_zswap *z, const struct zsim_swap_folio *f,
 			zsim_swapdev_discard(si->dev, f->offset + i);
 		}
 		zsim_count(z, cpu, ZC_swpout_zero, nr);
-		zsim_swap_put(si);
-		if (where)
-			*where = ZSIM_WHERE_ZEROMAP;
-		return 0;
+		w = ZSIM_WHERE_ZEROMAP;
+		goto out;
 	}
 	for (unsigned i = 0; i < nr; i++)
 		zsim_zeromap_set(si, f->offset + i, false);
@@ -312,10 +315,18 @@ int zsim_zswap_store(struct zsim_zswap *z, const struct zsim_swap_folio *f,
 	if (zswap_store_folio(z, si, f, memcg, cpu)) {
 		for (unsigned i = 0; i < nr; i++)
 			zsim_swapdev_discard(si->dev, f->offset + i);
-		zsim_swap_put(si);
-		if (where)
-			*where = ZSIM_WHERE_ZSWAP;
-		return 0;
+		w = ZSIM_WHERE_ZSWAP;
+		goto out;
+	}
+	for (unsigned i = 0; i < nr; i++)
+		zsim_swapdev_discard(si->dev, f->offset + i);
+
+	/* 6.8+: with zswap on and this memcg's writeback off, the swap layer
+	 * does not write the folio either: it stays in memory. */
+	if (z->prof->memcg_local_writeback && atomic_load(&z->enabled) &&
+	    !zsim_memcg_wb_enabled(memcg)) {
+		w = ZSIM_WHERE_KEPT;
+		goto out;
 	}
 
 	/* zswap refused: __swap_writepage to the device, whole. */
@@ -330,14 +341,20 @@ int zsim_zswap_store(struct zsim_zswap *z, const struct zsim_swap_folio *f,
 		 * has the folio (the kernel keeps it dirty in memory). */
 		for (unsigned i = 0; i < nr; i++)
 			zsim_swapdev_discard(si->dev, f->offset + i);
+		zsim_slots_unlock(z, f->type, f->offset, nr);
 		zsim_swap_put(si);
 		return rc;
 	}
 	zsim_count(z, cpu, ZC_pswpout, nr);
 	if (nr > 1)
 		zsim_count(z, cpu, ZC_mthp_swpout, 1);
+	w = ZSIM_WHERE_DEVICE;
+out:
+	zsim_slots_unlock(z, f->type, f->offset, nr);
 	zsim_swap_put(si);
+	if (w != ZSIM_WHERE_ZSWAP && w != ZSIM_WHERE_ZEROMAP && atomic_load(&z->reached_full))
+		zsim_shrink_queue(z);
 	if (where)
-		*where = ZSIM_WHERE_DEVICE;
+		*where = w;
 	return 0;
 }

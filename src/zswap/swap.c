@@ -144,6 +144,48 @@ void zsim_swap_put(struct zsim_swap_info *si)
 	pthread_rwlock_unlock(&si->lock);
 }
 
+/* Lock the slot locks of [offset, offset + nr) in ascending lock order,
+ * each once (different pages may share a hashed lock). */
+static void slot_lock_set(unsigned type, uint64_t offset, unsigned nr, uint64_t *bits)
+{
+	memset(bits, 0, ZSIM_SLOT_LOCKS / 8);
+	for (unsigned i = 0; i < nr; i++) {
+		unsigned k = zsim_slot_lock_idx(type, offset + i);
+		bits[k >> 6] |= 1ull << (k & 63);
+	}
+}
+
+void zsim_slots_lock(struct zsim_zswap *z, unsigned type, uint64_t offset, unsigned nr)
+{
+	if (nr == 1) {
+		pthread_mutex_lock(&z->slot_locks[zsim_slot_lock_idx(type, offset)]);
+		return;
+	}
+	uint64_t bits[ZSIM_SLOT_LOCKS / 64];
+	slot_lock_set(type, offset, nr, bits);
+	for (unsigned w = 0; w < ZSIM_SLOT_LOCKS / 64; w++)
+		for (uint64_t b = bits[w]; b; b &= b - 1)
+			pthread_mutex_lock(&z->slot_locks[w * 64 + (unsigned)__builtin_ctzll(b)]);
+}
+
+void zsim_slots_unlock(struct zsim_zswap *z, unsigned type, uint64_t offset, unsigned nr)
+{
+	if (nr == 1) {
+		pthread_mutex_unlock(&z->slot_locks[zsim_slot_lock_idx(type, offset)]);
+		return;
+	}
+	uint64_t bits[ZSIM_SLOT_LOCKS / 64];
+	slot_lock_set(type, offset, nr, bits);
+	for (unsigned w = 0; w < ZSIM_SLOT_LOCKS / 64; w++)
+		for (uint64_t b = bits[w]; b; b &= b - 1)
+			pthread_mutex_unlock(&z->slot_locks[w * 64 + (unsigned)__builtin_ctzll(b)]);
+}
+
+bool zsim_slot_trylock(struct zsim_zswap *z, unsigned type, uint64_t offset)
+{
+	return pthread_mutex_trylock(&z->slot_locks[zsim_slot_lock_idx(type, offset)]) == 0;
+}
+
 bool zsim_zeromap_test(struct zsim_swap_info *si, uint64_t offset)
 {
 	return atomic_load_explicit(&si->zeromap[offset >> 6], memory_order_acquire) &
@@ -179,9 +221,11 @@ int zsim_zswap_invalidate(struct zsim_zswap *z, unsigned type, uint64_t offset, 
 	if (rc)
 		return rc;
 	for (unsigned i = 0; i < nr; i++) {
+		zsim_slots_lock(z, type, offset + i, 1);
 		zsim_invalidate_entry(z, si, offset + i, 0);
 		zsim_zeromap_set(si, offset + i, false);
 		zsim_swapdev_discard(si->dev, offset + i);
+		zsim_slots_unlock(z, type, offset + i, 1);
 	}
 	zsim_swap_put(si);
 	return 0;

@@ -80,6 +80,8 @@ int zsim_zswap_create(const struct zsim_zswap_config *cfg_in, struct zsim_zswap 
 	z->refuse_large_folios = cfg.refuse_large_folios;
 	z->same_filled_enabled = cfg.same_filled_pages_enabled;
 	z->fault = cfg.fault;
+	z->shrink_inline = cfg.shrink_worker_inline;
+	zsim_writeback_init(z);
 	pthread_rwlock_init(&z->pools_lock, NULL);
 	pthread_mutex_init(&z->switch_lock, NULL);
 	pthread_mutex_init(&z->hotplug_lock, NULL);
@@ -118,6 +120,7 @@ void zsim_zswap_destroy(struct zsim_zswap *z)
 {
 	if (!z)
 		return;
+	zsim_writeback_stop(z);
 	zsim_swap_destroy_all(z);  /* frees entries: drops their pool refs */
 	zsim_pools_destroy_all(z);
 	zsim_memcgs_destroy(z);

@@ -112,13 +112,17 @@ struct zsim_memcg {
 	_Atomic int64_t zswap_incomp;
 	_Atomic uint64_t zswpout, zswpin, zswpwb;
 	struct zsim_lru_list *lru;          /* [nr_nodes] */
+	/* hierarchy, for pre-order walks (mem_cgroup_iter); set at creation */
+	struct zsim_memcg *first_child, *last_child, *next_sibling;
+	/* memory.swap.current / peak: slots this memcg owns */
+	_Atomic int64_t swap_pages;
+	_Atomic int64_t swap_peak;
 };
 
 /* ---- entries ----------------------------------------------------------- */
 
 #define ZSIM_ENTRY_REFERENCED 0x1
 #define ZSIM_ENTRY_ON_LRU 0x2
-#define ZSIM_ENTRY_RAW 0x4   /* length == PAGE_SIZE, stored as-is */
 
 /* zswap_entry: 40 bytes (the kernel's is 56). */
 struct zsim_entry {
@@ -140,6 +144,9 @@ static inline uint64_t zsim_swp(unsigned type, uint64_t offset)
 {
 	return (uint64_t)type << ZSIM_SWP_TYPE_SHIFT | offset;
 }
+/* Stored as-is (6.18+): only those entries have length == PAGE_SIZE there;
+ * before 6.18 such a length is a compressed object in the huge class. */
+static inline bool zsim_entry_raw(const struct zsim_zswap *z, const struct zsim_entry *e);
 static inline unsigned zsim_swp_type(uint64_t swp)
 {
 	return (unsigned)(swp >> ZSIM_SWP_TYPE_SHIFT);
@@ -196,7 +203,7 @@ uint64_t zsim_swapdev_bytes_read(const struct zsim_swapdev *d);
 /* ---- the instance ------------------------------------------------------ */
 
 #define ZSIM_MAX_POOLS 256 /* ids 1..255 */
-#define ZSIM_SLOT_LOCKS 1024
+#define ZSIM_SLOT_LOCKS 4096 /* power of two */
 
 struct zsim_zswap {
 	const struct zsim_profile *prof;
@@ -235,10 +242,25 @@ struct zsim_zswap {
 	_Atomic(struct zsim_memcg *) *memcgs; /* [ZSIM_MAX_MEMCGS + 1] */
 	_Atomic unsigned memcg_hw;            /* highest id + 1 */
 
+	/* shrinking (writeback.c) */
+	int shrink_inline;             /* run the worker in the caller */
+	pthread_mutex_t shrink_lock;   /* cursor, pending, running */
+	pthread_cond_t shrink_cond;
+	pthread_cond_t shrink_idle;
+	struct zsim_memcg *shrink_cursor;
+	bool shrink_pending, shrink_running, shrink_exit, shrink_thread_started;
+	pthread_t shrink_thread;
+	_Atomic uint64_t shrink_runs;
+
 	/* counters */
 	struct zsim_pcpu_stats *stats; /* [nr_cpus] */
 	_Atomic uint64_t entries_live;
 };
+
+static inline bool zsim_entry_raw(const struct zsim_zswap *z, const struct zsim_entry *e)
+{
+	return z->prof->incompressible_raw && e->length == ZSIM_PAGE_SIZE;
+}
 
 /* counters */
 static inline void zsim_count(struct zsim_zswap *z, unsigned cpu, enum zsim_ctr c, int64_t n)
@@ -265,6 +287,7 @@ void zsim_ctx_release(struct zsim_acomp_ctx *ctx);
 int zsim_memcg_get(struct zsim_zswap *z, unsigned id, struct zsim_memcg **out);
 void zsim_memcgs_destroy(struct zsim_zswap *z);
 bool zsim_memcg_may_zswap(struct zsim_memcg *m);
+struct zsim_memcg *zsim_memcg_iter(struct zsim_zswap *z, struct zsim_memcg *m);
 bool zsim_memcg_wb_enabled(struct zsim_memcg *m);
 void zsim_memcg_charge(struct zsim_memcg *m, int64_t bytes, int64_t pages, int64_t incomp);
 void zsim_memcg_count_zswpout(struct zsim_memcg *m, uint64_t n);
@@ -282,6 +305,8 @@ int zsim_entry_alloc(struct zsim_zswap *z, struct zsim_entry **out);
 /* zswap_entry_free: LRU del, zs_free, pool put, uncharge, stats. */
 void zsim_entry_free(struct zsim_zswap *z, struct zsim_entry *e, unsigned cpu);
 unsigned zsim_entry_nid(const struct zsim_zswap *z, const struct zsim_entry *e);
+/* Decompress (or fill) an entry into page. Context: the slot is held. */
+int zsim_entry_decompress(struct zsim_zswap *z, struct zsim_entry *e, unsigned cpu, void *page);
 
 /* swap types */
 int zsim_swap_get(struct zsim_zswap *z, unsigned type, uint64_t offset, uint64_t nr,
@@ -296,6 +321,26 @@ void zsim_invalidate_entry(struct zsim_zswap *z, struct zsim_swap_info *si,
 			   uint64_t offset, unsigned cpu);
 bool zsim_zeromap_test(struct zsim_swap_info *si, uint64_t offset);
 void zsim_zeromap_set(struct zsim_swap_info *si, uint64_t offset, bool on);
+
+/* Slot locks: the folio lock + swap cache of the kernel. Hashed per page;
+ * a folio takes its pages' locks in ascending lock order. Writeback only
+ * trylocks (a held lock is the kernel's -EEXIST: the slot is in the swap
+ * cache). */
+static inline unsigned zsim_slot_lock_idx(unsigned type, uint64_t offset)
+{
+	uint64_t h = (offset ^ ((uint64_t)type << 40)) * 0x9e3779b97f4a7c15ull;
+	return (unsigned)(h >> 52) & (ZSIM_SLOT_LOCKS - 1);
+}
+void zsim_slots_lock(struct zsim_zswap *z, unsigned type, uint64_t offset, unsigned nr);
+void zsim_slots_unlock(struct zsim_zswap *z, unsigned type, uint64_t offset, unsigned nr);
+bool zsim_slot_trylock(struct zsim_zswap *z, unsigned type, uint64_t offset);
+
+/* writeback.c: queue the global shrink worker (runs it inline or wakes
+ * its thread, per configuration). */
+void zsim_shrink_queue(struct zsim_zswap *z);
+int zsim_shrink_memcg(struct zsim_zswap *z, struct zsim_memcg *m, unsigned cpu);
+int zsim_writeback_init(struct zsim_zswap *z);
+void zsim_writeback_stop(struct zsim_zswap *z);
 
 unsigned zsim_cpu_resolve(const struct zsim_zswap *z, unsigned cpu);
 static inline unsigned zsim_cpu_node(const struct zsim_zswap *z, unsigned cpu)
