@@ -215,6 +215,16 @@ ZSIM_API int zsim_zswap_memcg_set(struct zsim_zswap *z, unsigned id,
 				  const char *key, const char *value);
 ZSIM_API int zsim_zswap_memcg_stats(const struct zsim_zswap *z, unsigned id,
 				    struct zsim_memcg_stats *st);
+/* A memcg's settings as the cgroup files read back. */
+struct zsim_memcg_config {
+	unsigned parent;       /* parent id (0 for the root itself) */
+	uint64_t memory_max;   /* bytes; UINT64_MAX = "max" */
+	uint64_t zswap_max;    /* bytes; UINT64_MAX = "max" */
+	int writeback;         /* this memcg's own memory.zswap.writeback */
+	int writeback_effective; /* AND over it and its ancestors */
+};
+ZSIM_API int zsim_zswap_memcg_config(const struct zsim_zswap *z, unsigned id,
+				     struct zsim_memcg_config *c);
 /* Highest memcg id in use + 1. */
 ZSIM_API unsigned zsim_zswap_memcg_count(const struct zsim_zswap *z);
 ZSIM_API bool zsim_zswap_memcg_exists(const struct zsim_zswap *z, unsigned id);

@@ -10,6 +10,7 @@
  *   zpool.h     zsmalloc and baseline allocators, simulated pages
  *   stats.h     every counter under the kernel's name (X-macro lists)
  *   zswap.h     the simulated zswap: profiles, pools, store/load, memcgs
+ *   mm.h        a memory model (memcg limits, reclaim) that drives zswap
  *   pagegen.h   synthetic page content of controlled compressibility
  */
 #ifndef ZSWAPSIM_ZSWAPSIM_H
@@ -21,6 +22,7 @@
 #include "zpool.h"
 #include "stats.h"
 #include "zswap.h"
+#include "mm.h"
 #include "pagegen.h"
 
 #endif

@@ -304,3 +304,21 @@ bool zsim_zswap_memcg_exists(const struct zsim_zswap *z, unsigned id)
 {
 	return z && id <= ZSIM_MAX_MEMCGS && atomic_load(&((struct zsim_zswap *)z)->memcgs[id]) != NULL;
 }
+
+int zsim_zswap_memcg_config(const struct zsim_zswap *z, unsigned id, struct zsim_memcg_config *c)
+{
+	if (!z || !c)
+		return ZSIM_EINVAL;
+	if (id > ZSIM_MAX_MEMCGS)
+		return ZSIM_ERANGE;
+	struct zsim_memcg *m = atomic_load(&z->memcgs[id]);
+	if (!m)
+		return ZSIM_ENOENT;
+	c->parent = m->parent ? m->parent->id : 0;
+	c->memory_max = atomic_load(&m->memory_max_bytes);
+	uint64_t zp = atomic_load(&m->zswap_max_pages);
+	c->zswap_max = zp == ZSIM_NO_LIMIT ? UINT64_MAX : zp * ZSIM_PAGE_SIZE;
+	c->writeback = atomic_load(&m->writeback);
+	c->writeback_effective = zsim_memcg_wb_enabled(m);
+	return 0;
+}
