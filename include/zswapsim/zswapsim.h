@@ -12,6 +12,7 @@
  *   zswap.h     the simulated zswap: profiles, pools, store/load, memcgs
  *   mm.h        a memory model (memcg limits, reclaim) that drives zswap
  *   pagegen.h   synthetic page content of controlled compressibility
+ *   trace.h     swap-event traces (binary ZSWT v1 and CSV): read, write, convert
  */
 #ifndef ZSWAPSIM_ZSWAPSIM_H
 #define ZSWAPSIM_ZSWAPSIM_H
@@ -24,5 +25,6 @@
 #include "zswap.h"
 #include "mm.h"
 #include "pagegen.h"
+#include "trace.h"
 
 #endif
