@@ -21,10 +21,13 @@ static void swap_free_locked(struct zsim_zswap *z, struct zsim_swap_info *si, un
 				continue;
 			/* Free every entry still stored (the kernel's swapoff
 			 * finds the trees already empty after try_to_unuse). */
-			uint64_t base = (uint64_t)t << ZSIM_SWAP_ADDRESS_SPACE_SHIFT;
-			uint64_t end = ZSIM_MIN(si->nr_slots, base + (1ull << ZSIM_SWAP_ADDRESS_SPACE_SHIFT));
-			for (uint64_t off = base; off < end && !zsim_xtree_empty(tree); off++)
+			uint64_t off = (uint64_t)t << ZSIM_SWAP_ADDRESS_SPACE_SHIFT;
+			const uint64_t last = off + (1ull << ZSIM_SWAP_ADDRESS_SPACE_SHIFT) - 1;
+			while (zsim_xtree_find(tree, &off, last)) {
 				zsim_invalidate_entry(z, si, off, 0);
+				if (off++ == last)
+					break;
+			}
 			zsim_xtree_destroy(tree);
 		}
 		free(si->trees);

@@ -151,14 +151,20 @@ static void test_incompressible(void **state)
 		assert_int_equal(st.stored_incompressible_pages, 0);
 		zsim_zswap_destroy(z);
 	}
-	/* 6.18 with writeback disabled for the memcg: rejected instead. */
+	/* 6.18 with writeback disabled for the memcg: rejected instead, and
+	 * (6.8+) the swap layer keeps the folio in memory: nothing written. */
 	struct zsim_zswap *z = zsim_test_zswap("6.18", "zstd", 1ull << 30, 64, NULL);
 	assert_int_equal(zsim_zswap_memcg_create(z, 5, 0), 0);
 	assert_int_equal(zsim_zswap_memcg_set(z, 5, "memory.zswap.writeback", "0"), 0);
-	assert_int_equal(zsim_test_store(z, 1, rnd, 5), ZSIM_WHERE_DEVICE);
+	assert_int_equal(zsim_test_store(z, 1, rnd, 5), ZSIM_WHERE_KEPT);
 	zsim_zswap_stats(z, &st);
 	assert_int_equal(st.reject_compress_fail, 1);
 	assert_int_equal(st.stored_incompressible_pages, 0);
+	assert_int_equal(st.pswpout, 0);
+	assert_int_equal(zsim_zswap_load(z, 0, 1, 5, 0, back, NULL), ZSIM_ENOENT);
+	/* With zswap disabled the writeback setting is ignored: device. */
+	zsim_zswap_set_enabled(z, 0);
+	assert_int_equal(zsim_test_store(z, 2, rnd, 5), ZSIM_WHERE_DEVICE);
 	zsim_zswap_destroy(z);
 }
 
