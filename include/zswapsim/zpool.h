@@ -135,6 +135,20 @@ ZSIM_API int zsim_zpool_read_begin(struct zsim_zpool *pool, zsim_handle_t handle
 ZSIM_API void zsim_zpool_read_end(struct zsim_zpool *pool, zsim_handle_t handle,
 				  unsigned cpu, const void *ptr);
 
+/* zs_obj_read_sg_begin/end (latest kernels): the object's first len bytes
+ * as 1 segment, or 2 when they cross a page boundary, with no copy (and
+ * nothing counted in span_copy_*). Works in every access mode and needs no
+ * cpu; the object stays pinned against compaction until read_sg_end.
+ * Returns the number of segments (1 or 2), or ZSIM_EINVAL (len larger than
+ * the object, NULL seg) / ZSIM_EFAULT. The baselines give 1 segment. */
+struct zsim_zpool_seg {
+	const void *addr;
+	size_t len;
+};
+ZSIM_API int zsim_zpool_read_sg_begin(struct zsim_zpool *pool, zsim_handle_t handle,
+				      size_t len, struct zsim_zpool_seg seg[2]);
+ZSIM_API void zsim_zpool_read_sg_end(struct zsim_zpool *pool, zsim_handle_t handle);
+
 enum zsim_zpool_map_mode { ZSIM_ZPOOL_MAP_RO, ZSIM_ZPOOL_MAP_WO, ZSIM_ZPOOL_MAP_RW };
 /* zs_map_object/zs_unmap_object (≤~6.15 API): whole object, one mapping
  * per cpu at a time (ZSIM_EBUSY otherwise). Spanning objects go through
@@ -170,6 +184,8 @@ struct zsim_zpool_stats {
 	uint64_t meta_bytes;       /* memory the simulator uses for bookkeeping
 				    * (handles, descriptors), kept apart from
 				    * the modelled pages */
+	uint64_t freeable;         /* sum of zs_can_compact over classes: the
+				    * pool shrinker's count (0 for baselines) */
 };
 ZSIM_API int zsim_zpool_stats(const struct zsim_zpool *pool,
 			      struct zsim_zpool_stats *st);

@@ -53,7 +53,6 @@ struct zsa_htab {
 	uint32_t gen_base;          /* first generation of every cell */
 	uint8_t tag;                /* this table's (pool's) tag, never 0 */
 	_Atomic uint64_t *meta_bytes; /* bookkeeping bytes sink */
-	_Atomic uint64_t live;      /* allocated cells */
 };
 
 /* Make an empty table; meta_bytes (may be NULL) is charged for segments. */
@@ -93,7 +92,6 @@ static inline zsim_handle_t zsa_htab_publish(struct zsa_htab *ht, uint32_t idx,
 {
 	uint32_t st = atomic_load_explicit(&c->state, memory_order_relaxed) | 1u;
 	atomic_store_explicit(&c->state, st, memory_order_release);
-	atomic_fetch_add_explicit(&ht->live, 1, memory_order_relaxed);
 	return ((uint64_t)ht->tag << 56) | ((uint64_t)((st >> 1) & 0xffffffu) << 32) | idx;
 }
 
@@ -140,12 +138,10 @@ static inline bool zsa_htab_still(struct zsa_cell *c, uint32_t state)
 static inline bool zsa_htab_claim(struct zsa_htab *ht, struct zsa_cell *c, uint32_t state)
 {
 	uint32_t freed = ((state >> 1) + 1u) << 1;
-	if (!atomic_compare_exchange_strong_explicit(&c->state, &state, freed,
-						     memory_order_acq_rel,
-						     memory_order_relaxed))
-		return false;
-	atomic_fetch_sub_explicit(&ht->live, 1, memory_order_relaxed);
-	return true;
+	(void)ht;
+	return atomic_compare_exchange_strong_explicit(&c->state, &state, freed,
+						       memory_order_acq_rel,
+						       memory_order_relaxed);
 }
 
 /* Bytes of cells held by the table (bookkeeping, not modelled memory). */

@@ -242,6 +242,28 @@ static void bl_read_end(struct zsim_zpool *p, zsim_handle_t h, unsigned cpu, con
 	bl_obj(bl_of(p), h, "read_end", &size);
 }
 
+static int bl_read_sg_begin(struct zsim_zpool *p, zsim_handle_t h, size_t len,
+			    struct zsim_zpool_seg seg[2])
+{
+	if (!seg)
+		return ZSIM_EINVAL;
+	size_t size;
+	unsigned char *mem = bl_obj(bl_of(p), h, "read_sg_begin", &size);
+	if (!mem)
+		return ZSIM_EFAULT;
+	if (len > size)
+		return ZSIM_EINVAL;
+	seg[0].addr = mem;
+	seg[0].len = len;
+	return 1;
+}
+
+static void bl_read_sg_end(struct zsim_zpool *p, zsim_handle_t h)
+{
+	size_t size;
+	bl_obj(bl_of(p), h, "read_sg_end", &size);
+}
+
 static int bl_map(struct zsim_zpool *p, zsim_handle_t h, enum zsim_zpool_map_mode mode,
 		  unsigned cpu, void **out)
 {
@@ -322,6 +344,8 @@ static int bl_class_stats(const struct zsim_zpool *p, struct zsim_zs_class_stats
 		.name = NAME, .create = CREATE, .destroy = bl_destroy,       \
 		.malloc = bl_malloc, .free = bl_free, .write = bl_write,     \
 		.read_begin = bl_read_begin, .read_end = bl_read_end,        \
+		.read_sg_begin = bl_read_sg_begin,                           \
+		.read_sg_end = bl_read_sg_end,                               \
 		.map = bl_map, .unmap = bl_unmap, .obj_size = bl_obj_size,   \
 		.total_pages = bl_total_pages, .compact = bl_compact,        \
 		.huge_class_size = bl_huge_class_size, .stats = bl_stats,    \
@@ -401,6 +425,20 @@ void zsim_zpool_read_end(struct zsim_zpool *pool, zsim_handle_t handle, unsigned
 {
 	if (pool)
 		pool->ops->read_end(pool, handle, cpu, ptr);
+}
+
+int zsim_zpool_read_sg_begin(struct zsim_zpool *pool, zsim_handle_t handle, size_t len,
+			     struct zsim_zpool_seg seg[2])
+{
+	if (!pool)
+		return ZSIM_EINVAL;
+	return pool->ops->read_sg_begin(pool, handle, len, seg);
+}
+
+void zsim_zpool_read_sg_end(struct zsim_zpool *pool, zsim_handle_t handle)
+{
+	if (pool)
+		pool->ops->read_sg_end(pool, handle);
 }
 
 int zsim_zpool_map(struct zsim_zpool *pool, zsim_handle_t handle,

@@ -22,6 +22,9 @@ struct zsa_pool_ops {
 			  void *local_copy, const void **out);
 	void (*read_end)(struct zsim_zpool *pool, zsim_handle_t h, unsigned cpu,
 			 const void *ptr);
+	int (*read_sg_begin)(struct zsim_zpool *pool, zsim_handle_t h, size_t len,
+			     struct zsim_zpool_seg seg[2]);
+	void (*read_sg_end)(struct zsim_zpool *pool, zsim_handle_t h);
 	int (*map)(struct zsim_zpool *pool, zsim_handle_t h, enum zsim_zpool_map_mode mode,
 		   unsigned cpu, void **out);
 	void (*unmap)(struct zsim_zpool *pool, zsim_handle_t h, unsigned cpu);

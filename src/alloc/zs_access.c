@@ -1,7 +1,8 @@
 /*
  * zs_access.c - reading and writing zsmalloc objects, by era (reference
  * §2.6): zs_map_object/zs_unmap_object (≤~6.15), zs_obj_read_begin/end and
- * zs_obj_write (~6.15+), and the SG read (latest).
+ * zs_obj_write (~6.15+), and zs_obj_read_sg_begin/end (latest: one or two
+ * segments in place, nothing copied, nothing counted).
  *
  * What it models: an object is resolved under pool->lock (read) and its
  * zspage pinned (zspage read lock) until read_end/unmap, so compaction
@@ -65,6 +66,23 @@ static bool checked_unpin(struct zs_zspage *z)
 							 memory_order_release,
 							 memory_order_relaxed));
 	return true;
+}
+
+/* End a read that pinned the object's zspage (read_begin outside the MAP
+ * era, read_sg_begin). The object is pinned, so its cell cannot change
+ * under us: no lock needed, as in zs_obj_read_end(). */
+static void unpin_handle(struct zs_pool *pool, zsim_handle_t h, const char *op)
+{
+	uint32_t st;
+	struct zsa_cell *ce = zsa_htab_get(&pool->htab, h, &st);
+	if (!ce) {
+		zsa_bad_handle(&pool->base, h, op);
+		return;
+	}
+	struct zs_zspage *z =
+		(struct zs_zspage *)(uintptr_t)atomic_load_explicit(&ce->loc, memory_order_relaxed);
+	if (!checked_unpin(z))
+		zsa_bad_handle(&pool->base, h, op);
 }
 
 static void count_span(struct zs_cpu_area *a, uint64_t bytes)
@@ -198,18 +216,42 @@ void zs_read_end(struct zsim_zpool *p, zsim_handle_t h, unsigned cpu, const void
 		area_unmap(&pool->cpu[cpu]);
 		return;
 	}
-	/* The object is pinned, so its cell cannot change under us: no lock
-	 * needed, as in zs_obj_read_end(). */
-	uint32_t st;
-	struct zsa_cell *ce = zsa_htab_get(&pool->htab, h, &st);
-	if (!ce) {
-		zsa_bad_handle(p, h, "read_end");
-		return;
+	unpin_handle(pool, h, "read_end");
+}
+
+/* zs_obj_read_sg_begin: payload starts in the slot's first page (a slot
+ * starts at most 16 bytes before a page end), so at most two segments. */
+int zs_read_sg_begin(struct zsim_zpool *p, zsim_handle_t h, size_t len,
+		     struct zsim_zpool_seg seg[2])
+{
+	struct zs_pool *pool = zs_pool_of(p);
+	if (!seg)
+		return ZSIM_EINVAL;
+	struct zsa_cell *ce;
+	struct zs_zspage *z;
+	int rc = resolve_pin(pool, h, "read_sg_begin", &ce, &z);
+	if (rc)
+		return rc;
+	if (len > ce->size) {
+		zs_unpin(z);
+		return ZSIM_EINVAL;
 	}
-	struct zs_zspage *z =
-		(struct zs_zspage *)(uintptr_t)atomic_load_explicit(&ce->loc, memory_order_relaxed);
-	if (!checked_unpin(z))
-		zsa_bad_handle(p, h, "read_end (not being read)");
+	const struct zs_class *c = z->class;
+	uint32_t lin = (uint32_t)ce->obj_idx * c->size + hdr_of(c);
+	uint32_t off = lin & (ZSIM_PAGE_SIZE - 1);
+	size_t first = ZSIM_MIN(len, (size_t)(ZSIM_PAGE_SIZE - off));
+	seg[0].addr = (const unsigned char *)z->pages[lin >> ZSIM_PAGE_SHIFT] + off;
+	seg[0].len = first;
+	if (first == len)
+		return 1;
+	seg[1].addr = z->pages[(lin >> ZSIM_PAGE_SHIFT) + 1];
+	seg[1].len = len - first;
+	return 2;
+}
+
+void zs_read_sg_end(struct zsim_zpool *p, zsim_handle_t h)
+{
+	unpin_handle(zs_pool_of(p), h, "read_sg_end");
 }
 
 int zs_map(struct zsim_zpool *p, zsim_handle_t h, enum zsim_zpool_map_mode mode,

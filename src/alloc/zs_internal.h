@@ -227,6 +227,9 @@ int zs_write(struct zsim_zpool *p, zsim_handle_t h, const void *src, size_t len,
 int zs_read_begin(struct zsim_zpool *p, zsim_handle_t h, size_t len, unsigned cpu,
 		  void *local_copy, const void **out);
 void zs_read_end(struct zsim_zpool *p, zsim_handle_t h, unsigned cpu, const void *ptr);
+int zs_read_sg_begin(struct zsim_zpool *p, zsim_handle_t h, size_t len,
+		     struct zsim_zpool_seg seg[2]);
+void zs_read_sg_end(struct zsim_zpool *p, zsim_handle_t h);
 int zs_map(struct zsim_zpool *p, zsim_handle_t h, enum zsim_zpool_map_mode mode,
 	   unsigned cpu, void **out);
 void zs_unmap(struct zsim_zpool *p, zsim_handle_t h, unsigned cpu);

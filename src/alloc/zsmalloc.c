@@ -366,6 +366,7 @@ static int zs_stats(const struct zsim_zpool *p, struct zsim_zpool_stats *st)
 		st->objs_used += c->obj_used;
 		st->bytes_used += c->bytes_used;
 		st->zspages += c->zspages;
+		st->freeable += zs_can_compact(c);
 		pthread_mutex_unlock(&c->lock);
 	}
 	st->pages = atomic_load(&pool->pages_allocated);
@@ -533,6 +534,8 @@ const struct zsa_pool_ops zsa_zsmalloc_ops = {
 	.write = zs_write,
 	.read_begin = zs_read_begin,
 	.read_end = zs_read_end,
+	.read_sg_begin = zs_read_sg_begin,
+	.read_sg_end = zs_read_sg_end,
 	.map = zs_map,
 	.unmap = zs_unmap,
 	.obj_size = zs_obj_size,

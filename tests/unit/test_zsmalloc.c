@@ -101,6 +101,19 @@ static void test_roundtrip(void **state)
 					assert_int_equal(zsim_zpool_map(p, h[i], ZSIM_ZPOOL_MAP_RO, 0, &mp), 0);
 					check_bytes(mp, len[i], tag[i]);
 					zsim_zpool_unmap(p, h[i], 0);
+					struct zsim_zpool_seg seg[2];
+					unsigned char whole[ZSIM_PAGE_SIZE];
+					int ns = zsim_zpool_read_sg_begin(p, h[i], len[i], seg);
+					assert_true(ns == 1 || ns == 2);
+					memcpy(whole, seg[0].addr, seg[0].len);
+					if (ns == 2)
+						memcpy(whole + seg[0].len, seg[1].addr, seg[1].len);
+					check_bytes(whole, len[i], tag[i]);
+					zsim_zpool_read_sg_end(p, h[i]);
+					assert_int_equal(zsim_zpool_read_sg_begin(p, h[i], len[i] + 1, seg),
+							 ZSIM_EINVAL);
+					assert_int_equal(zsim_zpool_read_sg_begin(p, h[i], 1, NULL),
+							 ZSIM_EINVAL);
 				}
 				/* Free in random order. */
 				for (int i = N - 1; i > 0; i--) {
@@ -256,6 +269,18 @@ static void test_spanning(void **state)
 					check_bytes(ptr, first, tag);
 					zsim_zpool_read_end(p, h[k], 0, ptr);
 				}
+				/* SG read: in place, 1 or 2 segments, nothing counted */
+				struct zsim_zpool_seg seg[2];
+				int ns = zsim_zpool_read_sg_begin(p, h[k], len, seg);
+				assert_int_equal(ns, off + hdr + len > ZSIM_PAGE_SIZE ? 2 : 1);
+				memcpy(local, seg[0].addr, seg[0].len);
+				if (ns == 2) {
+					assert_int_equal(seg[0].len, ZSIM_PAGE_SIZE - off - hdr);
+					memcpy(local + seg[0].len, seg[1].addr, seg[1].len);
+				}
+				assert_int_equal(seg[0].len + (ns == 2 ? seg[1].len : 0), len);
+				check_bytes(local, len, tag);
+				zsim_zpool_read_sg_end(p, h[k]);
 				/* RW map: change the object through the mapping */
 				void *mp;
 				assert_int_equal(zsim_zpool_map(p, h[k], ZSIM_ZPOOL_MAP_RW, 1, &mp), 0);
@@ -460,6 +485,10 @@ static void test_bad_handles(void **state)
 				assert_int_equal(zsim_zpool_map(p, bad[b], ZSIM_ZPOOL_MAP_RW, 0, &mp),
 						 ZSIM_EFAULT);
 				assert_int_equal(zsim_zpool_obj_size(p, bad[b], &sz), ZSIM_EFAULT);
+				struct zsim_zpool_seg seg[2];
+				assert_int_equal(zsim_zpool_read_sg_begin(p, bad[b], 1, seg),
+						 ZSIM_EFAULT);
+				zsim_zpool_read_sg_end(p, bad[b]); /* ignored */
 				zsim_zpool_read_end(p, bad[b], 0, buf); /* ignored */
 				zsim_zpool_unmap(p, bad[b], 0);         /* ignored */
 			}

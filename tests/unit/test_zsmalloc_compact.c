@@ -90,6 +90,7 @@ static void run_formula(enum zsim_zs_era era, unsigned chain, enum zsim_zs_acces
 	assert_int_equal(zsim_zpool_stats(p, &before), 0);
 	uint64_t freeable = total_freeable(p, NULL);
 	assert_true(freeable > 0);
+	assert_int_equal(before.freeable, freeable);
 
 	int64_t freed = zsim_zpool_compact(p);
 	assert_int_equal(zsim_zpool_stats(p, &after), 0);
@@ -102,6 +103,7 @@ static void run_formula(enum zsim_zs_era era, unsigned chain, enum zsim_zs_acces
 	assert_int_equal(after.bytes_used, before.bytes_used);
 	assert_true(after.zspages < before.zspages);
 	assert_int_equal(total_freeable(p, NULL), 0);
+	assert_int_equal(after.freeable, 0);
 	assert_int_equal(zsim_zpool_compact(p), 0);
 
 	/* Every object kept its bytes, size and handle. */
@@ -161,7 +163,7 @@ static void test_formula_legacy(void **state)
  * class stops there (the zspage lock is only trylocked), the reader's
  * pointer stays good; after read_end the class compacts fully.
  */
-static void run_pinned(enum zsim_zs_era era, enum zsim_zs_access access, bool use_map)
+static void run_pinned(enum zsim_zs_era era, enum zsim_zs_access access, int how)
 {
 	struct zsim_zpool_config cfg = {.era = era, .chain_size = 8, .access = access,
 					.nr_cpus = 2};
@@ -192,12 +194,20 @@ static void run_pinned(enum zsim_zs_era era, enum zsim_zs_access access, bool us
 
 	const void *ptr = NULL;
 	void *mp = NULL;
+	struct zsim_zpool_seg seg[2];
 	unsigned char local[ZSIM_PAGE_SIZE];
-	if (use_map)
+	const unsigned char *view;
+	if (how == 1) {
 		assert_int_equal(zsim_zpool_map(p, o[5].h, ZSIM_ZPOOL_MAP_RO, 1, &mp), 0);
-	else
+		view = mp;
+	} else if (how == 2) {
+		/* slot 5 of class 176 is inside the first page: one segment */
+		assert_int_equal(zsim_zpool_read_sg_begin(p, o[5].h, o[5].len, seg), 1);
+		view = seg[0].addr;
+	} else {
 		assert_int_equal(zsim_zpool_read_begin(p, o[5].h, o[5].len, 1, local, &ptr), 0);
-	const unsigned char *view = use_map ? mp : ptr;
+		view = ptr;
+	}
 	assert_int_equal(zsim_zpool_compact(p), 0);
 	assert_int_equal(total_freeable(p, NULL), 4);
 	unsigned char want[ZSIM_PAGE_SIZE];
@@ -207,8 +217,10 @@ static void run_pinned(enum zsim_zs_era era, enum zsim_zs_access access, bool us
 	for (int i = 0; i < 3 * O; i++)
 		if (!freed_obj[i] && i != 5)
 			check(p, &o[i]);
-	if (use_map)
+	if (how == 1)
 		zsim_zpool_unmap(p, o[5].h, 1);
+	else if (how == 2)
+		zsim_zpool_read_sg_end(p, o[5].h);
 	else
 		zsim_zpool_read_end(p, o[5].h, 1, ptr);
 
@@ -227,10 +239,12 @@ static void run_pinned(enum zsim_zs_era era, enum zsim_zs_access access, bool us
 static void test_pinned_zspage(void **state)
 {
 	(void)state;
-	run_pinned(ZSIM_ZS_ERA_CHAIN, ZSIM_ZS_ACCESS_READ_BEGIN, false);
-	run_pinned(ZSIM_ZS_ERA_CHAIN, ZSIM_ZS_ACCESS_SG, true);
-	run_pinned(ZSIM_ZS_ERA_LEGACY, ZSIM_ZS_ACCESS_MAP, false);
-	run_pinned(ZSIM_ZS_ERA_LEGACY, ZSIM_ZS_ACCESS_READ_BEGIN, true);
+	run_pinned(ZSIM_ZS_ERA_CHAIN, ZSIM_ZS_ACCESS_READ_BEGIN, 0);
+	run_pinned(ZSIM_ZS_ERA_CHAIN, ZSIM_ZS_ACCESS_SG, 1);
+	run_pinned(ZSIM_ZS_ERA_CHAIN, ZSIM_ZS_ACCESS_SG, 2);
+	run_pinned(ZSIM_ZS_ERA_LEGACY, ZSIM_ZS_ACCESS_MAP, 0);
+	run_pinned(ZSIM_ZS_ERA_LEGACY, ZSIM_ZS_ACCESS_READ_BEGIN, 1);
+	run_pinned(ZSIM_ZS_ERA_LEGACY, ZSIM_ZS_ACCESS_MAP, 2);
 }
 
 /*

@@ -81,6 +81,19 @@ static void verify(struct worker *w, const struct obj *o, int how)
 		if (!same(ptr, o->len, o->tag))
 			err(c, "content (read_begin)", 0);
 		zsim_zpool_read_end(c->pool, o->h, w->cpu, ptr);
+	} else if (how == 2) {
+		struct zsim_zpool_seg seg[2];
+		int ns = zsim_zpool_read_sg_begin(c->pool, o->h, o->len, seg);
+		if (ns < 1) {
+			err(c, "read_sg_begin", ns);
+			return;
+		}
+		memcpy(local, seg[0].addr, seg[0].len);
+		if (ns == 2)
+			memcpy(local + seg[0].len, seg[1].addr, seg[1].len);
+		if (!same(local, o->len, o->tag))
+			err(c, "content (sg)", 0);
+		zsim_zpool_read_sg_end(c->pool, o->h);
 	} else {
 		void *mp;
 		int rc = zsim_zpool_map(c->pool, o->h, ZSIM_ZPOOL_MAP_RO, w->cpu, &mp);
@@ -128,13 +141,13 @@ static void *worker_main(void *arg)
 			w->live[w->n++] = o;
 		} else if (r < 50 && w->n) {
 			int i = (int)zsim_rng_below(&rng, (uint64_t)w->n);
-			verify(w, &w->live[i], (int)(op & 1));
+			verify(w, &w->live[i], (int)(op % 3));
 			int rc = zsim_zpool_free(c->pool, w->live[i].h);
 			if (rc)
 				err(c, "free", rc);
 			w->live[i] = w->live[--w->n];
 		} else if (r < 75 && w->n) {
-			verify(w, &w->live[zsim_rng_below(&rng, (uint64_t)w->n)], (int)(op & 1));
+			verify(w, &w->live[zsim_rng_below(&rng, (uint64_t)w->n)], (int)(op % 3));
 		} else if (r < 85 && w->n) {
 			struct obj *o = &w->live[zsim_rng_below(&rng, (uint64_t)w->n)];
 			o->tag = (uint32_t)zsim_rng_next(&rng);
@@ -154,7 +167,7 @@ static void *worker_main(void *arg)
 				zsim_zpool_unmap(c->pool, o->h, w->cpu);
 			}
 		} else if (r < 95) {
-			verify(w, &c->shared[zsim_rng_below(&rng, SHARED)], (int)(op & 1));
+			verify(w, &c->shared[zsim_rng_below(&rng, SHARED)], (int)(op % 3));
 		} else {
 			/* hand an object to another thread, or adopt one */
 			pthread_mutex_lock(&c->xlock);
