@@ -1,0 +1,202 @@
+/*
+ * bench_zswap.c - the zswap store and load paths against the raw codec on
+ * the same pages, in one run: µs per page and the ratio ours/raw, for lz4
+ * and zstd (kernel parameters), one thread and two; plus metadata bytes
+ * per stored page (entry + tree).
+ *
+ * The raw baseline is what a store and a load cannot avoid: compressing
+ * the page into a PAGE_SIZE buffer (LZ4_compress_default /
+ * ZSTD_compress_advanced with the kernel's parameters) and decompressing
+ * it. Ours is zsim_zswap_store / zsim_zswap_load (profile 6.12: exclusive
+ * loads, so a load also frees the entry).
+ *
+ * Usage: bench_zswap [pages] (default 32768). $ZSIM_BENCH_CORPUS: raw pages.
+ */
+#define ZSTD_STATIC_LINKING_ONLY
+#include <lz4.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+
+#include "benchutil.h"
+
+static size_t npages;
+static unsigned char *pages;
+
+struct raw_out {
+	unsigned char *buf; /* npages x PAGE_SIZE compressed */
+	size_t *len;
+};
+
+static double raw_compress(const char *codec, struct raw_out *o)
+{
+	ZSTD_CCtx *cctx = ZSTD_createCCtx();
+	ZSTD_parameters kp = ZSTD_getParams(3, 0, 0);
+	uint64_t t0 = zsim_bench_now_ns();
+	for (size_t i = 0; i < npages; i++) {
+		const unsigned char *src = pages + i * ZSIM_PAGE_SIZE;
+		unsigned char *dst = o->buf + i * ZSIM_PAGE_SIZE;
+		if (!strcmp(codec, "lz4")) {
+			int n = LZ4_compress_default((const char *)src, (char *)dst, ZSIM_PAGE_SIZE, ZSIM_PAGE_SIZE);
+			o->len[i] = n > 0 ? (size_t)n : 0;
+		} else {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+			size_t r = ZSTD_compress_advanced(cctx, dst, ZSIM_PAGE_SIZE, src, ZSIM_PAGE_SIZE, NULL, 0, kp);
+#pragma GCC diagnostic pop
+			o->len[i] = ZSTD_isError(r) ? 0 : r;
+		}
+	}
+	uint64_t t1 = zsim_bench_now_ns();
+	ZSTD_freeCCtx(cctx);
+	return (double)(t1 - t0) / 1e3 / (double)npages;
+}
+
+static double raw_decompress(const char *codec, const struct raw_out *o)
+{
+	ZSTD_DCtx *dctx = ZSTD_createDCtx();
+	unsigned char out[ZSIM_PAGE_SIZE];
+	size_t n = 0;
+	uint64_t t0 = zsim_bench_now_ns();
+	for (size_t i = 0; i < npages; i++) {
+		if (!o->len[i])
+			continue;
+		const unsigned char *src = o->buf + i * ZSIM_PAGE_SIZE;
+		if (!strcmp(codec, "lz4"))
+			LZ4_decompress_safe((const char *)src, (char *)out, (int)o->len[i], ZSIM_PAGE_SIZE);
+		else
+			ZSTD_decompressDCtx(dctx, out, ZSIM_PAGE_SIZE, src, o->len[i]);
+		n++;
+	}
+	uint64_t t1 = zsim_bench_now_ns();
+	ZSTD_freeDCtx(dctx);
+	return n ? (double)(t1 - t0) / 1e3 / (double)n : 0;
+}
+
+struct worker {
+	struct zsim_zswap *z;
+	unsigned id, nthreads;
+	int load;
+	uint64_t ns;
+	size_t done;
+};
+
+static void *run_worker(void *arg)
+{
+	struct worker *w = arg;
+	unsigned char back[ZSIM_PAGE_SIZE];
+	uint64_t t0 = zsim_bench_now_ns();
+	for (size_t i = w->id; i < npages; i += w->nthreads) {
+		if (w->load) {
+			if (zsim_zswap_load(w->z, 0, i, 0, w->id, back, NULL) == 0)
+				w->done++;
+		} else {
+			struct zsim_swap_folio f = {.offset = i, .data = pages + i * ZSIM_PAGE_SIZE,
+						    .cpu = w->id};
+			enum zsim_swap_where where;
+			if (zsim_zswap_store(w->z, &f, &where) == 0)
+				w->done++;
+		}
+	}
+	w->ns = zsim_bench_now_ns() - t0;
+	return NULL;
+}
+
+/* Wall time of all threads doing their share; returns ns. */
+static uint64_t run_phase(struct zsim_zswap *z, unsigned nthreads, int load)
+{
+	pthread_t t[8];
+	struct worker w[8];
+	uint64_t t0 = zsim_bench_now_ns();
+	for (unsigned i = 0; i < nthreads; i++) {
+		w[i] = (struct worker){.z = z, .id = i, .nthreads = nthreads, .load = load};
+		pthread_create(&t[i], NULL, run_worker, &w[i]);
+	}
+	for (unsigned i = 0; i < nthreads; i++)
+		pthread_join(t[i], NULL);
+	return zsim_bench_now_ns() - t0;
+}
+
+static struct zsim_zswap *make(const char *codec, unsigned cpus)
+{
+	struct zsim_zswap_config cfg;
+	zsim_zswap_config_init(&cfg);
+	cfg.profile = "6.12";
+	cfg.compressor = codec;
+	cfg.nr_cpus = cpus;
+	cfg.ram_bytes = 1ull << 40; /* no pool limit in the way */
+	struct zsim_zswap *z;
+	if (zsim_zswap_create(&cfg, &z) || zsim_zswap_swapon(z, 0, npages)) {
+		fprintf(stderr, "bench_zswap: cannot create zswap (%s)\n", codec);
+		exit(1);
+	}
+	return z;
+}
+
+int main(int argc, char **argv)
+{
+	size_t want = argc > 1 ? strtoull(argv[1], NULL, 0) : 32768;
+	pages = zsim_bench_pages(want, 42, &npages);
+	if (!pages)
+		return 1;
+	struct raw_out o = {malloc(npages * ZSIM_PAGE_SIZE), calloc(npages, sizeof(size_t))};
+	printf("bench_zswap: %zu pages, profile 6.12; times are best of 3\n", npages);
+	printf("%-10s %-34s %12s %12s %-8s %8s\n", "bench", "what", "ours", "raw", "unit", "ours/raw");
+	const char *codecs[] = {"lz4", "zstd"};
+	for (int c = 0; c < 2; c++) {
+		double rc = 1e30, rd = 1e30, os = 1e30, ol = 1e30;
+		for (int rep = 0; rep < 3; rep++) {
+			double x = raw_compress(codecs[c], &o);
+			rc = x < rc ? x : rc;
+			x = raw_decompress(codecs[c], &o);
+			rd = x < rd ? x : rd;
+			struct zsim_zswap *z = make(codecs[c], 1);
+			double s = (double)run_phase(z, 1, 0) / 1e3 / (double)npages;
+			struct zsim_zswap_stats st;
+			zsim_zswap_stats(z, &st);
+			double l = st.stored_pages ? (double)run_phase(z, 1, 1) / 1e3 / (double)st.stored_pages : 0;
+			os = s < os ? s : os;
+			ol = l < ol ? l : ol;
+			zsim_zswap_destroy(z);
+		}
+		char what[64];
+		snprintf(what, sizeof(what), "store %s, 1 thread", codecs[c]);
+		zsim_bench_row("zswap", what, os, rc, "us/page");
+		snprintf(what, sizeof(what), "load %s, 1 thread", codecs[c]);
+		zsim_bench_row("zswap", what, ol, rd, "us/page");
+	}
+	/* Scaling: throughput with 2 threads over 1 (pages/s ratio). */
+	for (int c = 0; c < 2; c++) {
+		double best1 = 0, best2 = 0;
+		for (int rep = 0; rep < 3; rep++) {
+			struct zsim_zswap *z = make(codecs[c], 2);
+			double t1 = (double)npages / ((double)run_phase(z, 1, 0) / 1e9);
+			zsim_zswap_destroy(z);
+			z = make(codecs[c], 2);
+			double t2 = (double)npages / ((double)run_phase(z, 2, 0) / 1e9);
+			zsim_zswap_destroy(z);
+			best1 = t1 > best1 ? t1 : best1;
+			best2 = t2 > best2 ? t2 : best2;
+		}
+		char what[64];
+		snprintf(what, sizeof(what), "store %s 2 thr vs 1 (pages/s)", codecs[c]);
+		zsim_bench_row("scaling", what, best2, best1, "pages/s");
+	}
+	/* Metadata per stored page. */
+	struct zsim_zswap *z = make("lz4", 1);
+	run_phase(z, 1, 0);
+	struct zsim_zswap_meta m;
+	zsim_zswap_meta(z, &m);
+	double per = m.entries ? (double)(m.entry_bytes + m.tree_bytes) / (double)m.entries : 0;
+	zsim_bench_row("meta", "entry + tree bytes per stored page", per, 64.0, "bytes");
+	printf("meta: %llu entries, entry %llu B, tree %llu B (%llu nodes); target <= 64 B/page\n",
+	       (unsigned long long)m.entries, (unsigned long long)m.entry_bytes,
+	       (unsigned long long)m.tree_bytes, (unsigned long long)m.tree_nodes);
+	zsim_zswap_destroy(z);
+	free(o.buf);
+	free(o.len);
+	free(pages);
+	return 0;
+}
