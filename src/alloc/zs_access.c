@@ -48,10 +48,12 @@ static int resolve_pin(struct zs_pool *pool, zsim_handle_t h, const char *op,
 		}
 	}
 	pthread_rwlock_unlock(&pool->lock);
-	if (!ce)
-		return zsa_bad_handle(&pool->base, h, op);
 	*cep = ce;
 	*zp = z;
+	if (!ce) {
+		zsa_bad_handle(&pool->base, h, op);
+		return ZSIM_EFAULT;
+	}
 	return 0;
 }
 
