@@ -80,6 +80,10 @@ struct zsim_zswap_config {
 	int refuse_large_folios;  /* refuse large folios even where the
 				   * profile stores them; default 0 */
 	int same_filled_pages_enabled; /* 6.1 param; default 1 */
+	int batch;                /* compress large folios in batches through
+				   * the codec's batch interface: -1 (default)
+				   * where the codec batches, 0 never, 1 same
+				   * as -1. Counters are identical either way. */
 	int shrink_worker_inline; /* run the global shrink worker in the
 				   * store that queues it (deterministic)
 				   * instead of on its own thread; default 0 */

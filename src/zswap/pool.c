@@ -35,7 +35,11 @@ int zsim_ctx_populate(struct zsim_zswap *z, struct zsim_pool *p, unsigned cpu)
 	if (!ctx->codec) {
 		rc = zsim_codec_create(p->spec, NULL, &ctx->codec);
 		if (!rc) {
-			ctx->buffer_size = (size_t)z->prof->dst_buf_pages * ZSIM_PAGE_SIZE;
+			/* Batch buffers only for codecs that batch, and only
+			 * when batching is on: no cost for the others. */
+			ctx->nbufs = p->compr_batch;
+			ctx->buf_size = (size_t)z->prof->dst_buf_pages * ZSIM_PAGE_SIZE;
+			ctx->buffer_size = ctx->buf_size * ctx->nbufs;
 			ctx->buffer = malloc(ctx->buffer_size);
 			if (!ctx->buffer)
 				rc = ZSIM_ENOMEM;
@@ -98,6 +102,8 @@ int zsim_pool_create(struct zsim_zswap *z, const char *spec, struct zsim_pool **
 	}
 	zsim_codec_describe(probe, p->desc, sizeof(p->desc));
 	p->codec_flags = zsim_codec_ops(probe)->flags;
+	unsigned mb = zsim_codec_max_batch(probe);
+	p->compr_batch = (z->batch != 0 && mb > 1) ? ZSIM_MIN(mb, ZSIM_STORE_BATCH) : 1;
 	zsim_codec_destroy(probe);
 
 	static _Atomic unsigned pool_counter;

@@ -105,110 +105,178 @@ struct store_ctx {
 	bool wb_enabled;
 };
 
+/* Free what store_pages allocated for pages [from, n) of a batch. */
+static void unwind_batch(struct store_ctx *s, struct zsim_entry **e, const bool *have_handle,
+			 unsigned from, unsigned n)
+{
+	for (unsigned i = from; i < n; i++) {
+		if (have_handle[i])
+			zsim_zpool_free(s->pool->zpool, e[i]->handle);
+		else if (e[i]->length == 0 && e[i]->pool_idx == 0 && have_handle[ZSIM_STORE_BATCH + i])
+			zsim_count(s->z, s->cpu, ZC_same_filled_pages, -1);
+		free(e[i]);
+	}
+}
+
 /*
- * Store one page at `offset`. Returns true on success. On failure exactly
- * one reject counter (or none, where the era counted none) has moved and
- * nothing of this page remains.
+ * zswap_store_pages: store up to ZSIM_STORE_BATCH pages starting at
+ * `offset` (the IAA series' shape, which 6.13+ reduces to for one page).
+ * Entries are allocated up front; the pages are compressed under the CPU's
+ * context, all in one batch request when the codec batches (and batching
+ * is on), else one by one; each result is then allocated and written in
+ * page order, and the entries are published in the tree in page order.
+ * The first failing page ends the batch with exactly one reject counter
+ * (or none, where the era counted none). Entries already in the tree are
+ * erased by the folio-level unwind.
  */
-static bool store_page(struct store_ctx *s, uint64_t offset, const unsigned char *page)
+static bool store_pages(struct store_ctx *s, uint64_t offset, const unsigned char *data, unsigned n)
 {
 	struct zsim_zswap *z = s->z;
-	struct zsim_entry *e;
-	if (zsim_entry_alloc(z, &e)) {
-		zsim_count(z, s->cpu, ZC_reject_kmemcache_fail, 1);
+	struct zsim_entry *e[ZSIM_STORE_BATCH];
+	/* [0..B): has a zsmalloc handle; [B..2B): counted as same-filled */
+	bool have[2 * ZSIM_STORE_BATCH] = {false};
+	const unsigned type = (unsigned)(s->si - z->swap);
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		if (zsim_entry_alloc(z, &e[i])) {
+			zsim_count(z, s->cpu, ZC_reject_kmemcache_fail, 1);
+			unwind_batch(s, e, have, 0, i);
+			return false;
+		}
+		e[i]->flags = 0;
+		e[i]->swp = zsim_swp(type, offset + i);
+		e[i]->memcg = (uint16_t)s->memcg->id;
+		e[i]->length = 0;
+		e[i]->pool_idx = 0;
+	}
+
+	/* 6.1 same-filled pages become entries with no pool memory. */
+	bool same[ZSIM_STORE_BATCH] = {false};
+	unsigned to_compress = 0;
+	for (i = 0; i < n; i++) {
+		uint64_t value;
+		if (z->prof->zero_mode == ZSIM_ZERO_SAME_FILLED && z->same_filled_enabled &&
+		    page_same_filled(data + (size_t)i * ZSIM_PAGE_SIZE, &value)) {
+			same[i] = true;
+			e[i]->value = value;
+		} else {
+			to_compress++;
+		}
+	}
+
+	struct zsim_acomp_ctx *ctx = NULL;
+	struct zsim_codec_job jobs[ZSIM_STORE_BATCH];
+	bool batched = false;
+	if (to_compress) {
+		ctx = zsim_acomp_ctx_lock(z, s->pool, s->cpu, NULL);
+		if (!ctx) {
+			zsim_count(z, s->cpu, ZC_reject_alloc_fail, 1);
+			unwind_batch(s, e, have, 0, n);
+			return false;
+		}
+		batched = s->pool->compr_batch > 1 && n > 1;
+		if (batched) {
+			unsigned k = 0;
+			for (i = 0; i < n; i++) {
+				if (same[i])
+					continue;
+				jobs[k++] = (struct zsim_codec_job){
+					.src = data + (size_t)i * ZSIM_PAGE_SIZE, .src_len = ZSIM_PAGE_SIZE,
+					.dst = ctx->buffer + (size_t)i * ctx->buf_size, .dst_cap = ZSIM_PAGE_SIZE};
+			}
+			if (zsim_codec_batch(ctx->codec, ZSIM_CODEC_COMPRESS, jobs, k))
+				for (unsigned j = 0; j < k; j++)
+					jobs[j].status = ZSIM_EIO;
+		}
+	}
+
+	unsigned failed = n, job = 0;
+	for (i = 0; i < n && failed == n; i++) {
+		const unsigned char *page = data + (size_t)i * ZSIM_PAGE_SIZE;
+		if (same[i]) {
+			zsim_count(z, s->cpu, ZC_same_filled_pages, 1);
+			have[ZSIM_STORE_BATCH + i] = true;
+			continue;
+		}
+		size_t dlen = ZSIM_PAGE_SIZE; /* the request's dlen: exactly PAGE_SIZE */
+		const unsigned char *src;
+		int rc;
+		if (batched) {
+			struct zsim_codec_job *j = &jobs[job++];
+			src = j->dst;
+			rc = j->status;
+			dlen = j->dst_len;
+		} else {
+			src = ctx->buffer;
+			rc = zsim_codec_compress(ctx->codec, page, ZSIM_PAGE_SIZE, ctx->buffer, &dlen);
+		}
+		if (zsim_fault_should_fail(z->fault, ZSIM_FAULT_COMPRESS))
+			rc = ZSIM_EINVAL;
+		if (z->prof->incompressible_raw && (rc || dlen == 0 || dlen >= ZSIM_PAGE_SIZE)) {
+			/* 6.18+: store as-is iff this memcg may write back. */
+			if (!s->wb_enabled) {
+				zsim_count(z, s->cpu, ZC_reject_compress_fail, 1);
+				failed = i;
+				break;
+			}
+			dlen = ZSIM_PAGE_SIZE;
+			src = page;
+		} else if (rc) {
+			int c = reject_counter_for(z, s->pool, rc);
+			if (c >= 0)
+				zsim_count(z, s->cpu, (enum zsim_ctr)c, 1);
+			failed = i;
+			break;
+		}
+		rc = zsim_zpool_malloc(s->pool->zpool, dlen, s->nid, &e[i]->handle);
+		if (rc) {
+			zsim_count(z, s->cpu, rc == ZSIM_ENOSPC ? ZC_reject_compress_poor : ZC_reject_alloc_fail, 1);
+			failed = i;
+			break;
+		}
+		have[i] = true;
+		zsim_zpool_write(s->pool->zpool, e[i]->handle, src, dlen, s->cpu);
+		e[i]->length = (uint32_t)dlen;
+		e[i]->pool_idx = (uint8_t)s->pool->idx;
+	}
+	if (ctx)
+		zsim_acomp_ctx_unlock(ctx);
+	if (failed != n) {
+		unwind_batch(s, e, have, 0, n);
 		return false;
 	}
-	e->flags = 0;
-	e->swp = zsim_swp((unsigned)(s->si - z->swap), offset);
-	e->memcg = (uint16_t)s->memcg->id;
 
-	uint64_t value;
-	if (z->prof->zero_mode == ZSIM_ZERO_SAME_FILLED && z->same_filled_enabled &&
-	    page_same_filled(page, &value)) {
-		e->length = 0;
-		e->value = value;
-		e->pool_idx = 0;
-		zsim_count(z, s->cpu, ZC_same_filled_pages, 1);
-		goto insert;
-	}
-
-	/* Compress into the per-CPU buffer (zswap_compress). */
-	struct zsim_acomp_ctx *ctx = zsim_acomp_ctx_lock(z, s->pool, s->cpu, NULL);
-	if (!ctx) {
-		zsim_count(z, s->cpu, ZC_reject_alloc_fail, 1);
-		goto free_entry;
-	}
-	size_t dlen = ZSIM_PAGE_SIZE; /* the request's dlen: exactly PAGE_SIZE */
-	int rc = zsim_fault_should_fail(z->fault, ZSIM_FAULT_COMPRESS)
-			 ? ZSIM_EINVAL
-			 : zsim_codec_compress(ctx->codec, page, ZSIM_PAGE_SIZE, ctx->buffer, &dlen);
-	const unsigned char *src = ctx->buffer;
-	if (z->prof->incompressible_raw && (rc || dlen == 0 || dlen >= ZSIM_PAGE_SIZE)) {
-		/* 6.18+: store as-is iff this memcg may write back. */
-		if (!s->wb_enabled) {
-			zsim_acomp_ctx_unlock(ctx);
-			zsim_count(z, s->cpu, ZC_reject_compress_fail, 1);
-			goto free_entry;
+	for (i = 0; i < n; i++) {
+		struct zsim_xtree *tree = zsim_swap_tree(s->si, offset + i);
+		void *old = NULL;
+		if (zsim_xtree_store(tree, offset + i, e[i], &old)) {
+			/* xa_store could not allocate a node. */
+			zsim_count(z, s->cpu, ZC_reject_alloc_fail, 1);
+			unwind_batch(s, e, have, i, n);
+			return false;
 		}
-		rc = 0;
-		dlen = ZSIM_PAGE_SIZE;
-		src = page;
-	} else if (rc) {
-		zsim_acomp_ctx_unlock(ctx);
-		int c = reject_counter_for(z, s->pool, rc);
-		if (c >= 0)
-			zsim_count(z, s->cpu, (enum zsim_ctr)c, 1);
-		goto free_entry;
+		if (old) {
+			/* A stale copy of this slot (re-dirtied and re-swapped). */
+			if (z->prof->zero_mode == ZSIM_ZERO_SAME_FILLED)
+				zsim_count(z, s->cpu, ZC_duplicate_entry, 1);
+			zsim_entry_free(z, old, s->cpu);
+		}
+		/* Commit: nothing below can fail. */
+		struct zsim_entry *en = e[i];
+		if (en->length)
+			zsim_pool_get(s->pool);
+		bool raw = zsim_entry_raw(z, en);
+		zsim_memcg_charge(s->memcg, en->length, 1, raw ? 1 : 0);
+		zsim_count(z, s->cpu, ZC_stored_pages, 1);
+		if (raw)
+			zsim_count(z, s->cpu, ZC_stored_incompressible_pages, 1);
+		atomic_fetch_add_explicit(&z->entries_live, 1, memory_order_relaxed);
+		en->flags |= ZSIM_ENTRY_REFERENCED;
+		if (en->length || z->prof->zero_mode == ZSIM_ZERO_ZEROMAP)
+			zsim_lru_add(z, en, zsim_entry_nid(z, en)); /* last: publishes to writeback */
 	}
-
-	zsim_handle_t handle;
-	rc = zsim_zpool_malloc(s->pool->zpool, dlen, s->nid, &handle);
-	if (rc) {
-		zsim_acomp_ctx_unlock(ctx);
-		zsim_count(z, s->cpu, rc == ZSIM_ENOSPC ? ZC_reject_compress_poor : ZC_reject_alloc_fail, 1);
-		goto free_entry;
-	}
-	zsim_zpool_write(s->pool->zpool, handle, src, dlen, s->cpu);
-	zsim_acomp_ctx_unlock(ctx);
-	e->handle = handle;
-	e->length = (uint32_t)dlen;
-	e->pool_idx = (uint8_t)s->pool->idx;
-
-insert:;
-	struct zsim_xtree *tree = zsim_swap_tree(s->si, offset);
-	void *old = NULL;
-	if (zsim_xtree_store(tree, offset, e, &old)) {
-		/* xa_store could not allocate a node. */
-		zsim_count(z, s->cpu, ZC_reject_alloc_fail, 1);
-		if (e->length == 0)
-			zsim_count(z, s->cpu, ZC_same_filled_pages, -1);
-		else
-			zsim_zpool_free(s->pool->zpool, e->handle);
-		goto free_entry;
-	}
-	if (old) {
-		/* A stale copy of this slot (re-dirtied and re-swapped). */
-		if (z->prof->zero_mode == ZSIM_ZERO_SAME_FILLED)
-			zsim_count(z, s->cpu, ZC_duplicate_entry, 1);
-		zsim_entry_free(z, old, s->cpu);
-	}
-	/* Commit: nothing below can fail. */
-	if (e->length)
-		zsim_pool_get(s->pool);
-	bool raw = zsim_entry_raw(z, e);
-	zsim_memcg_charge(s->memcg, e->length, 1, raw ? 1 : 0);
-	zsim_count(z, s->cpu, ZC_stored_pages, 1);
-	if (raw)
-		zsim_count(z, s->cpu, ZC_stored_incompressible_pages, 1);
-	atomic_fetch_add_explicit(&z->entries_live, 1, memory_order_relaxed);
-	e->flags |= ZSIM_ENTRY_REFERENCED;
-	if (e->length || z->prof->zero_mode == ZSIM_ZERO_ZEROMAP)
-		zsim_lru_add(z, e, zsim_entry_nid(z, e)); /* last: publishes to writeback */
 	return true;
-
-free_entry:
-	free(e);
-	return false;
 }
 
 /*
@@ -251,11 +319,16 @@ static bool zswap_store_folio(struct zsim_zswap *z, struct zsim_swap_info *si,
 		.nid = zsim_cpu_node(z, cpu),
 		.wb_enabled = zsim_memcg_wb_enabled(memcg),
 	};
+	/* In batches of the codec's batch size, or of ZSIM_STORE_BATCH for
+	 * codecs that do not batch (the IAA series does this too). */
+	const unsigned step = pool->compr_batch > 1 ? pool->compr_batch : ZSIM_STORE_BATCH;
 	unsigned i;
-	for (i = 0; i < nr; i++)
-		if (!store_page(&s, f->offset + i, data + (size_t)i * ZSIM_PAGE_SIZE))
+	for (i = 0; i < nr; i += step) {
+		unsigned n = ZSIM_MIN(step, nr - i);
+		if (!store_pages(&s, f->offset + i, data + (size_t)i * ZSIM_PAGE_SIZE, n))
 			break;
-	ret = i == nr;
+	}
+	ret = i >= nr;
 	zsim_pool_put(z, pool);
 	if (ret) {
 		zsim_count(z, cpu, ZC_zswpout, nr);

@@ -28,6 +28,7 @@ void zsim_zswap_config_init(struct zsim_zswap_config *cfg)
 	cfg->ram_bytes = 8ull << 30;
 	cfg->enabled = 1;
 	cfg->same_filled_pages_enabled = 1;
+	cfg->batch = -1;
 }
 
 static unsigned machine_cpus(void)
@@ -79,6 +80,11 @@ int zsim_zswap_create(const struct zsim_zswap_config *cfg_in, struct zsim_zswap 
 	z->shrinker_enabled = cfg.shrinker_enabled;
 	z->refuse_large_folios = cfg.refuse_large_folios;
 	z->same_filled_enabled = cfg.same_filled_pages_enabled;
+	if (cfg.batch < -1 || cfg.batch > 1) {
+		free(z);
+		return ZSIM_EINVAL;
+	}
+	z->batch = cfg.batch;
 	z->fault = cfg.fault;
 	z->shrink_inline = cfg.shrink_worker_inline;
 	zsim_writeback_init(z);

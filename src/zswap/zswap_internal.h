@@ -158,11 +158,16 @@ static inline uint64_t zsim_swp_offset(uint64_t swp)
 
 /* ---- pools (pool.c) ---------------------------------------------------- */
 
+/* ZSWAP_MAX_BATCH_SIZE: pages per store_pages call. */
+#define ZSIM_STORE_BATCH 8
+
 struct zsim_acomp_ctx {
 	_Alignas(ZSIM_CACHELINE) pthread_mutex_t lock;
 	struct zsim_codec *codec;  /* NULL while the CPU is offline */
-	unsigned char *buffer;     /* dst_buf_pages x PAGE_SIZE */
-	size_t buffer_size;
+	unsigned char *buffer;     /* nbufs x buf_size */
+	size_t buf_size;           /* dst_buf_pages x PAGE_SIZE */
+	unsigned nbufs;            /* the codec's batch size when batching, else 1 */
+	size_t buffer_size;        /* nbufs x buf_size */
 };
 
 struct zsim_pool {
@@ -171,6 +176,9 @@ struct zsim_pool {
 	char spec[128];            /* compressor spec as given */
 	char desc[160];            /* driver:params */
 	unsigned codec_flags;      /* ZSIM_CODEC_F_* of the driver */
+	unsigned compr_batch;      /* pages per compress request: the codec's
+				    * batch size (<= 8) when it batches and
+				    * batching is on, else 1 */
 	struct zsim_zpool *zpool;
 	struct zsim_acomp_ctx *ctx; /* [nr_cpus] */
 };
@@ -219,6 +227,7 @@ struct zsim_zswap {
 	int shrinker_enabled;
 	int refuse_large_folios;
 	int same_filled_enabled;
+	int batch;                    /* -1 auto, 0 off, 1 on */
 	struct zsim_fault_injector *fault;
 	struct zsim_page_allocator *pages;
 
