@@ -16,7 +16,7 @@
  *   lzo      lzo1x_1_compress / lzo1x_decompress_safe
  *   lzo-rle  the same liblzo2 pair: the nearest library (no RLE in it)
  *   deflate  zlib deflate(level 6, windowBits -11, memLevel 9) / inflate;
- *            libdeflate level 6; ISA-L igzip level 1, hist_bits 11
+ *            libdeflate level 5; ISA-L igzip level 1, hist_bits 11
  * A driver with no known library counterpart prints its own figures only.
  *
  * Usage: bench_codec [-n PAGES] [-r REPS] [-s SEED]   (4096 pages, 5 reps)
@@ -213,7 +213,7 @@ static int zlib_decomp(struct raw_state *s, const unsigned char *src, size_t n,
 #ifdef HAVE_LIBDEFLATE
 static int ldf_init(struct raw_state *s)
 {
-	s->a = libdeflate_alloc_compressor(6);
+	s->a = libdeflate_alloc_compressor(5);
 	s->b = libdeflate_alloc_decompressor();
 	return s->a && s->b ? 0 : -1;
 }
