@@ -169,6 +169,21 @@ ZSIM_API int zsim_zswap_load(struct zsim_zswap *z, unsigned type, uint64_t offse
 			     unsigned memcg, unsigned cpu, void *page,
 			     enum zsim_swap_where *from);
 
+/*
+ * Swap in several slots at once, as readahead does (up to
+ * ZSIM_LOAD_BATCH_MAX distinct slots of one type): page i of `pages`
+ * (n x 4096 bytes) and results[i] are what zsim_zswap_load of offsets[i]
+ * would give; from may be NULL. Zswap entries of a pool whose codec
+ * batches are decompressed together through its batch interface; counters
+ * are identical to n single loads. Returns 0 when it ran (see results),
+ * ZSIM_EINVAL/ZSIM_ERANGE/ZSIM_ESHUTDOWN for a bad call (nothing done).
+ */
+#define ZSIM_LOAD_BATCH_MAX 64
+ZSIM_API int zsim_zswap_load_batch(struct zsim_zswap *z, unsigned type,
+				   const uint64_t *offsets, unsigned n, unsigned memcg,
+				   unsigned cpu, void *pages, enum zsim_swap_where *from,
+				   int *results);
+
 /* Free nr slots starting at offset (zswap_invalidate + the slot's zeromap
  * bit and device copy). Slots that hold nothing are skipped. */
 ZSIM_API int zsim_zswap_invalidate(struct zsim_zswap *z, unsigned type,

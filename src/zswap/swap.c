@@ -184,6 +184,32 @@ void zsim_slots_unlock(struct zsim_zswap *z, unsigned type, uint64_t offset, uns
 			pthread_mutex_unlock(&z->slot_locks[w * 64 + (unsigned)__builtin_ctzll(b)]);
 }
 
+void zsim_slots_lock_set(struct zsim_zswap *z, unsigned type, const uint64_t *offsets, unsigned n)
+{
+	uint64_t bits[ZSIM_SLOT_LOCKS / 64];
+	memset(bits, 0, sizeof(bits));
+	for (unsigned i = 0; i < n; i++) {
+		unsigned k = zsim_slot_lock_idx(type, offsets[i]);
+		bits[k >> 6] |= 1ull << (k & 63);
+	}
+	for (unsigned w = 0; w < ZSIM_SLOT_LOCKS / 64; w++)
+		for (uint64_t b = bits[w]; b; b &= b - 1)
+			pthread_mutex_lock(&z->slot_locks[w * 64 + (unsigned)__builtin_ctzll(b)]);
+}
+
+void zsim_slots_unlock_set(struct zsim_zswap *z, unsigned type, const uint64_t *offsets, unsigned n)
+{
+	uint64_t bits[ZSIM_SLOT_LOCKS / 64];
+	memset(bits, 0, sizeof(bits));
+	for (unsigned i = 0; i < n; i++) {
+		unsigned k = zsim_slot_lock_idx(type, offsets[i]);
+		bits[k >> 6] |= 1ull << (k & 63);
+	}
+	for (unsigned w = 0; w < ZSIM_SLOT_LOCKS / 64; w++)
+		for (uint64_t b = bits[w]; b; b &= b - 1)
+			pthread_mutex_unlock(&z->slot_locks[w * 64 + (unsigned)__builtin_ctzll(b)]);
+}
+
 bool zsim_slot_trylock(struct zsim_zswap *z, unsigned type, uint64_t offset)
 {
 	return pthread_mutex_trylock(&z->slot_locks[zsim_slot_lock_idx(type, offset)]) == 0;

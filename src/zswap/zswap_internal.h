@@ -343,6 +343,8 @@ static inline unsigned zsim_slot_lock_idx(unsigned type, uint64_t offset)
 void zsim_slots_lock(struct zsim_zswap *z, unsigned type, uint64_t offset, unsigned nr);
 void zsim_slots_unlock(struct zsim_zswap *z, unsigned type, uint64_t offset, unsigned nr);
 bool zsim_slot_trylock(struct zsim_zswap *z, unsigned type, uint64_t offset);
+void zsim_slots_lock_set(struct zsim_zswap *z, unsigned type, const uint64_t *offsets, unsigned n);
+void zsim_slots_unlock_set(struct zsim_zswap *z, unsigned type, const uint64_t *offsets, unsigned n);
 
 /* writeback.c: queue the global shrink worker (runs it inline or wakes
  * its thread, per configuration). */

@@ -192,11 +192,64 @@ static void test_batch_interface_used(void **state)
 	assert_int_equal(zsim_codec_unregister("lz4-abatch-test"), 0);
 }
 
+/* Readahead: a batch load of mixed slots equals single loads, counter for
+ * counter, and decompresses through the batch interface. */
+static void test_load_batch(void **state)
+{
+	(void)state;
+	assert_int_equal(zsim_codec_register(&abatch_ops), 0);
+	struct zsim_zswap *a = make(-1);
+	struct abatch *actx = last_ctx; /* a's only per-CPU context */
+	struct zsim_zswap *b = make(-1);
+	store_folios(a);
+	store_folios(b);
+	/* a zero page in the zeromap, a miss */
+	unsigned char zero[ZSIM_PAGE_SIZE] = {0};
+	struct zsim_swap_folio f = {.offset = 1000, .data = zero};
+	assert_int_equal(zsim_zswap_store(a, &f, NULL), 0);
+	assert_int_equal(zsim_zswap_store(b, &f, NULL), 0);
+	const uint64_t offs[] = {13, 14, 15, 300, 1000, 1001, 16, 17, 18, 19, 20, 541, 2, 3};
+	const unsigned n = ZSIM_ARRAY_N(offs);
+	unsigned char *pa = malloc(n * ZSIM_PAGE_SIZE), pb[ZSIM_PAGE_SIZE];
+	enum zsim_swap_where fa[ZSIM_ARRAY_N(offs)], fb;
+	int ra[ZSIM_ARRAY_N(offs)];
+	actx->submits = 0;
+	assert_int_equal(zsim_zswap_load_batch(a, 0, offs, n, 0, 0, pa, fa, ra), 0);
+	assert_true(actx->submits >= 3);
+	for (unsigned i = 0; i < n; i++) {
+		int rb = zsim_zswap_load(b, 0, offs[i], 0, 0, pb, &fb);
+		assert_int_equal(ra[i], rb);
+		assert_int_equal(fa[i], fb);
+		if (!rb)
+			assert_memory_equal(pa + (size_t)i * ZSIM_PAGE_SIZE, pb, ZSIM_PAGE_SIZE);
+	}
+	assert_int_equal(ra[5], ZSIM_ENOENT);
+	assert_int_equal(fa[4], ZSIM_WHERE_ZEROMAP);
+	assert_int_equal(fa[3], ZSIM_WHERE_DEVICE);
+	struct zsim_zswap_stats sa, sb;
+	zsim_zswap_stats(a, &sa);
+	zsim_zswap_stats(b, &sb);
+	assert_memory_equal(&sa, &sb, sizeof(sa));
+	/* Bad calls change nothing. */
+	const uint64_t dup[] = {40, 40};
+	assert_int_equal(zsim_zswap_load_batch(a, 0, dup, 2, 0, 0, pa, NULL, ra), ZSIM_EINVAL);
+	const uint64_t far[] = {40, 1u << 30};
+	assert_int_equal(zsim_zswap_load_batch(a, 0, far, 2, 0, 0, pa, NULL, ra), ZSIM_ERANGE);
+	assert_int_equal(zsim_zswap_load_batch(a, 0, offs, 0, 0, 0, pa, NULL, ra), ZSIM_EINVAL);
+	zsim_zswap_stats(a, &sb);
+	assert_memory_equal(&sa, &sb, sizeof(sa));
+	free(pa);
+	zsim_zswap_destroy(a);
+	zsim_zswap_destroy(b);
+	assert_int_equal(zsim_codec_unregister("lz4-abatch-test"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_batch_on_off_identical),
 		cmocka_unit_test(test_batch_interface_used),
+		cmocka_unit_test(test_load_batch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
