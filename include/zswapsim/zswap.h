@@ -270,6 +270,11 @@ ZSIM_API uint64_t zsim_zswap_shrinker_count(struct zsim_zswap *z, unsigned memcg
 ZSIM_API int64_t zsim_zswap_shrinker_scan(struct zsim_zswap *z, unsigned memcg, unsigned nid,
 					  uint64_t nr_to_scan, unsigned cpu);
 
+/* zs_compact on every live pool (zsmalloc's shrinker, which the kernel
+ * runs under memory pressure; zswap itself never calls it). Returns the
+ * pages freed (>= 0). */
+ZSIM_API int64_t zsim_zswap_compact(struct zsim_zswap *z);
+
 /* --- counters ---------------------------------------------------------- */
 
 ZSIM_API int zsim_zswap_stats(const struct zsim_zswap *z, struct zsim_zswap_stats *st);
@@ -277,6 +282,9 @@ ZSIM_API int zsim_zswap_stats(const struct zsim_zswap *z, struct zsim_zswap_stat
 /* Memory the simulator itself uses for metadata (entries + trees), the
  * entries counted, and so the bytes per stored page. */
 struct zsim_zswap_meta {
+	uint64_t allocator_pages; /* pages the simulated page allocator holds
+				   * (zsmalloc pools of this instance): an
+				   * independent count of pool_total_size */
 	uint64_t entries;
 	uint64_t entry_bytes;   /* entries x allocated entry size */
 	uint64_t tree_bytes;    /* all trees' nodes */

@@ -374,3 +374,26 @@ size_t zsim_zswap_ctx_memory(const struct zsim_zswap *z, unsigned cpu)
 	pthread_rwlock_unlock(&zz->pools_lock);
 	return total;
 }
+
+int64_t zsim_zswap_compact(struct zsim_zswap *z)
+{
+	if (!z)
+		return ZSIM_EINVAL;
+	int64_t freed = 0;
+	/* Hold a reference on each pool while compacting it. */
+	for (unsigned i = 1; i < ZSIM_MAX_POOLS; i++) {
+		pthread_rwlock_rdlock(&z->pools_lock);
+		struct zsim_pool *p = z->pools[i];
+		long r = p ? atomic_load(&p->ref) : 0;
+		while (r > 0 && !atomic_compare_exchange_weak(&p->ref, &r, r + 1))
+			;
+		pthread_rwlock_unlock(&z->pools_lock);
+		if (!p || r <= 0)
+			continue;
+		int64_t n = zsim_zpool_compact(p->zpool);
+		if (n > 0)
+			freed += n;
+		zsim_pool_put(z, p);
+	}
+	return freed;
+}

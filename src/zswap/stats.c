@@ -54,6 +54,7 @@ int zsim_zswap_meta(const struct zsim_zswap *z, struct zsim_zswap_meta *m)
 		return ZSIM_EINVAL;
 	memset(m, 0, sizeof(*m));
 	m->entries = atomic_load(&((struct zsim_zswap *)z)->entries_live);
+	m->allocator_pages = zsim_page_allocator_pages(z->pages);
 	m->entry_bytes = m->entries * sizeof(struct zsim_entry);
 	for (unsigned t = 0; t < ZSIM_MAX_SWAPFILES; t++) {
 		struct zsim_swap_info *si = (struct zsim_swap_info *)&z->swap[t];
