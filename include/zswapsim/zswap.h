@@ -112,13 +112,31 @@ enum zsim_swapdev_kind {
 	ZSIM_SWAPDEV_FILE = 1,   /* a real file, page at offset x 4096 */
 };
 
-/* swapon: activate `type` with nr_slots slots (1 .. 2^32), backed by
- * memory. ZSIM_EBUSY if already active. */
+/* swapon: activate `type` with nr_slots slots (1 .. 2^32), backed by a
+ * real file: an unlinked temporary file in $TMPDIR (default /tmp), page at
+ * offset x 4096. ZSIM_EBUSY if already active, ZSIM_EIO if the file cannot
+ * be made. */
 ZSIM_API int zsim_zswap_swapon(struct zsim_zswap *z, unsigned type,
 			       uint64_t nr_slots);
-/* swapon with a file (path == NULL: an unlinked temporary file). */
+/* swapon backed by the file at `path` (created if needed; must be
+ * readable and writable: ZSIM_EIO otherwise). A device that later fails to
+ * write (a full disk, /dev/full) makes the writes fail with ZSIM_EIO:
+ * refused stores report it, writeback keeps the entry in zswap. */
 ZSIM_API int zsim_zswap_swapon_file(struct zsim_zswap *z, unsigned type,
 				    uint64_t nr_slots, const char *path);
+/* swapon backed by memory (no file I/O; for fast sweeps). */
+ZSIM_API int zsim_zswap_swapon_memory(struct zsim_zswap *z, unsigned type,
+				      uint64_t nr_slots);
+
+struct zsim_swap_stats {
+	uint64_t nr_slots;
+	uint64_t device_pages;   /* slots whose page is on the device */
+	uint64_t bytes_written;  /* device writes: refused stores + writeback */
+	uint64_t bytes_read;     /* device reads: swap-ins from the device */
+	int kind;                /* enum zsim_swapdev_kind */
+};
+ZSIM_API int zsim_zswap_swap_stats(const struct zsim_zswap *z, unsigned type,
+				   struct zsim_swap_stats *st);
 /* swapoff: every slot of the type is freed (the kernel's try_to_unuse
  * swaps them in first; here their contents are dropped). */
 ZSIM_API int zsim_zswap_swapoff(struct zsim_zswap *z, unsigned type);

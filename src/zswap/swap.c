@@ -86,7 +86,33 @@ out:
 
 int zsim_zswap_swapon(struct zsim_zswap *z, unsigned type, uint64_t nr_slots)
 {
+	return swapon_common(z, type, nr_slots, ZSIM_SWAPDEV_FILE, NULL);
+}
+
+int zsim_zswap_swapon_memory(struct zsim_zswap *z, unsigned type, uint64_t nr_slots)
+{
 	return swapon_common(z, type, nr_slots, ZSIM_SWAPDEV_MEMORY, NULL);
+}
+
+int zsim_zswap_swap_stats(const struct zsim_zswap *z, unsigned type, struct zsim_swap_stats *st)
+{
+	if (!z || !st)
+		return ZSIM_EINVAL;
+	if (type >= ZSIM_MAX_SWAPFILES)
+		return ZSIM_ERANGE;
+	struct zsim_swap_info *si = (struct zsim_swap_info *)&z->swap[type];
+	pthread_rwlock_rdlock(&si->lock);
+	int rc = si->active ? 0 : ZSIM_ESHUTDOWN;
+	if (!rc) {
+		memset(st, 0, sizeof(*st));
+		st->nr_slots = si->nr_slots;
+		st->bytes_written = zsim_swapdev_bytes_written(si->dev);
+		st->bytes_read = zsim_swapdev_bytes_read(si->dev);
+		st->device_pages = zsim_swapdev_count(si->dev);
+		st->kind = zsim_swapdev_kind(si->dev);
+	}
+	pthread_rwlock_unlock(&si->lock);
+	return rc;
 }
 
 int zsim_zswap_swapon_file(struct zsim_zswap *z, unsigned type, uint64_t nr_slots,

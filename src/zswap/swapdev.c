@@ -77,6 +77,10 @@ int zsim_swapdev_create_file(uint64_t nr_slots, const char *path, struct zsim_sw
 	struct zsim_swapdev *d = *out;
 	if (path) {
 		d->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (d->fd >= 0 && access(path, R_OK | W_OK) != 0) {
+			close(d->fd);
+			d->fd = -1;
+		}
 	} else {
 		const char *tmp = getenv("TMPDIR");
 		char tmpl[4096];
@@ -194,4 +198,17 @@ uint64_t zsim_swapdev_bytes_written(const struct zsim_swapdev *d)
 uint64_t zsim_swapdev_bytes_read(const struct zsim_swapdev *d)
 {
 	return d ? atomic_load(&((struct zsim_swapdev *)d)->bytes_read) : 0;
+}
+
+uint64_t zsim_swapdev_count(const struct zsim_swapdev *d)
+{
+	uint64_t n = 0;
+	for (uint64_t w = 0; d && w < (d->nr_slots + 63) / 64; w++)
+		n += (uint64_t)__builtin_popcountll(atomic_load(&((struct zsim_swapdev *)d)->present[w]));
+	return n;
+}
+
+int zsim_swapdev_kind(const struct zsim_swapdev *d)
+{
+	return d ? d->kind : -1;
 }

@@ -207,6 +207,8 @@ void zsim_swapdev_discard(struct zsim_swapdev *d, uint64_t offset);
 bool zsim_swapdev_has(struct zsim_swapdev *d, uint64_t offset);
 uint64_t zsim_swapdev_bytes_written(const struct zsim_swapdev *d);
 uint64_t zsim_swapdev_bytes_read(const struct zsim_swapdev *d);
+uint64_t zsim_swapdev_count(const struct zsim_swapdev *d);
+int zsim_swapdev_kind(const struct zsim_swapdev *d);
 
 /* ---- the instance ------------------------------------------------------ */
 

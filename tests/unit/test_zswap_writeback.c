@@ -70,6 +70,11 @@ static void test_second_chance(void **state)
 	assert_memory_equal(back, page, ZSIM_PAGE_SIZE);
 	zsim_zswap_stats(z, &st);
 	assert_int_equal(st.pswpin, 1);
+	struct zsim_swap_stats ss;
+	assert_int_equal(zsim_zswap_swap_stats(z, 0, &ss), 0);
+	assert_int_equal(ss.bytes_written, ZSIM_PAGE_SIZE);
+	assert_int_equal(ss.bytes_read, ZSIM_PAGE_SIZE);
+	assert_int_equal(ss.device_pages, 1);
 	/* An empty memcg: -ENOENT; writeback disabled: -ENOENT. */
 	assert_int_equal(zsim_zswap_shrink_memcg(z, 7, 0), ZSIM_ENOENT);
 	assert_int_equal(zsim_zswap_memcg_set(z, 1, "memory.zswap.writeback", "0"), 0);
@@ -308,6 +313,46 @@ static void test_device_write_failure(void **state)
 	zsim_fault_destroy(fi);
 }
 
+/* A real device that refuses writes (/dev/full: ENOSPC): a refused store
+ * reports ZSIM_EIO, writeback keeps the entry, nothing is lost; a path
+ * that cannot be opened for writing is a clean error at swapon. */
+static void test_full_and_readonly_device(void **state)
+{
+	(void)state;
+	struct zsim_zswap_config cfg;
+	zsim_zswap_config_init(&cfg);
+	cfg.compressor = "lz4";
+	cfg.nr_cpus = 1;
+	struct zsim_zswap *z;
+	assert_int_equal(zsim_zswap_create(&cfg, &z), 0);
+	assert_int_equal(zsim_zswap_swapon_file(z, 1, 64, "/proc/version"), ZSIM_EIO);
+	assert_int_equal(zsim_zswap_swapon_file(z, 1, 64, "/nonexistent-dir/swap"), ZSIM_EIO);
+	assert_int_equal(zsim_zswap_swapon_file(z, 0, 64, "/dev/full"), 0);
+	unsigned char page[ZSIM_PAGE_SIZE], back[ZSIM_PAGE_SIZE];
+	zsim_test_page(ZSIM_PAGE_RANDOM, 1, page);
+	struct zsim_swap_folio f = {.offset = 3, .data = page};
+	assert_int_equal(zsim_zswap_store(z, &f, NULL), ZSIM_EIO);
+	zsim_test_page(ZSIM_PAGE_TEXT, 2, page);
+	f.offset = 4;
+	enum zsim_swap_where w;
+	assert_int_equal(zsim_zswap_store(z, &f, &w), 0);
+	assert_int_equal(w, ZSIM_WHERE_ZSWAP);
+	assert_int_equal(zsim_zswap_shrink_memcg(z, 0, 0), ZSIM_EAGAIN); /* rotation */
+	assert_int_equal(zsim_zswap_shrink_memcg(z, 0, 0), ZSIM_EAGAIN); /* ENOSPC */
+	struct zsim_zswap_stats st;
+	zsim_zswap_stats(z, &st);
+	assert_int_equal(st.reject_reclaim_fail, 1);
+	assert_int_equal(st.stored_pages, 1);
+	assert_int_equal(zsim_zswap_load(z, 0, 4, 0, 0, back, &w), 0);
+	assert_int_equal(w, ZSIM_WHERE_ZSWAP);
+	assert_memory_equal(back, page, ZSIM_PAGE_SIZE);
+	struct zsim_swap_stats ss;
+	assert_int_equal(zsim_zswap_swap_stats(z, 0, &ss), 0);
+	assert_int_equal(ss.bytes_written, 0);
+	assert_int_equal(ss.kind, ZSIM_SWAPDEV_FILE);
+	zsim_zswap_destroy(z);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_shrink_worker),
 		cmocka_unit_test(test_shrink_worker_thread),
 		cmocka_unit_test(test_device_write_failure),
+		cmocka_unit_test(test_full_and_readonly_device),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
