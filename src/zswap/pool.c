@@ -17,10 +17,50 @@
 
 #include "zswap/zswap_internal.h"
 
+#ifdef ZSIM_HAVE_NUMA
+#include <numa.h>
+#endif
+
+/* The context buffer of a simulated CPU lives on the NUMA node of the real
+ * CPU it maps to (kmalloc_node(cpu_to_node(cpu)) in the kernel), where
+ * libnuma is present and the machine has NUMA. */
+static void *ctx_buffer_alloc(unsigned cpu, size_t size, bool *numa)
+{
+	*numa = false;
+#ifdef ZSIM_HAVE_NUMA
+	if (numa_available() >= 0 && numa_max_node() > 0) {
+		int ncpu = numa_num_configured_cpus();
+		int node = numa_node_of_cpu(ncpu > 0 ? (int)(cpu % (unsigned)ncpu) : 0);
+		void *p = numa_alloc_onnode(size, node < 0 ? 0 : node);
+		if (p) {
+			*numa = true;
+			return p;
+		}
+	}
+#else
+	(void)cpu;
+#endif
+	return malloc(size);
+}
+
+static void ctx_buffer_free(void *p, size_t size, bool numa)
+{
+#ifdef ZSIM_HAVE_NUMA
+	if (numa) {
+		numa_free(p, size);
+		return;
+	}
+#endif
+	(void)size;
+	(void)numa;
+	free(p);
+}
+
 static void ctx_free_locked(struct zsim_acomp_ctx *ctx)
 {
 	zsim_codec_destroy(ctx->codec);
-	free(ctx->buffer);
+	if (ctx->buffer)
+		ctx_buffer_free(ctx->buffer, ctx->buffer_size, ctx->numa);
 	ctx->codec = NULL;
 	ctx->buffer = NULL;
 	ctx->buffer_size = 0;
@@ -40,7 +80,7 @@ int zsim_ctx_populate(struct zsim_zswap *z, struct zsim_pool *p, unsigned cpu)
 			ctx->nbufs = p->compr_batch;
 			ctx->buf_size = (size_t)z->prof->dst_buf_pages * ZSIM_PAGE_SIZE;
 			ctx->buffer_size = ctx->buf_size * ctx->nbufs;
-			ctx->buffer = malloc(ctx->buffer_size);
+			ctx->buffer = ctx_buffer_alloc(cpu, ctx->buffer_size, &ctx->numa);
 			if (!ctx->buffer)
 				rc = ZSIM_ENOMEM;
 		}

@@ -168,6 +168,7 @@ struct zsim_acomp_ctx {
 	size_t buf_size;           /* dst_buf_pages x PAGE_SIZE */
 	unsigned nbufs;            /* the codec's batch size when batching, else 1 */
 	size_t buffer_size;        /* nbufs x buf_size */
+	bool numa;                 /* buffer from numa_alloc_onnode */
 };
 
 struct zsim_pool {
