@@ -325,7 +325,7 @@ static void test_full_and_readonly_device(void **state)
 	cfg.nr_cpus = 1;
 	struct zsim_zswap *z;
 	assert_int_equal(zsim_zswap_create(&cfg, &z), 0);
-	assert_int_equal(zsim_zswap_swapon_file(z, 1, 64, "/proc/version"), ZSIM_EIO);
+	assert_int_equal(zsim_zswap_swapon_file(z, 1, 64, "/proc/version/swap"), ZSIM_EIO);
 	assert_int_equal(zsim_zswap_swapon_file(z, 1, 64, "/nonexistent-dir/swap"), ZSIM_EIO);
 	assert_int_equal(zsim_zswap_swapon_file(z, 0, 64, "/dev/full"), 0);
 	unsigned char page[ZSIM_PAGE_SIZE], back[ZSIM_PAGE_SIZE];
