@@ -252,8 +252,8 @@ int zsim_trace_bin_write_header(struct zsim_trace_writer *w, const struct zsim_t
 		b[H_CLOCK] = (unsigned char)h->clock;
 		b[H_CAPTURE] = (unsigned char)h->capture;
 		zsim_put_le16(b + H_NR_CPUS, (uint16_t)(h->nr_cpus > 65535 ? 65535 : h->nr_cpus));
-		strncpy((char *)b + H_KERNEL, h->kernel_release, 39);
-		strncpy((char *)b + H_COMPRESSOR, h->compressor, 31);
+		memcpy(b + H_KERNEL, h->kernel_release, strnlen(h->kernel_release, 39));
+		memcpy(b + H_COMPRESSOR, h->compressor, strnlen(h->compressor, 31));
 	}
 	return fwrite(b, 1, sizeof(b), w->f) == sizeof(b) ? 0 : ZSIM_EIO;
 }

@@ -7,6 +7,13 @@
  * or a clean ZSIM_EBADMSG / ZSIM_ETRUNC / ZSIM_ENOSPC aborts, as does
  * success with an output longer than the capacity or two decodes of one
  * input that disagree.
+ * FUZZ_SLACK_SENSITIVE marks a decoder whose acceptance of malformed input
+ * depends on spare room in the output buffer: LZ4_decompress_safe checks
+ * the block's end rules (last match at least 12 bytes before the end)
+ * against the buffer's end, so a stream that breaks them decodes into a
+ * page but not into a buffer of exactly its size (found by this target;
+ * the kernel's LZ4 is the same code). For such a decoder only "what fits a
+ * small buffer decodes the same in a large one" is checked.
  */
 #ifndef ZSIM_FUZZ_DECOMPRESS_H
 #define ZSIM_FUZZ_DECOMPRESS_H
@@ -48,7 +55,10 @@ static struct zsim_codec *fuzz_codec(const char *driver)
 	return c;
 }
 
-static int fuzz_decompress(const char *driver, const uint8_t *data, size_t size)
+#define FUZZ_SLACK_SENSITIVE 1u
+
+static int fuzz_decompress(const char *driver, unsigned flags, const uint8_t *data,
+			   size_t size)
 {
 	struct zsim_codec *c = fuzz_codec(driver);
 	if (!c)
@@ -80,7 +90,7 @@ static int fuzz_decompress(const char *driver, const uint8_t *data, size_t size)
 		FUZZ_CHECK(small_len <= cap);
 		FUZZ_CHECK(big_rc == 0 && big_len == small_len);
 		FUZZ_CHECK(!memcmp(big, small, small_len));
-	} else if (big_rc == 0 && big_len <= cap) {
+	} else if (big_rc == 0 && big_len <= cap && !(flags & FUZZ_SLACK_SENSITIVE)) {
 		FUZZ_CHECK(!"decoded into a page but not into a buffer it fits");
 	}
 
@@ -118,11 +128,11 @@ static int fuzz_decompress(const char *driver, const uint8_t *data, size_t size)
 	return 0;
 }
 
-#define ZSIM_FUZZ_DECOMPRESS_TARGET(driver)                                     \
+#define ZSIM_FUZZ_DECOMPRESS_TARGET(driver, flags)                              \
 	int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);           \
 	int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)            \
 	{                                                                       \
-		return fuzz_decompress(driver, data, size);                     \
+		return fuzz_decompress(driver, flags, data, size);              \
 	}
 
 #endif

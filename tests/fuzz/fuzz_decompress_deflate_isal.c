@@ -5,4 +5,4 @@
  */
 #include "fuzz_decompress.h"
 
-ZSIM_FUZZ_DECOMPRESS_TARGET("deflate-isal")
+ZSIM_FUZZ_DECOMPRESS_TARGET("deflate-isal", 0)

@@ -6,4 +6,4 @@
  */
 #include "fuzz_decompress.h"
 
-ZSIM_FUZZ_DECOMPRESS_TARGET("deflate-libdeflate")
+ZSIM_FUZZ_DECOMPRESS_TARGET("deflate-libdeflate", 0)

@@ -5,4 +5,4 @@
  */
 #include "fuzz_decompress.h"
 
-ZSIM_FUZZ_DECOMPRESS_TARGET("deflate-zlib")
+ZSIM_FUZZ_DECOMPRESS_TARGET("deflate-zlib", 0)

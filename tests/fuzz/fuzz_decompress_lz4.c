@@ -5,4 +5,4 @@
  */
 #include "fuzz_decompress.h"
 
-ZSIM_FUZZ_DECOMPRESS_TARGET("lz4-generic")
+ZSIM_FUZZ_DECOMPRESS_TARGET("lz4-generic", FUZZ_SLACK_SENSITIVE)

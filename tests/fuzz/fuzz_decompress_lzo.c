@@ -5,4 +5,4 @@
  */
 #include "fuzz_decompress.h"
 
-ZSIM_FUZZ_DECOMPRESS_TARGET("lzo-generic")
+ZSIM_FUZZ_DECOMPRESS_TARGET("lzo-generic", 0)

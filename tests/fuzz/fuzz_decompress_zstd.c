@@ -4,4 +4,4 @@
  */
 #include "fuzz_decompress.h"
 
-ZSIM_FUZZ_DECOMPRESS_TARGET("zstd-generic")
+ZSIM_FUZZ_DECOMPRESS_TARGET("zstd-generic", 0)
