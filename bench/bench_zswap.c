@@ -10,7 +10,7 @@
  * it. Ours is zsim_zswap_store / zsim_zswap_load (profile 6.12: exclusive
  * loads, so a load also frees the entry).
  *
- * Usage: bench_zswap [pages] (default 32768). $ZSIM_BENCH_CORPUS: raw pages.
+ * Usage: bench_zswap [pages (32768)] [rounds (5)]. $ZSIM_BENCH_CORPUS: raw pages.
  */
 #define ZSTD_STATIC_LINKING_ONLY
 #include <lz4.h>
@@ -128,7 +128,9 @@ static struct zsim_zswap *make(const char *codec, unsigned cpus)
 	cfg.nr_cpus = cpus;
 	cfg.ram_bytes = 1ull << 40; /* no pool limit in the way */
 	struct zsim_zswap *z;
-	if (zsim_zswap_create(&cfg, &z) || zsim_zswap_swapon(z, 0, npages)) {
+	/* A memory swap device: a page zswap refuses costs a copy, not a
+	 * write() to a file, so the figure is zswap's and not the disk's. */
+	if (zsim_zswap_create(&cfg, &z) || zsim_zswap_swapon_memory(z, 0, npages)) {
 		fprintf(stderr, "bench_zswap: cannot create zswap (%s)\n", codec);
 		exit(1);
 	}
@@ -138,34 +140,46 @@ static struct zsim_zswap *make(const char *codec, unsigned cpus)
 int main(int argc, char **argv)
 {
 	size_t want = argc > 1 ? strtoull(argv[1], NULL, 0) : 32768;
+	int rounds = argc > 2 ? atoi(argv[2]) : 5;
+	if (rounds < 2)
+		rounds = 2;
 	pages = zsim_bench_pages(want, 42, &npages);
 	if (!pages)
 		return 1;
 	struct raw_out o = {malloc(npages * ZSIM_PAGE_SIZE), calloc(npages, sizeof(size_t))};
-	printf("bench_zswap: %zu pages, profile 6.12; times are best of 3\n", npages);
+	printf("bench_zswap: %zu pages, profile 6.12; best of %d interleaved rounds\n", npages, rounds);
 	printf("%-10s %-34s %12s %12s %-8s %8s\n", "bench", "what", "ours", "raw", "unit", "ours/raw");
 	const char *codecs[] = {"lz4", "zstd"};
 	for (int c = 0; c < 2; c++) {
-		double rc = 1e30, rd = 1e30, os = 1e30, ol = 1e30;
-		for (int rep = 0; rep < 3; rep++) {
+		/* Rounds interleave raw and ours on one zswap, so a busy machine
+		 * slows both alike; the best round of each is kept. Round 1 of
+		 * ours also pays for first-touching the allocator's pages (the
+		 * "cold" row); later rounds reuse them, as a long replay does. */
+		double rc = 1e30, rd = 1e30, os = 1e30, ol = 1e30, cold = 0;
+		struct zsim_zswap *z = make(codecs[c], 1);
+		for (int rep = 0; rep < rounds; rep++) {
 			double x = raw_compress(codecs[c], &o);
 			rc = x < rc ? x : rc;
-			x = raw_decompress(codecs[c], &o);
-			rd = x < rd ? x : rd;
-			struct zsim_zswap *z = make(codecs[c], 1);
 			double s = (double)run_phase(z, 1, 0) / 1e3 / (double)npages;
 			struct zsim_zswap_stats st;
 			zsim_zswap_stats(z, &st);
+			x = raw_decompress(codecs[c], &o);
+			rd = x < rd ? x : rd;
 			double l = st.stored_pages ? (double)run_phase(z, 1, 1) / 1e3 / (double)st.stored_pages : 0;
-			os = s < os ? s : os;
+			if (rep == 0)
+				cold = s;
+			else
+				os = s < os ? s : os;
 			ol = l < ol ? l : ol;
-			zsim_zswap_destroy(z);
 		}
+		zsim_zswap_destroy(z);
 		char what[64];
 		snprintf(what, sizeof(what), "store %s, 1 thread", codecs[c]);
 		zsim_bench_row("zswap", what, os, rc, "us/page");
 		snprintf(what, sizeof(what), "load %s, 1 thread", codecs[c]);
 		zsim_bench_row("zswap", what, ol, rd, "us/page");
+		snprintf(what, sizeof(what), "store %s, cold allocator", codecs[c]);
+		zsim_bench_row("zswap", what, cold, rc, "us/page");
 	}
 	/* Scaling: throughput with 2 threads over 1 (pages/s ratio). */
 	for (int c = 0; c < 2; c++) {

@@ -6,15 +6,21 @@
  * per simulated NUMA node; a hard cap (max_pages) and the fault injector
  * (ZSIM_FAULT_PAGE_ALLOC) make allocation fail on purpose, so callers'
  * -ENOMEM paths can be reached.
- * How it differs from the kernel: no zones, orders, watermarks, reclaim or
- * per-CPU page lists; a page is a plain libc allocation and its "node" is
- * only a counter. An out-of-range node falls back to node 0 (the kernel
- * would use the local node for NUMA_NO_NODE).
+ * How it differs from the kernel: no zones, orders, watermarks or reclaim;
+ * a page is a plain libc allocation and its "node" is only a counter. An
+ * out-of-range node falls back to node 0 (the kernel would use the local
+ * node for NUMA_NO_NODE). Like the buddy allocator's per-CPU lists, freed
+ * pages wait in a small cache (PA_CACHE_PAGES, 1 MiB) for the next
+ * allocation, so a store/load churn does not go back to malloc and the
+ * kernel's page faults each time; cached pages are not counted as held.
  */
 #include "alloc/pagealloc.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+
+#define PA_CACHE_PAGES 256
 
 struct zsim_page_allocator {
 	unsigned nr_nodes;
@@ -22,6 +28,9 @@ struct zsim_page_allocator {
 	struct zsim_fault_injector *fault;
 	_Atomic uint64_t pages;    /* held now, all nodes */
 	_Atomic uint64_t failures; /* failed attempts (injected, cap, libc) */
+	pthread_mutex_t cache_lock;
+	unsigned nr_cached;
+	void *cache[PA_CACHE_PAGES];
 	_Atomic uint64_t node_pages[]; /* held now, per node */
 };
 
@@ -39,6 +48,7 @@ int zsim_page_allocator_create(const struct zsim_page_allocator_config *cfg,
 	if (!pa)
 		return ZSIM_ENOMEM;
 	pa->nr_nodes = nodes;
+	pthread_mutex_init(&pa->cache_lock, NULL);
 	if (cfg) {
 		pa->max_pages = cfg->max_pages;
 		pa->fault = cfg->fault;
@@ -53,6 +63,9 @@ int zsim_page_allocator_destroy(struct zsim_page_allocator *pa)
 		return 0;
 	if (atomic_load(&pa->pages))
 		return ZSIM_EBUSY;
+	for (unsigned i = 0; i < pa->nr_cached; i++)
+		free(pa->cache[i]);
+	pthread_mutex_destroy(&pa->cache_lock);
 	free(pa);
 	return 0;
 }
@@ -90,7 +103,13 @@ void *zsim_pa_alloc(struct zsim_page_allocator *pa, unsigned *nid)
 		atomic_fetch_sub_explicit(&pa->pages, 1, memory_order_relaxed);
 		goto fail;
 	}
-	void *page = malloc(ZSIM_PAGE_SIZE);
+	void *page = NULL;
+	pthread_mutex_lock(&pa->cache_lock);
+	if (pa->nr_cached)
+		page = pa->cache[--pa->nr_cached];
+	pthread_mutex_unlock(&pa->cache_lock);
+	if (!page)
+		page = malloc(ZSIM_PAGE_SIZE);
 	if (!page) {
 		atomic_fetch_sub_explicit(&pa->pages, 1, memory_order_relaxed);
 		goto fail;
@@ -106,6 +125,12 @@ void zsim_pa_free(struct zsim_page_allocator *pa, void *page, unsigned nid)
 {
 	if (!page)
 		return;
+	pthread_mutex_lock(&pa->cache_lock);
+	if (pa->nr_cached < PA_CACHE_PAGES) {
+		pa->cache[pa->nr_cached++] = page;
+		page = NULL;
+	}
+	pthread_mutex_unlock(&pa->cache_lock);
 	free(page);
 	atomic_fetch_sub_explicit(&pa->node_pages[nid], 1, memory_order_relaxed);
 	atomic_fetch_sub_explicit(&pa->pages, 1, memory_order_relaxed);

@@ -224,6 +224,12 @@ void zsim_pool_put(struct zsim_zswap *z, struct zsim_pool *p)
 
 uint64_t zsim_total_pages(struct zsim_zswap *z)
 {
+	/* zsmalloc pools take every page from z->pages and nothing else
+	 * does, so its count is the sum the kernel's zswap_total_pages()
+	 * walks the pools for: one atomic read instead of a lock and a walk
+	 * on every store. */
+	if (z->pages_are_pool)
+		return zsim_page_allocator_pages(z->pages);
 	uint64_t total = 0;
 	pthread_rwlock_rdlock(&z->pools_lock);
 	for (unsigned i = 1; i < ZSIM_MAX_POOLS; i++)

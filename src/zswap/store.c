@@ -22,14 +22,16 @@
 /* Is the page one repeated machine word? (zswap_is_page_same_filled) */
 static bool page_same_filled(const void *page, uint64_t *value)
 {
-	const uint64_t *w = page;
-	const size_t n = ZSIM_PAGE_SIZE / sizeof(uint64_t);
-	uint64_t v = w[0];
-	if (w[n - 1] != v)
+	/* Every word equals the first iff the page equals itself shifted by
+	 * one word; libc's vectorised memcmp makes this several times faster
+	 * than a word loop on long runs (mostly-zero pages). */
+	const unsigned char *b = page;
+	uint64_t v;
+	memcpy(&v, b, sizeof(v));
+	uint64_t last;
+	memcpy(&last, b + ZSIM_PAGE_SIZE - sizeof(last), sizeof(last));
+	if (last != v || memcmp(b, b + sizeof(v), ZSIM_PAGE_SIZE - sizeof(v)))
 		return false;
-	for (size_t i = 1; i < n - 1; i++)
-		if (w[i] != v)
-			return false;
 	*value = v;
 	return true;
 }

@@ -70,6 +70,7 @@ int zsim_zswap_create(const struct zsim_zswap_config *cfg_in, struct zsim_zswap 
 		return ZSIM_ENOMEM;
 	z->prof = prof;
 	strcpy(z->zpool_type, zp);
+	z->pages_are_pool = !strcmp(zp, "zsmalloc");
 	z->chain_size = cfg.chain_size ? cfg.chain_size : prof->chain_size;
 	atomic_store(&z->max_pool_percent, cfg.max_pool_percent);
 	atomic_store(&z->accept_thr_percent, cfg.accept_threshold_percent);

@@ -233,6 +233,8 @@ struct zsim_zswap {
 	int batch;                    /* -1 auto, 0 off, 1 on */
 	struct zsim_fault_injector *fault;
 	struct zsim_page_allocator *pages;
+	bool pages_are_pool;          /* zsmalloc: the allocator's page count
+				       * is the pools' total (no pool walk) */
 
 	/* pools */
 	pthread_rwlock_t pools_lock;
