@@ -99,18 +99,26 @@ void zsim_ctx_release(struct zsim_acomp_ctx *ctx)
 	pthread_mutex_unlock(&ctx->lock);
 }
 
-static void pool_free(struct zsim_zswap *z, struct zsim_pool *p)
+/* Free what a pool holds: its contexts and its zpool. */
+static void pool_release(struct zsim_zswap *z, struct zsim_pool *p)
 {
-	if (!p)
-		return;
 	if (p->ctx) {
 		for (unsigned c = 0; c < z->nr_cpus; c++) {
 			ctx_free_locked(&p->ctx[c]);
 			pthread_mutex_destroy(&p->ctx[c].lock);
 		}
 		free(p->ctx);
+		p->ctx = NULL;
 	}
 	zsim_zpool_destroy(p->zpool);
+	p->zpool = NULL;
+}
+
+static void pool_free(struct zsim_zswap *z, struct zsim_pool *p)
+{
+	if (!p)
+		return;
+	pool_release(z, p);
 	free(p);
 }
 
@@ -195,12 +203,18 @@ int zsim_pool_create(struct zsim_zswap *z, const char *spec, struct zsim_pool **
 
 struct zsim_pool *zsim_pool_current_get(struct zsim_zswap *z)
 {
-	pthread_rwlock_rdlock(&z->pools_lock);
-	struct zsim_pool *p = z->current_pool ? z->pools[z->current_pool] : NULL;
-	if (p)
-		atomic_fetch_add_explicit(&p->ref, 1, memory_order_relaxed);
-	pthread_rwlock_unlock(&z->pools_lock);
-	return p;
+	for (;;) {
+		struct zsim_pool *p = atomic_load_explicit(&z->current, memory_order_acquire);
+		if (!p)
+			return NULL;
+		long r = atomic_load_explicit(&p->ref, memory_order_relaxed);
+		while (r > 0)
+			if (atomic_compare_exchange_weak_explicit(&p->ref, &r, r + 1,
+								  memory_order_acquire,
+								  memory_order_relaxed))
+				return p;
+		/* Dead: a switch replaced it; `current` has moved on. */
+	}
 }
 
 void zsim_pool_get(struct zsim_pool *p)
@@ -218,8 +232,10 @@ void zsim_pool_put(struct zsim_zswap *z, struct zsim_pool *p)
 	pthread_rwlock_wrlock(&z->pools_lock);
 	if (z->pools[p->idx] == p)
 		z->pools[p->idx] = NULL;
+	p->retired_next = z->retired;
+	z->retired = p;
 	pthread_rwlock_unlock(&z->pools_lock);
-	pool_free(z, p);
+	pool_release(z, p);
 }
 
 uint64_t zsim_total_pages(struct zsim_zswap *z)
@@ -258,7 +274,13 @@ void zsim_pools_destroy_all(struct zsim_zswap *z)
 		pool_free(z, z->pools[i]);
 		z->pools[i] = NULL;
 	}
+	while (z->retired) {
+		struct zsim_pool *p = z->retired;
+		z->retired = p->retired_next;
+		free(p);
+	}
 	z->current_pool = 0;
+	atomic_store(&z->current, NULL);
 }
 
 unsigned zsim_cpu_resolve(const struct zsim_zswap *z, unsigned cpu)
@@ -341,6 +363,7 @@ int zsim_zswap_set_compressor(struct zsim_zswap *z, const char *spec)
 	pthread_rwlock_wrlock(&z->pools_lock);
 	old = z->current_pool ? z->pools[z->current_pool] : NULL;
 	z->current_pool = p->idx;
+	atomic_store_explicit(&z->current, p, memory_order_release);
 	pthread_rwlock_unlock(&z->pools_lock);
 	snprintf(z->compressor, sizeof(z->compressor), "%s", spec);
 	if (old)

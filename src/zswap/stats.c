@@ -58,12 +58,12 @@ int zsim_zswap_meta(const struct zsim_zswap *z, struct zsim_zswap_meta *m)
 	m->entry_bytes = m->entries * sizeof(struct zsim_entry);
 	for (unsigned t = 0; t < ZSIM_MAX_SWAPFILES; t++) {
 		struct zsim_swap_info *si = (struct zsim_swap_info *)&z->swap[t];
-		pthread_rwlock_rdlock(&si->lock);
+		zsim_si_read_lock(si);
 		for (unsigned i = 0; si->active && i < si->nr_trees; i++) {
 			m->tree_bytes += zsim_xtree_memory(si->trees[i]);
 			m->tree_nodes += zsim_xtree_nodes(si->trees[i]);
 		}
-		pthread_rwlock_unlock(&si->lock);
+		zsim_si_read_unlock(si);
 	}
 	return 0;
 }

@@ -43,6 +43,40 @@ static void swap_free_locked(struct zsim_zswap *z, struct zsim_swap_info *si, un
 	(void)type;
 }
 
+/* Each thread read-locks one shard, picked once, round robin. */
+static _Atomic unsigned shard_counter;
+static _Thread_local unsigned my_shard_plus1;
+
+static unsigned my_shard(void)
+{
+	if (!my_shard_plus1)
+		my_shard_plus1 = atomic_fetch_add_explicit(&shard_counter, 1, memory_order_relaxed) %
+					 ZSIM_SWAP_LOCK_SHARDS + 1;
+	return my_shard_plus1 - 1;
+}
+
+void zsim_si_read_lock(struct zsim_swap_info *si)
+{
+	pthread_rwlock_rdlock(&si->lock[my_shard()].l);
+}
+
+void zsim_si_read_unlock(struct zsim_swap_info *si)
+{
+	pthread_rwlock_unlock(&si->lock[my_shard()].l);
+}
+
+void zsim_si_write_lock(struct zsim_swap_info *si)
+{
+	for (unsigned i = 0; i < ZSIM_SWAP_LOCK_SHARDS; i++)
+		pthread_rwlock_wrlock(&si->lock[i].l);
+}
+
+void zsim_si_write_unlock(struct zsim_swap_info *si)
+{
+	for (unsigned i = ZSIM_SWAP_LOCK_SHARDS; i-- > 0;)
+		pthread_rwlock_unlock(&si->lock[i].l);
+}
+
 static int swapon_common(struct zsim_zswap *z, unsigned type, uint64_t nr_slots,
 			 int kind, const char *path)
 {
@@ -51,7 +85,7 @@ static int swapon_common(struct zsim_zswap *z, unsigned type, uint64_t nr_slots,
 	if (type >= ZSIM_MAX_SWAPFILES || nr_slots == 0 || nr_slots > MAX_SLOTS)
 		return ZSIM_ERANGE;
 	struct zsim_swap_info *si = &z->swap[type];
-	pthread_rwlock_wrlock(&si->lock);
+	zsim_si_write_lock(si);
 	int rc = 0;
 	if (si->active) {
 		rc = ZSIM_EBUSY;
@@ -80,7 +114,7 @@ static int swapon_common(struct zsim_zswap *z, unsigned type, uint64_t nr_slots,
 fail:
 	swap_free_locked(z, si, type);
 out:
-	pthread_rwlock_unlock(&si->lock);
+	zsim_si_write_unlock(si);
 	return rc;
 }
 
@@ -101,7 +135,7 @@ int zsim_zswap_swap_stats(const struct zsim_zswap *z, unsigned type, struct zsim
 	if (type >= ZSIM_MAX_SWAPFILES)
 		return ZSIM_ERANGE;
 	struct zsim_swap_info *si = (struct zsim_swap_info *)&z->swap[type];
-	pthread_rwlock_rdlock(&si->lock);
+	zsim_si_read_lock(si);
 	int rc = si->active ? 0 : ZSIM_ESHUTDOWN;
 	if (!rc) {
 		memset(st, 0, sizeof(*st));
@@ -111,7 +145,7 @@ int zsim_zswap_swap_stats(const struct zsim_zswap *z, unsigned type, struct zsim
 		st->device_pages = zsim_swapdev_count(si->dev);
 		st->kind = zsim_swapdev_kind(si->dev);
 	}
-	pthread_rwlock_unlock(&si->lock);
+	zsim_si_read_unlock(si);
 	return rc;
 }
 
@@ -128,11 +162,11 @@ int zsim_zswap_swapoff(struct zsim_zswap *z, unsigned type)
 	if (type >= ZSIM_MAX_SWAPFILES)
 		return ZSIM_ERANGE;
 	struct zsim_swap_info *si = &z->swap[type];
-	pthread_rwlock_wrlock(&si->lock);
+	zsim_si_write_lock(si);
 	int rc = si->active ? 0 : ZSIM_ESHUTDOWN;
 	if (!rc)
 		swap_free_locked(z, si, type);
-	pthread_rwlock_unlock(&si->lock);
+	zsim_si_write_unlock(si);
 	return rc;
 }
 
@@ -141,10 +175,10 @@ void zsim_swap_destroy_all(struct zsim_zswap *z)
 {
 	for (unsigned t = 0; t < ZSIM_MAX_SWAPFILES; t++) {
 		struct zsim_swap_info *si = &z->swap[t];
-		pthread_rwlock_wrlock(&si->lock);
+		zsim_si_write_lock(si);
 		if (si->active)
 			swap_free_locked(z, si, t);
-		pthread_rwlock_unlock(&si->lock);
+		zsim_si_write_unlock(si);
 	}
 }
 
@@ -155,13 +189,13 @@ int zsim_swap_get(struct zsim_zswap *z, unsigned type, uint64_t offset, uint64_t
 	if (type >= ZSIM_MAX_SWAPFILES)
 		return ZSIM_ERANGE;
 	struct zsim_swap_info *si = &z->swap[type];
-	pthread_rwlock_rdlock(&si->lock);
+	zsim_si_read_lock(si);
 	if (!si->active) {
-		pthread_rwlock_unlock(&si->lock);
+		zsim_si_read_unlock(si);
 		return ZSIM_ESHUTDOWN;
 	}
 	if (offset >= si->nr_slots || nr > si->nr_slots - offset) {
-		pthread_rwlock_unlock(&si->lock);
+		zsim_si_read_unlock(si);
 		return ZSIM_ERANGE;
 	}
 	*out = si;
@@ -170,7 +204,7 @@ int zsim_swap_get(struct zsim_zswap *z, unsigned type, uint64_t offset, uint64_t
 
 void zsim_swap_put(struct zsim_swap_info *si)
 {
-	pthread_rwlock_unlock(&si->lock);
+	zsim_si_read_unlock(si);
 }
 
 /* Lock the slot locks of [offset, offset + nr) in ascending lock order,

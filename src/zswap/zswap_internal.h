@@ -182,14 +182,25 @@ struct zsim_pool {
 				    * batching is on, else 1 */
 	struct zsim_zpool *zpool;
 	struct zsim_acomp_ctx *ctx; /* [nr_cpus] */
+	struct zsim_pool *retired_next; /* on z->retired once dead */
 };
 
 /* ---- swap types and devices (swapdev.c, swap.c) ----------------------- */
 
 struct zsim_swapdev;
 
+/* A big-reader lock: swapon/swapoff write-lock every shard, a store or a
+ * load read-locks its thread's shard only, so readers on different
+ * threads never share a cache line (the kernel's get_swap_device() uses a
+ * percpu_ref for the same reason). */
+#define ZSIM_SWAP_LOCK_SHARDS 16
+union zsim_brlock_shard {
+	pthread_rwlock_t l;
+	char pad[64];
+};
+
 struct zsim_swap_info {
-	pthread_rwlock_t lock;
+	union zsim_brlock_shard lock[ZSIM_SWAP_LOCK_SHARDS];
 	bool active;
 	uint64_t nr_slots;
 	unsigned nr_trees;
@@ -197,6 +208,11 @@ struct zsim_swap_info {
 	_Atomic uint64_t *zeromap;   /* bitmap of zero-filled slots */
 	struct zsim_swapdev *dev;
 };
+
+void zsim_si_read_lock(struct zsim_swap_info *si);
+void zsim_si_read_unlock(struct zsim_swap_info *si);
+void zsim_si_write_lock(struct zsim_swap_info *si);
+void zsim_si_write_unlock(struct zsim_swap_info *si);
 
 int zsim_swapdev_create_memory(uint64_t nr_slots, struct zsim_swapdev **out);
 int zsim_swapdev_create_file(uint64_t nr_slots, const char *path,
@@ -241,6 +257,14 @@ struct zsim_zswap {
 	pthread_mutex_t switch_lock;  /* serializes compressor switches */
 	struct zsim_pool *pools[ZSIM_MAX_POOLS];
 	unsigned current_pool;        /* 0 = none */
+	/* The current pool for the store fast path: read without a lock,
+	 * referenced with inc-not-zero. A pool's struct outlives its last
+	 * reference on `retired` (its zpool and contexts are freed at once),
+	 * so a reader that raced with its death still reads a valid ref of
+	 * 0 and retries: the RCU grace period of the kernel's
+	 * zswap_pool_current_get(), paid in a few hundred bytes per pool. */
+	_Atomic(struct zsim_pool *) current;
+	struct zsim_pool *retired;    /* under pools_lock (write) */
 	atomic_bool reached_full;
 
 	/* CPUs */
