@@ -25,6 +25,21 @@
 static size_t npages;
 static unsigned char *pages;
 
+#define MAX_ROUNDS 64
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Median of v[0..n) (n >= 1); sorts v. */
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 struct raw_out {
 	unsigned char *buf; /* npages x PAGE_SIZE compressed */
 	size_t *len;
@@ -34,7 +49,7 @@ static double raw_compress(const char *codec, struct raw_out *o)
 {
 	ZSTD_CCtx *cctx = ZSTD_createCCtx();
 	ZSTD_parameters kp = ZSTD_getParams(3, 0, 0);
-	uint64_t t0 = zsim_bench_now_ns();
+	uint64_t t0 = zsim_bench_cpu_ns();
 	for (size_t i = 0; i < npages; i++) {
 		const unsigned char *src = pages + i * ZSIM_PAGE_SIZE;
 		unsigned char *dst = o->buf + i * ZSIM_PAGE_SIZE;
@@ -49,7 +64,7 @@ static double raw_compress(const char *codec, struct raw_out *o)
 			o->len[i] = ZSTD_isError(r) ? 0 : r;
 		}
 	}
-	uint64_t t1 = zsim_bench_now_ns();
+	uint64_t t1 = zsim_bench_cpu_ns();
 	ZSTD_freeCCtx(cctx);
 	return (double)(t1 - t0) / 1e3 / (double)npages;
 }
@@ -59,7 +74,7 @@ static double raw_decompress(const char *codec, const struct raw_out *o)
 	ZSTD_DCtx *dctx = ZSTD_createDCtx();
 	unsigned char out[ZSIM_PAGE_SIZE];
 	size_t n = 0;
-	uint64_t t0 = zsim_bench_now_ns();
+	uint64_t t0 = zsim_bench_cpu_ns();
 	for (size_t i = 0; i < npages; i++) {
 		if (!o->len[i])
 			continue;
@@ -70,7 +85,7 @@ static double raw_decompress(const char *codec, const struct raw_out *o)
 			ZSTD_decompressDCtx(dctx, out, ZSIM_PAGE_SIZE, src, o->len[i]);
 		n++;
 	}
-	uint64_t t1 = zsim_bench_now_ns();
+	uint64_t t1 = zsim_bench_cpu_ns();
 	ZSTD_freeDCtx(dctx);
 	return n ? (double)(t1 - t0) / 1e3 / (double)n : 0;
 }
@@ -79,7 +94,7 @@ struct worker {
 	struct zsim_zswap *z;
 	unsigned id, nthreads;
 	int load;
-	uint64_t ns;
+	uint64_t ns, cpu_ns;
 	size_t done;
 };
 
@@ -87,7 +102,7 @@ static void *run_worker(void *arg)
 {
 	struct worker *w = arg;
 	unsigned char back[ZSIM_PAGE_SIZE];
-	uint64_t t0 = zsim_bench_now_ns();
+	uint64_t t0 = zsim_bench_now_ns(), c0 = zsim_bench_cpu_ns();
 	for (size_t i = w->id; i < npages; i += w->nthreads) {
 		if (w->load) {
 			if (zsim_zswap_load(w->z, 0, i, 0, w->id, back, NULL) == 0)
@@ -101,11 +116,13 @@ static void *run_worker(void *arg)
 		}
 	}
 	w->ns = zsim_bench_now_ns() - t0;
+	w->cpu_ns = zsim_bench_cpu_ns() - c0;
 	return NULL;
 }
 
-/* Wall time of all threads doing their share; returns ns. */
-static uint64_t run_phase(struct zsim_zswap *z, unsigned nthreads, int load)
+/* Wall time of all threads doing their share; returns ns. With one
+ * thread and cpu set, the worker's CPU time instead. */
+static uint64_t run_phase_t(struct zsim_zswap *z, unsigned nthreads, int load, int cpu)
 {
 	pthread_t t[8];
 	struct worker w[8];
@@ -116,7 +133,14 @@ static uint64_t run_phase(struct zsim_zswap *z, unsigned nthreads, int load)
 	}
 	for (unsigned i = 0; i < nthreads; i++)
 		pthread_join(t[i], NULL);
+	if (cpu && nthreads == 1)
+		return w[0].cpu_ns;
 	return zsim_bench_now_ns() - t0;
+}
+
+static uint64_t run_phase(struct zsim_zswap *z, unsigned nthreads, int load)
+{
+	return run_phase_t(z, nthreads, load, 0);
 }
 
 static struct zsim_zswap *make(const char *codec, unsigned cpus)
@@ -143,36 +167,40 @@ int main(int argc, char **argv)
 	int rounds = argc > 2 ? atoi(argv[2]) : 5;
 	if (rounds < 2)
 		rounds = 2;
+	if (rounds > MAX_ROUNDS)
+		rounds = MAX_ROUNDS;
 	pages = zsim_bench_pages(want, 42, &npages);
 	if (!pages)
 		return 1;
 	struct raw_out o = {malloc(npages * ZSIM_PAGE_SIZE), calloc(npages, sizeof(size_t))};
-	printf("bench_zswap: %zu pages, profile 6.12; best of %d interleaved rounds\n", npages, rounds);
+	printf("bench_zswap: %zu pages, profile 6.12; medians of %d interleaved rounds (thread CPU time)\n", npages, rounds);
 	printf("%-10s %-34s %12s %12s %-8s %8s\n", "bench", "what", "ours", "raw", "unit", "ours/raw");
 	const char *codecs[] = {"lz4", "zstd"};
 	for (int c = 0; c < 2; c++) {
-		/* Rounds interleave raw and ours on one zswap, so a busy machine
-		 * slows both alike; the best round of each is kept. Round 1 of
+		/* One-thread figures are thread CPU time, and rounds interleave
+		 * raw and ours on one zswap, so a busy machine slows both alike;
+		 * the median round of each is kept. Round 1 of
 		 * ours also pays for first-touching the allocator's pages (the
 		 * "cold" row); later rounds reuse them, as a long replay does. */
-		double rc = 1e30, rd = 1e30, os = 1e30, ol = 1e30, cold = 0;
+		double rcv[MAX_ROUNDS], rdv[MAX_ROUNDS], osv[MAX_ROUNDS], olv[MAX_ROUNDS], cold = 0;
 		struct zsim_zswap *z = make(codecs[c], 1);
 		for (int rep = 0; rep < rounds; rep++) {
-			double x = raw_compress(codecs[c], &o);
-			rc = x < rc ? x : rc;
-			double s = (double)run_phase(z, 1, 0) / 1e3 / (double)npages;
+			rcv[rep] = raw_compress(codecs[c], &o);
+			double s = (double)run_phase_t(z, 1, 0, 1) / 1e3 / (double)npages;
 			struct zsim_zswap_stats st;
 			zsim_zswap_stats(z, &st);
-			x = raw_decompress(codecs[c], &o);
-			rd = x < rd ? x : rd;
-			double l = st.stored_pages ? (double)run_phase(z, 1, 1) / 1e3 / (double)st.stored_pages : 0;
+			rdv[rep] = raw_decompress(codecs[c], &o);
+			olv[rep] = st.stored_pages
+					   ? (double)run_phase_t(z, 1, 1, 1) / 1e3 / (double)st.stored_pages
+					   : 0;
 			if (rep == 0)
 				cold = s;
-			else
-				os = s < os ? s : os;
-			ol = l < ol ? l : ol;
+			osv[rep] = s;
 		}
 		zsim_zswap_destroy(z);
+		/* Medians; the store's over the warm rounds only. */
+		double rc = median(rcv, rounds), rd = median(rdv, rounds);
+		double os = median(osv + 1, rounds - 1), ol = median(olv, rounds);
 		char what[64];
 		snprintf(what, sizeof(what), "store %s, 1 thread", codecs[c]);
 		zsim_bench_row("zswap", what, os, rc, "us/page");

@@ -5,6 +5,13 @@
 #include <string.h>
 #include <time.h>
 
+uint64_t zsim_bench_cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 uint64_t zsim_bench_now_ns(void)
 {
 	struct timespec ts;

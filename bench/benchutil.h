@@ -12,6 +12,10 @@
 
 /* Nanoseconds from CLOCK_MONOTONIC. */
 uint64_t zsim_bench_now_ns(void);
+/* CPU time of the calling thread (CLOCK_THREAD_CPUTIME_ID): what one-thread
+ * comparisons use, so that time the thread spends descheduled on a busy
+ * machine counts for neither side. */
+uint64_t zsim_bench_cpu_ns(void);
 
 /* A realistic page set: n pages mixing the synthetic classes in the
  * proportions of the bench tool's default ("typical" dominated, with zero,
