@@ -4,12 +4,13 @@
  * tools).
  *
  * Lock order (outermost first), as in mm/zswap.c with the swap cache:
- *   swap type lock (rwlock: read for store/load/invalidate, write for
- *     swapon/swapoff; stands for get_swap_device's reference)
+ *   swap type lock (16-shard big-reader rwlock: a thread reads its own
+ *     shard for store/load/invalidate, swapon/swapoff write all; stands
+ *     for get_swap_device's percpu reference)
  *   -> slot lock (hashed; stands for the folio lock + swap cache; taken by
  *      writeback to exclude a concurrent load of the same slot)
- *   -> pools_lock (rwlock: read to get the current pool, write to switch or
- *      unlink a pool; stands for RCU + percpu_ref)
+ *   -> pools_lock (rwlock: switches, unlinking and walks of the pools;
+ *      the store path reads `current` without it, see struct zsim_zswap)
  *   -> acomp ctx mutex (per pool, per CPU)
  *   -> allocator locks (zsmalloc: pool rwlock -> class lock)
  *   -> tree lock (per 16384-slot tree; the xa_lock)
