@@ -1,0 +1,269 @@
+/*
+ * bench.h - what the parts of zswapsim-bench share: exit codes, the
+ * configuration of one simulated zswap, an input (content + events), the
+ * replay options and its result. The tool uses the public API only
+ * (include/zswapsim); everything here is the tool's own model of a run,
+ * not the kernel's.
+ */
+#ifndef ZSIM_BENCH_H
+#define ZSIM_BENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "zswapsim/zswapsim.h"
+
+/* Exit codes (docs/bench.md and --help list them). */
+enum bench_exit {
+	BX_OK = 0,
+	BX_INTERNAL = 1,        /* unexpected library error (out of memory ...) */
+	BX_USAGE = 2,           /* bad command line */
+	BX_IO = 3,              /* cannot open, read or write a file */
+	BX_CORPUS = 4,          /* corpus file empty or not a multiple of 4096 */
+	BX_CONFIG = 5,          /* unknown codec, profile or zpool; bad setting */
+	BX_TRACE_MAGIC = 10,    /* not a trace (bad magic) */
+	BX_TRACE_VERSION = 11,  /* unsupported ZSWT version */
+	BX_TRACE_HEADER = 12,   /* bad header / CSV header line */
+	BX_TRACE_TRUNCATED = 13,/* truncated header or record */
+	BX_TRACE_SYNTAX = 14,   /* field count, long line, reserved bytes */
+	BX_TRACE_OP = 15,       /* unknown op */
+	BX_TRACE_NUMBER = 16,   /* bad number */
+	BX_TRACE_RANGE = 17,    /* order > 9, swap type, alignment ... */
+	BX_TRACE_CONTENT = 18,  /* bad content field */
+	BX_TRACE_CORPUS = 19,   /* content outside the corpus */
+	BX_VERIFY = 20,         /* --verify found mismatches */
+	BX_REPLAY = 21,         /* the library refused a trace operation */
+};
+
+int bench_exit_for_trace(enum zsim_trace_errc kind);
+
+/* --- configuration of one simulated zswap ---------------------------- */
+
+struct bench_config {
+	char *profile;          /* NULL = library default (6.12) */
+	char *compressor;       /* NULL = library default (zstd) */
+	char *zpool;            /* NULL = zsmalloc */
+	unsigned chain_size;    /* 0 = profile's */
+	unsigned max_pool_percent; /* 0 = default 20 */
+	unsigned accept_threshold; /* 0 = default 90 (set_accept: +1 to allow 0) */
+	bool accept_set;
+	uint64_t ram_bytes;     /* 0 = default 8 GiB */
+	unsigned cpus;          /* 0 = default (threads if given, else machine) */
+	char label[192];
+};
+
+void bench_config_free(struct bench_config *c);
+void bench_config_copy(struct bench_config *dst, const struct bench_config *src);
+/* Set one key ("profile", "compressor", "zpool", "chain-size",
+ * "max-pool-percent", "accept-threshold", "ram", "cpus"); 0 or -1 with a
+ * message in err. */
+int bench_config_set(struct bench_config *c, const char *key, const char *val,
+		     char *err, size_t errlen);
+/* Parse "key=value,key=value" (a compressor spec's own commas allowed). */
+int bench_config_parse(struct bench_config *c, const char *spec, char *err, size_t errlen);
+bool bench_config_key_known(const char *key);
+void bench_config_label(struct bench_config *c);
+/* Resolve defaults into a library config. */
+void bench_config_to_zswap(const struct bench_config *c, unsigned default_cpus,
+			   struct zsim_zswap_config *zc);
+/* Check names before creating: 0 or BX_CONFIG with a message. */
+int bench_config_check(const struct bench_config *c, char *err, size_t errlen);
+
+/* Bytes with an optional K/M/G/T suffix (powers of 1024). 0 or -1. */
+int bench_parse_size(const char *s, uint64_t *out);
+int bench_parse_u64(const char *s, uint64_t *out);
+
+/* --- input --------------------------------------------------------------- */
+
+enum bench_workload { WL_NONE = 0, WL_FILL, WL_USEMEM, WL_MTHP, WL_HOTCOLD };
+
+struct bench_input_spec {
+	const char *corpus;     /* --corpus FILE */
+	const char *trace;      /* --trace FILE */
+	enum bench_workload workload;
+	uint64_t pages;         /* 0 = default / corpus size */
+	unsigned order;         /* mthp folio order */
+	bool order_set;
+	uint64_t ops;           /* hotcold accesses; 0 = 2 x pages */
+	uint64_t seed;
+	unsigned gen_threads;   /* threads generating synthetic pages */
+};
+
+struct bench_input {
+	char label[256];
+	/* content */
+	unsigned char *corpus;
+	uint64_t corpus_pages;
+	size_t map_len;         /* mmap'ed corpus file; 0 = malloc'ed */
+	char *corpus_path;      /* NULL: synthetic */
+	bool synthetic;
+	uint64_t syn_seed;
+	unsigned syn_unit_order;
+	/* events */
+	struct zsim_trace_event *ev;
+	size_t n, cap;
+	uint64_t *loc;          /* trace: line or byte offset per event */
+	char *trace_path;
+	enum zsim_trace_format trace_fmt;
+	enum bench_workload workload;
+	uint64_t pages;
+	unsigned order;
+	uint64_t seed;
+};
+
+extern const char *const bench_workload_names[];
+int bench_workload_from_name(const char *name, enum bench_workload *wl);
+
+/* Load the corpus and the events. 0 or a BX_* code with a one-line
+ * message (naming the file, line or byte offset) in err. */
+int bench_input_load(const struct bench_input_spec *spec, struct bench_input *in,
+		     char *err, size_t errlen);
+void bench_input_free(struct bench_input *in);
+int bench_input_push(struct bench_input *in, const struct zsim_trace_event *ev);
+/* Write the events as a trace (synthetic content becomes class: refs). */
+int bench_input_emit(const struct bench_input *in, const char *path, char *err, size_t errlen);
+
+/* workload.c */
+int bench_workload_generate(struct bench_input *in, const struct bench_input_spec *spec,
+			    char *err, size_t errlen);
+/* Synthetic mix: class and seed of unit u (2^unit_order pages). */
+void bench_synthetic_unit(uint64_t seed, uint64_t unit, enum zsim_page_class *cls,
+			  uint64_t *unit_seed);
+const char *bench_synthetic_mix_text(void);
+
+/* --- latency histogram (hist.c) ------------------------------------------ */
+
+#define BENCH_HIST_SUB_BITS 4
+#define BENCH_HIST_BUCKETS ((64 - BENCH_HIST_SUB_BITS + 1) << BENCH_HIST_SUB_BITS)
+
+struct bench_hist {
+	uint64_t count, sum, max, min;
+	uint64_t b[BENCH_HIST_BUCKETS];
+};
+
+void bench_hist_init(struct bench_hist *h);
+void bench_hist_add(struct bench_hist *h, uint64_t v);
+void bench_hist_merge(struct bench_hist *dst, const struct bench_hist *src);
+/* Value at quantile q (0..1): the midpoint of its bucket, clipped to max. */
+uint64_t bench_hist_quantile(const struct bench_hist *h, double q);
+
+/* --- replay (replay.c) ------------------------------------------------------ */
+
+struct bench_fault {
+	enum zsim_fault_point point;
+	struct zsim_fault_rule rule;
+};
+
+struct bench_run_opts {
+	unsigned threads;       /* worker threads (>= 1) */
+	bool threads_set;
+	bool verify;
+	bool progress;          /* progress bar allowed (TTY, not --quiet) */
+	uint64_t sample_every;  /* 0 = about 256 samples per run */
+	struct bench_fault *faults;
+	size_t nfaults;
+};
+
+enum bench_op_kind { BOP_STORE, BOP_LOAD, BOP_INVALIDATE, BOP_COUNT };
+extern const char *const bench_op_names[BOP_COUNT];
+
+struct bench_counts {
+	uint64_t events;
+	uint64_t store_ops, store_pages;
+	uint64_t store_where[4];   /* pages by enum zsim_swap_where */
+	uint64_t load_pages, load_hits, load_misses, load_errors;
+	uint64_t load_where[4];
+	uint64_t invalidate_ops, invalidate_pages;
+	uint64_t writeback_observed, marks, barriers;
+	uint64_t verify_checked, verify_mismatches, verify_lost, verify_eio;
+	uint64_t replay_errors;
+	uint64_t busy_ns[BOP_COUNT];
+	uint64_t ops_pages[BOP_COUNT];
+};
+
+struct bench_sample {
+	uint64_t ops;
+	double elapsed_s;
+	struct zsim_zswap_stats st;
+};
+
+struct bench_phase {
+	uint64_t mark;
+	uint64_t ops;
+	struct zsim_zswap_stats st;
+};
+
+struct bench_result {
+	int status;             /* BX_OK, or the code of a setup failure */
+	char errmsg[512];
+	char profile[16];
+	char codec_desc[160];
+	char codec_driver[ZSIM_CODEC_NAME_MAX];
+	bool codec_standin;
+	unsigned nr_cpus, threads;
+	struct zsim_zswap_stats st;
+	char *counters_json;    /* zsim_zswap_write_json output */
+	struct bench_counts c;
+	struct bench_hist lat[BOP_COUNT];
+	double wall_s;
+	double store_pages_per_s, load_pages_per_s, ops_per_s;
+	struct bench_sample *samples;
+	size_t nsamples;
+	struct bench_phase *phases;
+	size_t nphases;
+	struct bench_sample peak;  /* the sample with most stored pages */
+	char first_replay_error[400];
+	uint64_t first_replay_error_event;
+};
+
+int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
+		 const struct bench_run_opts *o, struct bench_result *res);
+void bench_result_free(struct bench_result *res);
+/* Exit status of a finished run: replay errors, then verify failures. */
+int bench_result_exit(const struct bench_result *res, const struct bench_run_opts *o);
+
+/* --- report (report.c) ------------------------------------------------------ */
+
+double bench_ratio(const struct zsim_zswap_stats *st);
+void bench_print_summary(FILE *out, const struct bench_input *in, const struct bench_config *cfg,
+			 const struct bench_run_opts *o, const struct bench_result *r);
+/* One run as a JSON object (indent: spaces before each line). */
+void bench_write_run_json(FILE *out, const struct bench_input *in, const struct bench_config *cfg,
+			  const struct bench_run_opts *o, const struct bench_result *r,
+			  int indent, const char *cell);
+void bench_json_string(FILE *out, const char *s);
+char *bench_human_bytes(uint64_t b, char *buf, size_t len);
+
+/* --- timeline (timeline.c) -------------------------------------------------- */
+
+/* FILE.csv plus FILE.svg (the .csv suffix replaced). 0 or BX_IO. */
+int bench_timeline_write(const char *csv_path, const struct bench_result *r, const char *title,
+			 char *err, size_t errlen);
+
+/* --- compare and sweep (compare.c, sweep.c) -------------------------------- */
+
+int bench_compare(const struct bench_input *in, struct bench_config *cfgs, size_t ncfg,
+		  const struct bench_run_opts *o, const char *json_path, bool quiet);
+
+struct bench_sweep {
+	struct bench_config *cfgs;
+	size_t ncfg;
+	char **inputs;          /* -i SPEC strings */
+	size_t ninputs;
+	struct bench_input_spec base;   /* flags given once */
+	const char *out_dir;
+	const char *emit_jobs;
+	const char *merge_dir;
+	unsigned jobs;
+	const char *self;       /* path of this executable */
+	char **pass_args;       /* run flags repeated in emitted command lines */
+	size_t npass;
+};
+int bench_sweep_run(struct bench_sweep *s, const struct bench_run_opts *o, bool quiet);
+int bench_sweep_merge(const char *dir, bool quiet);
+int bench_input_spec_parse(struct bench_input_spec *spec, const char *text, char *err,
+			   size_t errlen);
+
+#endif

@@ -1,0 +1,202 @@
+/*
+ * compare.c - `compare`: the same input replayed under two or more
+ * configurations, one after the other, side by side with the ratio of
+ * each figure to the first configuration's. This is the deterministic A/B
+ * that kernel reviewers ask for (one factor changed at a time), with the
+ * simulator's counters under the kernel's names.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+
+struct figure {
+	const char *name;
+	int kind; /* 0 count, 1 bytes, 2 ratio, 3 ns, 4 rate */
+	double (*get)(const struct bench_result *r);
+};
+
+static const struct zsim_zswap_stats *main_stats(const struct bench_result *r)
+{
+	/* Runs that end empty (usemem) are compared at their peak. */
+	return r->st.stored_pages || !r->peak.st.stored_pages ? &r->st : &r->peak.st;
+}
+
+#define STAT(field)                                                     \
+	static double get_##field(const struct bench_result *r)         \
+	{                                                               \
+		return (double)main_stats(r)->field;                    \
+	}
+STAT(stored_pages)
+STAT(pool_total_size)
+STAT(pswpout)
+STAT(reject_compress_poor)
+STAT(pool_limit_hit)
+STAT(swpout_zero)
+#undef STAT
+static double get_ratio(const struct bench_result *r)
+{
+	return bench_ratio(main_stats(r));
+}
+static double get_store_p50(const struct bench_result *r)
+{
+	return (double)bench_hist_quantile(&r->lat[BOP_STORE], 0.5);
+}
+static double get_store_p99(const struct bench_result *r)
+{
+	return (double)bench_hist_quantile(&r->lat[BOP_STORE], 0.99);
+}
+static double get_load_p50(const struct bench_result *r)
+{
+	return (double)bench_hist_quantile(&r->lat[BOP_LOAD], 0.5);
+}
+static double get_load_p99(const struct bench_result *r)
+{
+	return (double)bench_hist_quantile(&r->lat[BOP_LOAD], 0.99);
+}
+static double get_store_rate(const struct bench_result *r)
+{
+	return r->store_pages_per_s;
+}
+static double get_load_rate(const struct bench_result *r)
+{
+	return r->load_pages_per_s;
+}
+static double get_ops_rate(const struct bench_result *r)
+{
+	return r->ops_per_s;
+}
+
+static const struct figure figures[] = {
+	{"stored_pages", 0, get_stored_pages},
+	{"pool_total_size", 1, get_pool_total_size},
+	{"ratio", 2, get_ratio},
+	{"pswpout", 0, get_pswpout},
+	{"swpout_zero", 0, get_swpout_zero},
+	{"reject_compress_poor", 0, get_reject_compress_poor},
+	{"pool_limit_hit", 0, get_pool_limit_hit},
+	{"store p50", 3, get_store_p50},
+	{"store p99", 3, get_store_p99},
+	{"load p50", 3, get_load_p50},
+	{"load p99", 3, get_load_p99},
+	{"store pages/s", 4, get_store_rate},
+	{"load pages/s", 4, get_load_rate},
+	{"ops/s (wall)", 4, get_ops_rate},
+};
+
+static void fmt_value(int kind, double v, char *buf, size_t len)
+{
+	switch (kind) {
+	case 1:
+		bench_human_bytes((uint64_t)v, buf, len);
+		break;
+	case 2:
+		if (v > 0)
+			snprintf(buf, len, "%.2f", v);
+		else
+			snprintf(buf, len, "-");
+		break;
+	case 3:
+		if (v < 10000)
+			snprintf(buf, len, "%.0f ns", v);
+		else
+			snprintf(buf, len, "%.1f us", v / 1e3);
+		break;
+	case 4:
+		if (v >= 1e6)
+			snprintf(buf, len, "%.2fM", v / 1e6);
+		else if (v >= 1e3)
+			snprintf(buf, len, "%.1fk", v / 1e3);
+		else
+			snprintf(buf, len, "%.0f", v);
+		break;
+	default:
+		snprintf(buf, len, "%.0f", v);
+	}
+}
+
+int bench_compare(const struct bench_input *in, struct bench_config *cfgs, size_t ncfg,
+		  const struct bench_run_opts *o, const char *json_path, bool quiet)
+{
+	struct bench_result *res = calloc(ncfg, sizeof(*res));
+	if (!res)
+		return BX_INTERNAL;
+	int worst = BX_OK;
+	for (size_t i = 0; i < ncfg; i++) {
+		bench_config_label(&cfgs[i]);
+		if (!quiet)
+			fprintf(stderr, "compare: [%zu/%zu] %s\n", i + 1, ncfg, cfgs[i].label);
+		int rc = bench_replay(in, &cfgs[i], o, &res[i]);
+		if (rc) {
+			fprintf(stderr, "zswapsim-bench: %s: %s\n", cfgs[i].label, res[i].errmsg);
+			for (size_t k = 0; k <= i; k++)
+				bench_result_free(&res[k]);
+			free(res);
+			return rc;
+		}
+		int ex = bench_result_exit(&res[i], o);
+		if (ex && !worst)
+			worst = ex;
+	}
+	FILE *out = stdout;
+	if (!quiet || (json_path && strcmp(json_path, "-"))) {
+		fprintf(out, "zswapsim-bench %s compare: %s\n", zsim_version_string(), in->label);
+		for (size_t i = 0; i < ncfg; i++)
+			fprintf(out, "  [%zu] %s  (codec %s%s)\n", i + 1, cfgs[i].label,
+				res[i].codec_desc, res[i].codec_standin ? ", stand-in" : "");
+		fprintf(out, "\n%-22s", "");
+		for (size_t i = 0; i < ncfg; i++) {
+			char h[32];
+			snprintf(h, sizeof(h), "[%zu]", i + 1);
+			fprintf(out, " %20s", h);
+		}
+		fprintf(out, "\n");
+		for (size_t f = 0; f < sizeof(figures) / sizeof(figures[0]); f++) {
+			fprintf(out, "%-22s", figures[f].name);
+			double base = figures[f].get(&res[0]);
+			for (size_t i = 0; i < ncfg; i++) {
+				double v = figures[f].get(&res[i]);
+				char val[32], cell[48];
+				fmt_value(figures[f].kind, v, val, sizeof(val));
+				if (i == 0 || base == 0)
+					snprintf(cell, sizeof(cell), "%s", val);
+				else
+					snprintf(cell, sizeof(cell), "%s (x%.2f)", val, v / base);
+				fprintf(out, " %20s", cell);
+			}
+			fprintf(out, "\n");
+		}
+		if (o->verify)
+			for (size_t i = 0; i < ncfg; i++)
+				fprintf(out, "verify [%zu]: %" PRIu64 " checked, %" PRIu64
+					     " mismatches, %" PRIu64 " lost\n",
+					i + 1, res[i].c.verify_checked, res[i].c.verify_mismatches,
+					res[i].c.verify_lost);
+	}
+	if (json_path) {
+		FILE *j = strcmp(json_path, "-") ? fopen(json_path, "w") : stdout;
+		if (!j) {
+			fprintf(stderr, "zswapsim-bench: %s: cannot create\n", json_path);
+			worst = BX_IO;
+		} else {
+			fprintf(j, "{\"compare\": [\n");
+			for (size_t i = 0; i < ncfg; i++) {
+				char cell[32];
+				snprintf(cell, sizeof(cell), "c%zu", i);
+				fprintf(j, "  ");
+				bench_write_run_json(j, in, &cfgs[i], o, &res[i], 2, cell);
+				fprintf(j, "%s\n", i + 1 < ncfg ? "," : "");
+			}
+			fprintf(j, "]}\n");
+			if (j != stdout && fclose(j)) {
+				fprintf(stderr, "zswapsim-bench: %s: write error\n", json_path);
+				worst = BX_IO;
+			}
+		}
+	}
+	for (size_t i = 0; i < ncfg; i++)
+		bench_result_free(&res[i]);
+	free(res);
+	return worst;
+}

@@ -1,0 +1,601 @@
+/*
+ * main.c - zswapsim-bench's command line: `run` (the default), `compare`,
+ * `sweep` and `convert`, option parsing, --help and the exit codes. Built
+ * on the public API only. The tool plays the part of the kernel's reclaim
+ * and fault paths (which pages are swapped out and in, and when); the
+ * library plays zswap.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdarg.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"usage: zswapsim-bench [run] [INPUT] [CONFIG] [RUN OPTIONS]\n"
+"       zswapsim-bench compare [INPUT] (--compressor A --compressor B ... | -c SPEC -c SPEC ...) [RUN OPTIONS]\n"
+"       zswapsim-bench sweep [-i INPUT_SPEC]... [CONFIG or -c SPEC]... --out DIR [--jobs N] [--emit-jobs FILE]\n"
+"       zswapsim-bench sweep --merge DIR\n"
+"       zswapsim-bench convert IN OUT [--to csv|binary]\n"
+"\n"
+"Replays swap-outs and swap-ins through the simulated zswap (libzswapsim %s) and\n"
+"reports its counters under the kernel's names, latencies and throughput.\n"
+"With no arguments: workload fill on 32768 synthetic pages, profile 6.12, zstd.\n"
+"\n"
+"INPUT\n"
+"  --corpus FILE        raw 4096-byte pages (size must be a multiple of 4096)\n"
+"  --trace FILE         a trace, binary ZSWT v1 or CSV (docs/trace-format.md)\n"
+"  --workload NAME      fill (default): store every page once, order 0\n"
+"                       usemem: fill, then fault every page back in\n"
+"                       mthp: fill with folios of --order K (default 4)\n"
+"                       hotcold: fill, then 70/20/10%% accesses to hot/warm/cold\n"
+"                       (10/20/70%% of pages): load, invalidate, store again\n"
+"  --pages N            pages of the workload (default 32768, or the corpus size)\n"
+"  --order K            folio order of mthp (0..9)\n"
+"  --ops N              hotcold accesses (default 2 x pages)\n"
+"  --seed N             seed of the synthetic content and of hotcold (default 1)\n"
+"  --emit-trace FILE    write the input's events as a trace (.csv: CSV, else\n"
+"                       binary) and exit\n"
+"  --emit-corpus FILE   write the input's pages (synthetic or corpus) as a raw\n"
+"                       corpus file and exit\n"
+"  Synthetic content (no --corpus): a seeded mix of the pagegen classes,\n"
+"  %s;\n"
+"  a folio is one class.\n"
+"\n"
+"CONFIG (one simulated zswap)\n"
+"  --profile NAME       6.1, 6.12 (default), 6.13, 6.18, latest\n"
+"  --compressor SPEC    lz4, lz4hc, zstd (default), lzo, lzo-rle, deflate, ...\n"
+"                       NAME[:level=N,params=kernel|library]\n"
+"  --zpool NAME         zsmalloc (default), ideal, malloc\n"
+"  --chain-size N       zsmalloc pages per zspage (4..16; default the profile's)\n"
+"  --max-pool-percent N (1..100, default 20)\n"
+"  --accept-threshold N (0..100, default 90)\n"
+"  --ram BYTES          simulated RAM, K/M/G/T suffixes (default 8G)\n"
+"  --cpus N             simulated CPUs (default: --threads if given, else this\n"
+"                       machine's)\n"
+"  -c, --config SPEC    compare/sweep: one configuration as\n"
+"                       'profile=6.12,compressor=lz4,max-pool-percent=10'\n"
+"\n"
+"RUN OPTIONS\n"
+"  --threads N          worker threads (default: this machine's CPUs); operations\n"
+"                       on one slot keep their order; --threads 1 is deterministic\n"
+"  --verify             check every loaded page against the content last stored\n"
+"  --fault SPEC         inject failures: POINT:nth=N | POINT:every=N |\n"
+"                       POINT:p=P[,seed=S][,max=M]; POINT is page_alloc,\n"
+"                       zs_handle, zs_desc, entry_alloc, tree_node, compress,\n"
+"                       decompress, dev_write, dev_read, ...\n"
+"  --json FILE|-        JSON report (- = stdout; the summary then goes to stderr)\n"
+"  --timeline FILE.csv  counters every K operations, and a plot FILE.svg\n"
+"  --timeline-every K   sampling period in operations (default: events/256)\n"
+"  --quiet              no summary, no progress bar\n"
+"  --help, --version\n"
+"\n"
+"SWEEP\n"
+"  -i, --input SPEC     one input: 'workload=fill,pages=4096,seed=2' or\n"
+"                       'trace=FILE,corpus=FILE' (repeatable; default the INPUT flags)\n"
+"  configurations: each -c SPEC, crossed with every repeated CONFIG flag\n"
+"  --out DIR            one cell-cC-iI.json per cell, and merged.csv\n"
+"  --jobs N             cells run in parallel (default: this machine's CPUs)\n"
+"  --emit-jobs FILE     write one command line per cell (GNU parallel, Slurm) instead\n"
+"  --merge DIR          merge the cell files of DIR into a table and merged.csv\n"
+"\n"
+"EXIT CODES\n"
+"  0 success               1 internal error          2 bad command line\n"
+"  3 cannot read/write     4 bad corpus file          5 unknown codec/profile/zpool\n"
+"  10 not a trace (magic)  11 unsupported version     12 bad trace header\n"
+"  13 truncated trace      14 malformed line/record   15 unknown op\n"
+"  16 bad number           17 value out of range      18 bad content\n"
+"  19 content outside the corpus                      20 --verify mismatches\n"
+"  21 the library refused a trace operation\n",
+		zsim_version_string(), bench_synthetic_mix_text());
+}
+
+enum {
+	O_CORPUS = 256, O_TRACE, O_WORKLOAD, O_PAGES, O_ORDER, O_OPS, O_SEED, O_EMIT,
+	O_EMIT_CORPUS,
+	O_PROFILE, O_COMPRESSOR, O_ZPOOL, O_CHAIN, O_MAXPOOL, O_ACCEPT, O_RAM, O_CPUS,
+	O_THREADS, O_VERIFY, O_FAULT, O_JSON, O_TIMELINE, O_TL_EVERY, O_QUIET, O_CELL,
+	O_OUT, O_JOBS, O_EMIT_JOBS, O_MERGE, O_TO, O_HELP, O_VERSION,
+};
+
+static const struct option long_opts[] = {
+	{"corpus", required_argument, NULL, O_CORPUS},
+	{"trace", required_argument, NULL, O_TRACE},
+	{"workload", required_argument, NULL, O_WORKLOAD},
+	{"pages", required_argument, NULL, O_PAGES},
+	{"order", required_argument, NULL, O_ORDER},
+	{"ops", required_argument, NULL, O_OPS},
+	{"seed", required_argument, NULL, O_SEED},
+	{"emit-trace", required_argument, NULL, O_EMIT},
+	{"emit-corpus", required_argument, NULL, O_EMIT_CORPUS},
+	{"profile", required_argument, NULL, O_PROFILE},
+	{"compressor", required_argument, NULL, O_COMPRESSOR},
+	{"zpool", required_argument, NULL, O_ZPOOL},
+	{"chain-size", required_argument, NULL, O_CHAIN},
+	{"max-pool-percent", required_argument, NULL, O_MAXPOOL},
+	{"accept-threshold", required_argument, NULL, O_ACCEPT},
+	{"ram", required_argument, NULL, O_RAM},
+	{"cpus", required_argument, NULL, O_CPUS},
+	{"config", required_argument, NULL, 'c'},
+	{"threads", required_argument, NULL, O_THREADS},
+	{"verify", no_argument, NULL, O_VERIFY},
+	{"fault", required_argument, NULL, O_FAULT},
+	{"json", required_argument, NULL, O_JSON},
+	{"timeline", required_argument, NULL, O_TIMELINE},
+	{"timeline-every", required_argument, NULL, O_TL_EVERY},
+	{"quiet", no_argument, NULL, O_QUIET},
+	{"cell", required_argument, NULL, O_CELL},
+	{"input", required_argument, NULL, 'i'},
+	{"out", required_argument, NULL, O_OUT},
+	{"jobs", required_argument, NULL, O_JOBS},
+	{"emit-jobs", required_argument, NULL, O_EMIT_JOBS},
+	{"merge", required_argument, NULL, O_MERGE},
+	{"to", required_argument, NULL, O_TO},
+	{"help", no_argument, NULL, O_HELP},
+	{"version", no_argument, NULL, O_VERSION},
+	{NULL, 0, NULL, 0},
+};
+
+/* Config flags in the order given, per key. */
+#define NKEYS 8
+static const char *const key_of_opt[NKEYS] = {
+	"profile", "compressor", "zpool", "chain-size", "max-pool-percent",
+	"accept-threshold", "ram", "cpus",
+};
+
+struct cli {
+	const char *cmd;
+	struct bench_input_spec in;
+	const char *emit;
+	const char *emit_corpus;
+	char **vals[NKEYS];
+	size_t nvals[NKEYS];
+	char **specs;           /* -c */
+	size_t nspecs;
+	char **inputs;          /* -i */
+	size_t ninputs;
+	struct bench_run_opts o;
+	struct bench_fault faults[32];
+	const char *json, *timeline, *cell, *out, *emit_jobs, *merge, *to;
+	uint64_t tl_every;
+	unsigned jobs;
+	bool quiet;
+	char **pass;            /* run flags repeated in emitted job lines */
+	size_t npass;
+};
+
+static void die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+static void die(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("zswapsim-bench: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(code);
+}
+
+static void push(char ***v, size_t *n, char *s)
+{
+	char **p = realloc(*v, (*n + 1) * sizeof(*p));
+	if (!p)
+		die(BX_INTERNAL, "out of memory");
+	p[(*n)++] = s;
+	*v = p;
+}
+
+static uint64_t num_arg(const char *opt, const char *v, uint64_t min, uint64_t max)
+{
+	uint64_t x;
+	if (bench_parse_u64(v, &x) || x < min || x > max)
+		die(BX_USAGE, "bad value '%s' for --%s (%" PRIu64 "..%" PRIu64 ")", v, opt, min, max);
+	return x;
+}
+
+static void parse_fault(struct cli *c, const char *spec)
+{
+	if (c->o.nfaults == sizeof(c->faults) / sizeof(c->faults[0]))
+		die(BX_USAGE, "too many --fault options");
+	char buf[256];
+	snprintf(buf, sizeof(buf), "%s", spec);
+	char *colon = strchr(buf, ':');
+	if (!colon)
+		die(BX_USAGE, "bad --fault '%s': expected POINT:nth=N, POINT:every=N or POINT:p=P",
+		    spec);
+	*colon = 0;
+	struct bench_fault *f = &c->faults[c->o.nfaults];
+	memset(f, 0, sizeof(*f));
+	if (zsim_fault_point_from_name(buf, &f->point))
+		die(BX_USAGE, "unknown fault point '%s'", buf);
+	for (char *p = colon + 1, *save = NULL, *tok; (tok = strtok_r(p, ",:", &save)); p = NULL) {
+		char *eq = strchr(tok, '=');
+		if (!eq)
+			die(BX_USAGE, "bad --fault setting '%s'", tok);
+		*eq = 0;
+		const char *v = eq + 1;
+		if (!strcmp(tok, "nth"))
+			f->rule.nth = num_arg("fault nth", v, 1, UINT64_MAX);
+		else if (!strcmp(tok, "every"))
+			f->rule.every = num_arg("fault every", v, 1, UINT64_MAX);
+		else if (!strcmp(tok, "seed"))
+			f->rule.seed = num_arg("fault seed", v, 0, UINT64_MAX);
+		else if (!strcmp(tok, "max"))
+			f->rule.max_failures = num_arg("fault max", v, 1, UINT64_MAX);
+		else if (!strcmp(tok, "p")) {
+			char *end;
+			f->rule.probability = strtod(v, &end);
+			if (*end || f->rule.probability <= 0 || f->rule.probability > 1)
+				die(BX_USAGE, "bad probability '%s' in --fault", v);
+		} else
+			die(BX_USAGE, "unknown --fault setting '%s' (nth, every, p, seed, max)", tok);
+	}
+	if (!f->rule.nth && !f->rule.every && f->rule.probability == 0)
+		die(BX_USAGE, "--fault '%s' never fails: give nth=, every= or p=", spec);
+	c->o.nfaults++;
+}
+
+static unsigned online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	if (n > 64)
+		n = 64;
+	return (unsigned)n;
+}
+
+static void parse(struct cli *c, int argc, char **argv)
+{
+	int opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "c:i:hV", long_opts, NULL)) != -1) {
+		const char *name = NULL;
+		for (const struct option *lo = long_opts; lo->name; lo++)
+			if (lo->val == opt)
+				name = lo->name;
+		switch (opt) {
+		case O_CORPUS: c->in.corpus = optarg; break;
+		case O_TRACE: c->in.trace = optarg; break;
+		case O_WORKLOAD:
+			if (bench_workload_from_name(optarg, &c->in.workload))
+				die(BX_USAGE, "unknown workload '%s' (fill, usemem, mthp, hotcold)",
+				    optarg);
+			break;
+		case O_PAGES: c->in.pages = num_arg(name, optarg, 1, UINT64_C(1) << 32); break;
+		case O_ORDER:
+			c->in.order = (unsigned)num_arg(name, optarg, 0, ZSIM_MAX_ORDER);
+			c->in.order_set = true;
+			break;
+		case O_OPS: c->in.ops = num_arg(name, optarg, 1, UINT64_C(1) << 32); break;
+		case O_SEED: c->in.seed = num_arg(name, optarg, 0, UINT64_MAX); break;
+		case O_EMIT: c->emit = optarg; break;
+		case O_EMIT_CORPUS: c->emit_corpus = optarg; break;
+		case O_PROFILE: case O_COMPRESSOR: case O_ZPOOL: case O_CHAIN:
+		case O_MAXPOOL: case O_ACCEPT: case O_RAM: case O_CPUS: {
+			unsigned k = (unsigned)(opt - O_PROFILE);
+			push(&c->vals[k], &c->nvals[k], optarg);
+			break;
+		}
+		case 'c': push(&c->specs, &c->nspecs, optarg); break;
+		case 'i': push(&c->inputs, &c->ninputs, optarg); break;
+		case O_THREADS:
+			c->o.threads = (unsigned)num_arg(name, optarg, 1, 1024);
+			c->o.threads_set = true;
+			push(&c->pass, &c->npass, "--threads");
+			push(&c->pass, &c->npass, optarg);
+			break;
+		case O_VERIFY:
+			c->o.verify = true;
+			push(&c->pass, &c->npass, "--verify");
+			break;
+		case O_FAULT:
+			parse_fault(c, optarg);
+			push(&c->pass, &c->npass, "--fault");
+			push(&c->pass, &c->npass, optarg);
+			break;
+		case O_JSON: c->json = optarg; break;
+		case O_TIMELINE: c->timeline = optarg; break;
+		case O_TL_EVERY: c->tl_every = num_arg(name, optarg, 1, UINT64_MAX); break;
+		case O_QUIET: c->quiet = true; break;
+		case O_CELL: c->cell = optarg; break;
+		case O_OUT: c->out = optarg; break;
+		case O_JOBS: c->jobs = (unsigned)num_arg(name, optarg, 1, 1024); break;
+		case O_EMIT_JOBS: c->emit_jobs = optarg; break;
+		case O_MERGE: c->merge = optarg; break;
+		case O_TO: c->to = optarg; break;
+		case 'h': case O_HELP: usage(stdout); exit(0);
+		case 'V': case O_VERSION:
+			printf("zswapsim-bench %s\n", zsim_version_string());
+			exit(0);
+		default:
+			fprintf(stderr, "Try 'zswapsim-bench --help'.\n");
+			exit(BX_USAGE);
+		}
+	}
+}
+
+static void apply_single_flags(struct cli *c, struct bench_config *base, bool allow_repeat)
+{
+	char err[256];
+	for (unsigned k = 0; k < NKEYS; k++) {
+		if (!c->nvals[k])
+			continue;
+		if (c->nvals[k] > 1 && !allow_repeat)
+			die(BX_USAGE, "--%s given %zu times (use `compare` or `sweep` for several "
+				      "configurations)",
+			    key_of_opt[k], c->nvals[k]);
+		if (c->nvals[k] == 1 && bench_config_set(base, key_of_opt[k], c->vals[k][0], err,
+							 sizeof(err)))
+			die(BX_USAGE, "%s", err);
+	}
+}
+
+static int finish_run(struct cli *c, struct bench_input *in, struct bench_config *cfg)
+{
+	struct bench_result res;
+	bench_config_label(cfg);
+	int rc = bench_replay(in, cfg, &c->o, &res);
+	if (rc) {
+		fprintf(stderr, "zswapsim-bench: %s\n", res.errmsg);
+		bench_result_free(&res);
+		return rc;
+	}
+	FILE *sum = c->json && !strcmp(c->json, "-") ? stderr : stdout;
+	if (!c->quiet)
+		bench_print_summary(sum, in, cfg, &c->o, &res);
+	int status = bench_result_exit(&res, &c->o);
+	if (res.c.replay_errors)
+		fprintf(stderr, "zswapsim-bench: %" PRIu64 " trace operations failed; first: %s\n",
+			res.c.replay_errors, res.first_replay_error);
+	if (c->json) {
+		FILE *j = strcmp(c->json, "-") ? fopen(c->json, "w") : stdout;
+		if (!j) {
+			fprintf(stderr, "zswapsim-bench: %s: cannot create\n", c->json);
+			status = BX_IO;
+		} else {
+			bench_write_run_json(j, in, cfg, &c->o, &res, 0, c->cell);
+			fputc('\n', j);
+			if ((j != stdout && fclose(j)) || (j == stdout && fflush(j))) {
+				fprintf(stderr, "zswapsim-bench: %s: write error\n", c->json);
+				status = BX_IO;
+			}
+		}
+	}
+	if (c->timeline) {
+		char err[512];
+		char title[480];
+		snprintf(title, sizeof(title), "%s: %s", cfg->label, in->label);
+		int t = bench_timeline_write(c->timeline, &res, title, err, sizeof(err));
+		if (t) {
+			fprintf(stderr, "zswapsim-bench: %s\n", err);
+			status = t;
+		}
+	}
+	if (status == BX_VERIFY)
+		fprintf(stderr, "zswapsim-bench: verify failed: %" PRIu64 " mismatches, %" PRIu64
+				" lost of %" PRIu64 " pages checked\n",
+			res.c.verify_mismatches, res.c.verify_lost, res.c.verify_checked);
+	bench_result_free(&res);
+	return status;
+}
+
+static int cmd_convert(struct cli *c, int argc, char **argv)
+{
+	if (optind + 2 != argc)
+		die(BX_USAGE, "usage: zswapsim-bench convert IN OUT [--to csv|binary]");
+	const char *in = argv[optind], *out = argv[optind + 1];
+	enum zsim_trace_format fmt = ZSIM_TRACE_FMT_AUTO;
+	if (c->to) {
+		if (!strcmp(c->to, "csv"))
+			fmt = ZSIM_TRACE_FMT_CSV;
+		else if (!strcmp(c->to, "binary") || !strcmp(c->to, "zswt"))
+			fmt = ZSIM_TRACE_FMT_BINARY;
+		else
+			die(BX_USAGE, "--to takes csv or binary");
+	}
+	struct zsim_trace_error err;
+	uint64_t dropped = 0;
+	int rc = zsim_trace_convert(in, out, fmt, &dropped, &err);
+	if (rc) {
+		fprintf(stderr, "zswapsim-bench: %s\n", err.message);
+		return bench_exit_for_trace(err.kind);
+	}
+	if (dropped)
+		fprintf(stderr, "zswapsim-bench: %" PRIu64
+				" events lost pid/flags/result (CSV has no such columns)\n",
+			dropped);
+	return 0;
+}
+
+/* Cartesian product of repeated flags (sweep) or zip (compare). */
+static struct bench_config *build_configs(struct cli *c, bool product, size_t *ncfg)
+{
+	struct bench_config base;
+	memset(&base, 0, sizeof(base));
+	char err[256];
+	size_t nvar = 1, zipn = 1;
+	for (unsigned k = 0; k < NKEYS; k++) {
+		if (c->nvals[k] > 1) {
+			if (product)
+				nvar *= c->nvals[k];
+			else if (zipn == 1)
+				zipn = c->nvals[k];
+			else if (c->nvals[k] != zipn)
+				die(BX_USAGE, "compare: --%s given %zu times but another flag %zu times",
+				    key_of_opt[k], c->nvals[k], zipn);
+		}
+	}
+	if (!product)
+		nvar = zipn;
+	if (c->nspecs && nvar > 1 && !product)
+		die(BX_USAGE, "compare: use either -c SPEC or repeated flags, not both");
+	apply_single_flags(c, &base, true);
+	size_t nspec = c->nspecs ? c->nspecs : 1;
+	size_t n = nspec * nvar;
+	struct bench_config *cfgs = calloc(n, sizeof(*cfgs));
+	if (!cfgs)
+		die(BX_INTERNAL, "out of memory");
+	for (size_t s = 0; s < nspec; s++)
+		for (size_t v = 0; v < nvar; v++) {
+			struct bench_config *cf = &cfgs[s * nvar + v];
+			bench_config_copy(cf, &base);
+			size_t rem = v;
+			for (unsigned k = 0; k < NKEYS; k++) {
+				if (c->nvals[k] <= 1)
+					continue;
+				size_t pick = product ? rem % c->nvals[k] : v;
+				if (product)
+					rem /= c->nvals[k];
+				if (bench_config_set(cf, key_of_opt[k], c->vals[k][pick], err,
+						     sizeof(err)))
+					die(BX_USAGE, "%s", err);
+			}
+			if (c->nspecs && bench_config_parse(cf, c->specs[s], err, sizeof(err)))
+				die(BX_USAGE, "-c '%s': %s", c->specs[s], err);
+			bench_config_label(cf);
+		}
+	bench_config_free(&base);
+	*ncfg = n;
+	return cfgs;
+}
+
+static int write_corpus(const struct bench_input *in, const char *path, char *err,
+			size_t errlen)
+{
+	FILE *f = fopen(path, "wb");
+	size_t n = (size_t)in->corpus_pages * ZSIM_PAGE_SIZE;
+	if (!f || fwrite(in->corpus, 1, n, f) != n) {
+		snprintf(err, errlen, "%s: cannot write the corpus", path);
+		if (f)
+			fclose(f);
+		return BX_IO;
+	}
+	if (fclose(f)) {
+		snprintf(err, errlen, "%s: write error", path);
+		return BX_IO;
+	}
+	return 0;
+}
+
+static char *self_path(const char *argv0)
+{
+	char buf[4096];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	if (n > 0) {
+		buf[n] = 0;
+		return strdup(buf);
+	}
+	return strdup(argv0);
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c;
+	memset(&c, 0, sizeof(c));
+	c.cmd = "run";
+	c.in.seed = 1;
+	if (argc > 1 && argv[1][0] != '-') {
+		if (!strcmp(argv[1], "run") || !strcmp(argv[1], "compare") ||
+		    !strcmp(argv[1], "sweep") || !strcmp(argv[1], "convert")) {
+			c.cmd = argv[1];
+			argv[1] = argv[0];
+			argv++;
+			argc--;
+		} else {
+			die(BX_USAGE, "unknown command '%s' (run, compare, sweep, convert); try --help",
+			    argv[1]);
+		}
+	}
+	parse(&c, argc, argv);
+	c.o.faults = c.faults;
+	if (strcmp(c.cmd, "convert") && optind < argc)
+		die(BX_USAGE, "unexpected argument '%s'; try --help", argv[optind]);
+	if (!strcmp(c.cmd, "convert")) {
+		int rc = cmd_convert(&c, argc, argv);
+		free(c.pass);
+		return rc;
+	}
+	const bool sweep = !strcmp(c.cmd, "sweep");
+	if (!c.o.threads)
+		c.o.threads = sweep ? 1 : online_cpus();
+	c.o.progress = !c.quiet && isatty(STDERR_FILENO) && !sweep;
+	c.o.sample_every = c.tl_every;
+	c.in.gen_threads = online_cpus();
+
+	int rc = BX_OK;
+	char err[512];
+	if (sweep) {
+		struct bench_sweep s;
+		memset(&s, 0, sizeof(s));
+		s.cfgs = c.merge ? NULL : build_configs(&c, true, &s.ncfg);
+		s.inputs = c.inputs;
+		s.ninputs = c.ninputs;
+		s.base = c.in;
+		s.out_dir = c.out;
+		s.emit_jobs = c.emit_jobs;
+		s.merge_dir = c.merge;
+		s.jobs = c.jobs ? c.jobs : online_cpus();
+		char *self = self_path(argv[0]);
+		s.self = self;
+		s.pass_args = c.pass;
+		s.npass = c.npass;
+		rc = bench_sweep_run(&s, &c.o, c.quiet);
+		for (size_t i = 0; i < s.ncfg; i++)
+			bench_config_free(&s.cfgs[i]);
+		free(s.cfgs);
+		free(self);
+	} else {
+		struct bench_input in;
+		rc = bench_input_load(&c.in, &in, err, sizeof(err));
+		if (rc) {
+			fprintf(stderr, "zswapsim-bench: %s\n", err);
+		} else if (c.emit || c.emit_corpus) {
+			if (c.emit) {
+				rc = bench_input_emit(&in, c.emit, err, sizeof(err));
+				if (!rc && !c.quiet)
+					fprintf(stderr, "wrote %zu events to %s\n", in.n, c.emit);
+			}
+			if (!rc && c.emit_corpus) {
+				rc = write_corpus(&in, c.emit_corpus, err, sizeof(err));
+				if (!rc && !c.quiet)
+					fprintf(stderr, "wrote %" PRIu64 " pages to %s\n",
+						in.corpus_pages, c.emit_corpus);
+			}
+			if (rc)
+				fprintf(stderr, "zswapsim-bench: %s\n", err);
+		} else if (!strcmp(c.cmd, "compare")) {
+			size_t n;
+			struct bench_config *cfgs = build_configs(&c, false, &n);
+			if (n < 2)
+				die(BX_USAGE, "compare needs two or more configurations: repeat a "
+					      "flag (--compressor lz4 --compressor zstd) or give -c SPEC "
+					      "twice");
+			rc = bench_compare(&in, cfgs, n, &c.o, c.json, c.quiet);
+			for (size_t i = 0; i < n; i++)
+				bench_config_free(&cfgs[i]);
+			free(cfgs);
+		} else {
+			if (c.nspecs)
+				die(BX_USAGE, "-c is for compare and sweep; use the flags for one run");
+			struct bench_config cfg;
+			memset(&cfg, 0, sizeof(cfg));
+			apply_single_flags(&c, &cfg, false);
+			rc = finish_run(&c, &in, &cfg);
+			bench_config_free(&cfg);
+		}
+		bench_input_free(&in);
+	}
+	for (unsigned k = 0; k < NKEYS; k++)
+		free(c.vals[k]);
+	free(c.specs);
+	free(c.inputs);
+	free(c.pass);
+	return rc;
+}
