@@ -324,6 +324,22 @@ struct zsim_counter_info {
 };
 ZSIM_API const struct zsim_counter_info *zsim_counters(size_t *count);
 
+/* --- test hooks ---------------------------------------------------------- */
+
+/*
+ * TEST HOOK, not a kernel interface: XOR byte `byte` of the object stored
+ * for slot (type, offset) with xor_mask, in place, as a bit flip in a
+ * zsmalloc page would (for a 6.1 same-filled entry, byte 0..7 of the
+ * repeated word). A later load then fails to decompress (ZSIM_EIO,
+ * decompress_fail) or returns different bytes, which is what tests of a
+ * verifier need. zsim_zswap_slot_state gives the object's length.
+ * Returns 0, ZSIM_ENOENT (no zswap entry in the slot), ZSIM_ERANGE (byte
+ * beyond the object, or a bad slot), ZSIM_ESHUTDOWN (type not active).
+ * Context: takes the slot lock; safe against concurrent operations.
+ */
+ZSIM_API int zsim_zswap_test_corrupt_entry(struct zsim_zswap *z, unsigned type,
+					   uint64_t offset, size_t byte, uint8_t xor_mask);
+
 #ifdef __cplusplus
 }
 #endif
