@@ -35,6 +35,7 @@ enum bench_exit {
 	BX_TRACE_CORPUS = 19,   /* content outside the corpus */
 	BX_VERIFY = 20,         /* --verify found mismatches */
 	BX_REPLAY = 21,         /* the library refused a trace operation */
+	BX_WORKLOAD = 22,       /* the memory model could not be set up */
 };
 
 int bench_exit_for_trace(enum zsim_trace_errc kind);
@@ -51,23 +52,30 @@ struct bench_config {
 	bool accept_set;
 	uint64_t ram_bytes;     /* 0 = default 8 GiB */
 	unsigned cpus;          /* 0 = default (threads if given, else machine) */
+	int batch;              /* zswap config batch: -1 auto (default), 0 off, 1 on */
+	bool batch_set;
+	char *codec_args;       /* "k=v,k=v" appended to the compressor spec */
 	char label[192];
 };
 
 void bench_config_free(struct bench_config *c);
 void bench_config_copy(struct bench_config *dst, const struct bench_config *src);
 /* Set one key ("profile", "compressor", "zpool", "chain-size",
- * "max-pool-percent", "accept-threshold", "ram", "cpus"); 0 or -1 with a
- * message in err. */
+ * "max-pool-percent", "accept-threshold", "ram", "cpus", "batch",
+ * "codec-arg"; a codec-arg appends); 0 or -1 with a message in err. */
 int bench_config_set(struct bench_config *c, const char *key, const char *val,
 		     char *err, size_t errlen);
 /* Parse "key=value,key=value" (a compressor spec's own commas allowed). */
 int bench_config_parse(struct bench_config *c, const char *spec, char *err, size_t errlen);
 bool bench_config_key_known(const char *key);
 void bench_config_label(struct bench_config *c);
-/* Resolve defaults into a library config. */
+/* The compressor spec a run uses: --compressor (or the library's
+ * default) with the codec args appended ("zstd:level=3"). */
+const char *bench_config_spec(const struct bench_config *c, char *buf, size_t len);
+/* Resolve defaults into a library config; spec_buf (256 bytes) holds the
+ * compressor spec zc->compressor points at. */
 void bench_config_to_zswap(const struct bench_config *c, unsigned default_cpus,
-			   struct zsim_zswap_config *zc);
+			   struct zsim_zswap_config *zc, char *spec_buf, size_t spec_len);
 /* Check names before creating: 0 or BX_CONFIG with a message. */
 int bench_config_check(const struct bench_config *c, char *err, size_t errlen);
 
@@ -79,6 +87,8 @@ int bench_parse_u64(const char *s, uint64_t *out);
 
 enum bench_workload { WL_NONE = 0, WL_FILL, WL_USEMEM, WL_MTHP, WL_HOTCOLD };
 
+#define BENCH_DEFAULT_PAGES 16384 /* 64 MiB */
+
 struct bench_input_spec {
 	const char *corpus;     /* --corpus FILE */
 	const char *trace;      /* --trace FILE */
@@ -86,7 +96,8 @@ struct bench_input_spec {
 	uint64_t pages;         /* 0 = default / corpus size */
 	unsigned order;         /* mthp folio order */
 	bool order_set;
-	uint64_t ops;           /* hotcold accesses; 0 = 2 x pages */
+	uint64_t ops;           /* hotcold accesses; 0 = 4 x pages */
+	uint64_t mem_limit;     /* hotcold memory.max; 0 = half the pages */
 	uint64_t seed;
 	unsigned gen_threads;   /* threads generating synthetic pages */
 };
@@ -111,11 +122,18 @@ struct bench_input {
 	uint64_t pages;
 	unsigned order;
 	uint64_t seed;
+	uint64_t ops;           /* hotcold: accesses */
+	uint64_t mem_limit;     /* hotcold: memory.max of its memcg, bytes */
 };
 
 extern const char *const bench_workload_names[];
 int bench_workload_from_name(const char *name, enum bench_workload *wl);
 
+/* THE corpus hook: open a corpus file into in->corpus / corpus_pages.
+ * Today a file of raw 4096-byte pages; the page-store format (.zpk) of the
+ * capture work plugs in here, by its magic, and nowhere else. 0 or BX_IO /
+ * BX_CORPUS with a message naming the file. */
+int bench_corpus_open(struct bench_input *in, const char *path, char *err, size_t errlen);
 /* Load the corpus and the events. 0 or a BX_* code with a one-line
  * message (naming the file, line or byte offset) in err. */
 int bench_input_load(const struct bench_input_spec *spec, struct bench_input *in,
@@ -132,6 +150,8 @@ int bench_workload_generate(struct bench_input *in, const struct bench_input_spe
 void bench_synthetic_unit(uint64_t seed, uint64_t unit, enum zsim_page_class *cls,
 			  uint64_t *unit_seed);
 const char *bench_synthetic_mix_text(void);
+/* splitmix64: the tool's seeded streams (content mix, hotcold accesses). */
+uint64_t bench_mix64(uint64_t x);
 
 /* --- latency histogram (hist.c) ------------------------------------------ */
 
@@ -161,23 +181,34 @@ struct bench_run_opts {
 	bool threads_set;
 	bool verify;
 	bool progress;          /* progress bar allowed (TTY, not --quiet) */
+	bool swap_file;         /* back swap types by a temporary file (default:
+				 * memory) */
 	uint64_t sample_every;  /* 0 = about 256 samples per run */
 	struct bench_fault *faults;
 	size_t nfaults;
+	/* TEST HOOK: after the store of this slot of swap type 0 (+1; 0 = off),
+	 * flip the last byte of its zswap object (zsim_zswap_test_corrupt_entry)
+	 * so that --verify has something to catch. */
+	uint64_t test_corrupt_slot;
 };
 
-enum bench_op_kind { BOP_STORE, BOP_LOAD, BOP_INVALIDATE, BOP_COUNT };
+/* What a latency histogram times: one library call (store, load,
+ * invalidate) in trace replay; one page access of the memory model
+ * (hotcold), and those accesses that swapped the page in (fault). */
+enum bench_op_kind { BOP_STORE, BOP_LOAD, BOP_INVALIDATE, BOP_ACCESS, BOP_FAULT, BOP_COUNT };
 extern const char *const bench_op_names[BOP_COUNT];
 
 struct bench_counts {
 	uint64_t events;
 	uint64_t store_ops, store_pages;
-	uint64_t store_where[4];   /* pages by enum zsim_swap_where */
+	uint64_t store_where[5];   /* pages by enum zsim_swap_where */
 	uint64_t load_pages, load_hits, load_misses, load_errors;
-	uint64_t load_where[4];
+	uint64_t load_where[5];
 	uint64_t invalidate_ops, invalidate_pages;
 	uint64_t writeback_observed, marks, barriers;
 	uint64_t verify_checked, verify_mismatches, verify_lost, verify_eio;
+	uint64_t test_corrupted;   /* objects the test hook corrupted */
+	uint64_t mm_accesses, mm_faults, mm_reclaimed; /* hotcold */
 	uint64_t replay_errors;
 	uint64_t busy_ns[BOP_COUNT];
 	uint64_t ops_pages[BOP_COUNT];
@@ -195,6 +226,27 @@ struct bench_phase {
 	struct zsim_zswap_stats st;
 };
 
+/* Memory-model figures of a hotcold run (the workload's memcg). */
+struct bench_mm_figures {
+	bool valid;
+	unsigned memcg;
+	uint64_t memory_max, memory_current, anon, swap_current, swap_peak;
+	uint64_t pgscan, pgsteal, swapouts_kept, oom;
+};
+
+/*
+ * Latency histograms, in ns. `wall` is the time of the call as this
+ * machine runs it. MODELLED LATENCY goes next to it: a second array
+ * `struct bench_hist modelled[BOP_COUNT]` here and in struct worker
+ * (replay.c), filled in do_store/do_load right after the timed call with
+ * zsim_zswap_last_modelled_ns() (when non-zero), merged where `wall` is
+ * merged in bench_replay, and written by report.c's write_lat_group() as
+ * latency_ns.modelled.
+ */
+struct bench_latency {
+	struct bench_hist wall[BOP_COUNT];
+};
+
 struct bench_result {
 	int status;             /* BX_OK, or the code of a setup failure */
 	char errmsg[512];
@@ -206,7 +258,9 @@ struct bench_result {
 	struct zsim_zswap_stats st;
 	char *counters_json;    /* zsim_zswap_write_json output */
 	struct bench_counts c;
-	struct bench_hist lat[BOP_COUNT];
+	struct bench_latency lat;
+	struct bench_mm_figures mm;
+	struct zsim_swap_stats swapdev; /* swap type 0 at the end */
 	double wall_s;
 	double store_pages_per_s, load_pages_per_s, ops_per_s;
 	struct bench_sample *samples;
@@ -218,7 +272,24 @@ struct bench_result {
 	uint64_t first_replay_error_event;
 };
 
+/* Run one input under one configuration: trace replay (replay.c), or the
+ * memory model for hotcold (mmrun.c). 0 or a BX_* code with res->errmsg. */
 int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
+		 const struct bench_run_opts *o, struct bench_result *res);
+
+/* Shared by replay.c and mmrun.c: make the zswap instance of a run (and
+ * its fault injector, unarmed), and fill the result's description. */
+int bench_zswap_open(const struct bench_config *cfg, const struct bench_run_opts *o,
+		     unsigned threads, struct bench_result *res, struct zsim_zswap **z,
+		     struct zsim_fault_injector **fi);
+/* Counters and the library's JSON at the end of a run. */
+void bench_result_collect(struct zsim_zswap *z, struct bench_result *res);
+/* Record one sample of the counters (timeline). */
+void bench_result_sample(struct bench_result *res, size_t *cap, uint64_t ops, double elapsed_s,
+			 const struct zsim_zswap_stats *st);
+/* Sort the samples by operation count (workers record them out of order). */
+void bench_result_sort_samples(struct bench_result *res);
+int bench_mm_run(const struct bench_input *in, const struct bench_config *cfg,
 		 const struct bench_run_opts *o, struct bench_result *res);
 void bench_result_free(struct bench_result *res);
 /* Exit status of a finished run: replay errors, then verify failures. */

@@ -3,7 +3,9 @@
  * configurations, one after the other, side by side with the ratio of
  * each figure to the first configuration's. This is the deterministic A/B
  * that kernel reviewers ask for (one factor changed at a time), with the
- * simulator's counters under the kernel's names.
+ * simulator's counters under the kernel's names. For hotcold (the memory
+ * model) the store/load rows are its access/fault latencies and its
+ * swap-out/swap-in rates.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -31,29 +33,36 @@ static const struct zsim_zswap_stats *main_stats(const struct bench_result *r)
 STAT(stored_pages)
 STAT(pool_total_size)
 STAT(pswpout)
-STAT(reject_compress_poor)
 STAT(pool_limit_hit)
+STAT(written_back_pages)
 STAT(swpout_zero)
 #undef STAT
+static double get_rejects(const struct bench_result *r)
+{
+	const struct zsim_zswap_stats *st = main_stats(r);
+	return (double)(st->reject_reclaim_fail + st->reject_alloc_fail +
+			st->reject_kmemcache_fail + st->reject_compress_fail +
+			st->reject_compress_poor);
+}
 static double get_ratio(const struct bench_result *r)
 {
 	return bench_ratio(main_stats(r));
 }
 static double get_store_p50(const struct bench_result *r)
 {
-	return (double)bench_hist_quantile(&r->lat[BOP_STORE], 0.5);
+	return (double)bench_hist_quantile(&r->lat.wall[r->mm.valid ? BOP_ACCESS : BOP_STORE], 0.5);
 }
 static double get_store_p99(const struct bench_result *r)
 {
-	return (double)bench_hist_quantile(&r->lat[BOP_STORE], 0.99);
+	return (double)bench_hist_quantile(&r->lat.wall[r->mm.valid ? BOP_ACCESS : BOP_STORE], 0.99);
 }
 static double get_load_p50(const struct bench_result *r)
 {
-	return (double)bench_hist_quantile(&r->lat[BOP_LOAD], 0.5);
+	return (double)bench_hist_quantile(&r->lat.wall[r->mm.valid ? BOP_FAULT : BOP_LOAD], 0.5);
 }
 static double get_load_p99(const struct bench_result *r)
 {
-	return (double)bench_hist_quantile(&r->lat[BOP_LOAD], 0.99);
+	return (double)bench_hist_quantile(&r->lat.wall[r->mm.valid ? BOP_FAULT : BOP_LOAD], 0.99);
 }
 static double get_store_rate(const struct bench_result *r)
 {
@@ -74,8 +83,9 @@ static const struct figure figures[] = {
 	{"ratio", 2, get_ratio},
 	{"pswpout", 0, get_pswpout},
 	{"swpout_zero", 0, get_swpout_zero},
-	{"reject_compress_poor", 0, get_reject_compress_poor},
+	{"rejects (all reasons)", 0, get_rejects},
 	{"pool_limit_hit", 0, get_pool_limit_hit},
+	{"written_back_pages", 0, get_written_back_pages},
 	{"store p50", 3, get_store_p50},
 	{"store p99", 3, get_store_p99},
 	{"load p50", 3, get_load_p50},
@@ -153,6 +163,12 @@ int bench_compare(const struct bench_input *in, struct bench_config *cfgs, size_
 		}
 		fprintf(out, "\n");
 		for (size_t f = 0; f < sizeof(figures) / sizeof(figures[0]); f++) {
+			/* Rows where every configuration has 0 say nothing. */
+			bool any = false;
+			for (size_t i = 0; i < ncfg; i++)
+				any |= figures[f].get(&res[i]) != 0;
+			if (!any)
+				continue;
 			fprintf(out, "%-22s", figures[f].name);
 			double base = figures[f].get(&res[0]);
 			for (size_t i = 0; i < ncfg; i++) {

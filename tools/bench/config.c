@@ -4,7 +4,10 @@
  * by name before the library is asked, so an unknown codec or profile gets
  * a message that names it. The settings are the kernel's module parameters
  * (compressor, zpool, max_pool_percent, accept_threshold_percent) plus
- * CONFIG_ZSMALLOC_CHAIN_SIZE, totalram and the CPU count.
+ * CONFIG_ZSMALLOC_CHAIN_SIZE, totalram, the CPU count, whether large
+ * folios are compressed in batches (the 2025-26 batching series) and the
+ * compressor's own parameters (--codec-arg, as a crypto driver's module
+ * parameters would be set).
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -14,7 +17,7 @@
 
 static const char *const config_keys[] = {
 	"profile", "compressor", "zpool", "chain-size", "max-pool-percent",
-	"accept-threshold", "ram", "cpus", NULL,
+	"accept-threshold", "ram", "cpus", "batch", "codec-arg", NULL,
 };
 
 int bench_parse_u64(const char *s, uint64_t *out)
@@ -100,7 +103,8 @@ void bench_config_free(struct bench_config *c)
 	free(c->profile);
 	free(c->compressor);
 	free(c->zpool);
-	c->profile = c->compressor = c->zpool = NULL;
+	free(c->codec_args);
+	c->profile = c->compressor = c->zpool = c->codec_args = NULL;
 }
 
 void bench_config_copy(struct bench_config *dst, const struct bench_config *src)
@@ -109,6 +113,7 @@ void bench_config_copy(struct bench_config *dst, const struct bench_config *src)
 	dst->profile = src->profile ? dup_s(src->profile) : NULL;
 	dst->compressor = src->compressor ? dup_s(src->compressor) : NULL;
 	dst->zpool = src->zpool ? dup_s(src->zpool) : NULL;
+	dst->codec_args = src->codec_args ? dup_s(src->codec_args) : NULL;
 }
 
 static int small_uint(const char *val, unsigned max, unsigned *out)
@@ -148,9 +153,36 @@ int bench_config_set(struct bench_config *c, const char *key, const char *val, c
 	} else if (!strcmp(key, "cpus")) {
 		if (small_uint(val, 4096, &c->cpus) || c->cpus == 0)
 			goto bad;
+	} else if (!strcmp(key, "batch")) {
+		if (!strcmp(val, "on"))
+			c->batch = 1;
+		else if (!strcmp(val, "off"))
+			c->batch = 0;
+		else if (!strcmp(val, "auto"))
+			c->batch = -1;
+		else
+			goto bad;
+		c->batch_set = true;
+	} else if (!strcmp(key, "codec-arg")) {
+		const char *eq = strchr(val, '=');
+		if (!eq || eq == val || !eq[1] || strchr(val, ',') || strchr(val, ':'))
+			goto bad;
+		size_t old = c->codec_args ? strlen(c->codec_args) : 0;
+		char *n = malloc(old + strlen(val) + 2);
+		if (!n) {
+			fprintf(stderr, "zswapsim-bench: out of memory\n");
+			exit(BX_INTERNAL);
+		}
+		if (old)
+			sprintf(n, "%s,%s", c->codec_args, val);
+		else
+			strcpy(n, val);
+		free(c->codec_args);
+		c->codec_args = n;
 	} else {
 		snprintf(err, errlen, "unknown configuration key '%s' (profile, compressor, zpool, "
-			 "chain-size, max-pool-percent, accept-threshold, ram, cpus)", key);
+			 "chain-size, max-pool-percent, accept-threshold, ram, cpus, batch, "
+			 "codec-arg)", key);
 		return -1;
 	}
 	return 0;
@@ -205,8 +237,11 @@ void bench_config_label(struct bench_config *c)
 {
 	char *p = c->label;
 	size_t left = sizeof(c->label);
-	int n = snprintf(p, left, "%s %s", c->profile ? c->profile : "6.12",
-			 c->compressor ? c->compressor : "zstd");
+	struct zsim_zswap_config def;
+	zsim_zswap_config_init(&def);
+	char spec[256];
+	int n = snprintf(p, left, "%s %s", c->profile ? c->profile : def.profile,
+			 bench_config_spec(c, spec, sizeof(spec)));
 #define ADV()                                                  \
 	do {                                                   \
 		if (n < 0 || (size_t)n >= left)                \
@@ -240,17 +275,32 @@ void bench_config_label(struct bench_config *c)
 		n = snprintf(p, left, " cpus=%u", c->cpus);
 		ADV();
 	}
+	if (c->batch_set) {
+		n = snprintf(p, left, " batch=%s", c->batch < 0 ? "auto" : c->batch ? "on" : "off");
+		ADV();
+	}
 #undef ADV
 }
 
+const char *bench_config_spec(const struct bench_config *c, char *buf, size_t len)
+{
+	struct zsim_zswap_config def;
+	zsim_zswap_config_init(&def);
+	const char *name = c->compressor ? c->compressor : def.compressor;
+	if (!c->codec_args)
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "%s%s%s", name, strchr(name, ':') ? "," : ":", c->codec_args);
+	return buf;
+}
+
 void bench_config_to_zswap(const struct bench_config *c, unsigned default_cpus,
-			   struct zsim_zswap_config *zc)
+			   struct zsim_zswap_config *zc, char *spec_buf, size_t spec_len)
 {
 	zsim_zswap_config_init(zc);
 	if (c->profile)
 		zc->profile = c->profile;
-	if (c->compressor)
-		zc->compressor = c->compressor;
+	zc->compressor = bench_config_spec(c, spec_buf, spec_len);
 	if (c->zpool)
 		zc->zpool = c->zpool;
 	if (c->chain_size)
@@ -261,6 +311,8 @@ void bench_config_to_zswap(const struct bench_config *c, unsigned default_cpus,
 		zc->accept_threshold_percent = c->accept_threshold;
 	if (c->ram_bytes)
 		zc->ram_bytes = c->ram_bytes;
+	if (c->batch_set)
+		zc->batch = c->batch;
 	zc->nr_cpus = c->cpus ? c->cpus : default_cpus;
 }
 

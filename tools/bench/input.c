@@ -92,7 +92,16 @@ static char *dup_s(const char *s)
 	return p;
 }
 
-static int load_corpus(struct bench_input *in, const char *path, char *err, size_t errlen)
+/*
+ * The one place a corpus file is opened. A raw corpus is any file whose
+ * size is a non-zero multiple of 4096: page N is at byte N x 4096. It is
+ * mapped read-only, so a corpus larger than RAM costs only what the run
+ * touches. The page-store format (.zpk: deduplicated, compressed pages
+ * with an index) plugs in here: recognise its magic in the first bytes,
+ * decode the pages it holds into a malloc'ed in->corpus (map_len = 0) and
+ * set corpus_pages; nothing else in the tool needs to change.
+ */
+int bench_corpus_open(struct bench_input *in, const char *path, char *err, size_t errlen)
 {
 	int fd = open(path, O_RDONLY);
 	if (fd < 0) {
@@ -253,7 +262,7 @@ int bench_input_load(const struct bench_input_spec *spec, struct bench_input *in
 		snprintf(err, errlen, "--trace and --workload exclude each other");
 		return BX_USAGE;
 	}
-	if (spec->corpus && (rc = load_corpus(in, spec->corpus, err, errlen)))
+	if (spec->corpus && (rc = bench_corpus_open(in, spec->corpus, err, errlen)))
 		return rc;
 	if (spec->trace) {
 		if ((rc = load_trace(in, spec->trace, err, errlen)))
@@ -276,7 +285,7 @@ int bench_input_load(const struct bench_input_spec *spec, struct bench_input *in
 	}
 	uint64_t pages = spec->pages;
 	if (!pages)
-		pages = in->corpus ? in->corpus_pages : 32768;
+		pages = in->corpus ? in->corpus_pages : BENCH_DEFAULT_PAGES;
 	if (pages > (UINT64_C(1) << 32)) {
 		snprintf(err, errlen, "--pages %" PRIu64 " > 2^32 (the slots of one swap type)",
 			 pages);
@@ -293,13 +302,26 @@ int bench_input_load(const struct bench_input_spec *spec, struct bench_input *in
 			 spec->corpus, in->corpus_pages, in->order);
 		return BX_CORPUS;
 	}
+	if (spec->mem_limit && wl != WL_HOTCOLD) {
+		snprintf(err, errlen, "--mem-limit applies to --workload hotcold only");
+		return BX_USAGE;
+	}
+	if (spec->ops && wl != WL_HOTCOLD) {
+		snprintf(err, errlen, "--ops applies to --workload hotcold only");
+		return BX_USAGE;
+	}
 	if ((rc = bench_workload_generate(in, spec, err, errlen)))
 		return rc;
-	char what[64];
-	if (wl == WL_MTHP)
+	char what[96];
+	if (wl == WL_MTHP) {
 		snprintf(what, sizeof(what), "mthp order %u", in->order);
-	else
+	} else if (wl == WL_HOTCOLD) {
+		char b[32];
+		snprintf(what, sizeof(what), "hotcold, %" PRIu64 " accesses, memory.max %s", in->ops,
+			 bench_human_bytes(in->mem_limit, b, sizeof(b)));
+	} else {
 		snprintf(what, sizeof(what), "%s", bench_workload_names[wl]);
+	}
 	if (in->synthetic)
 		snprintf(in->label, sizeof(in->label),
 			 "workload %s, %" PRIu64 " pages of synthetic content (seed %" PRIu64 ")",
@@ -313,6 +335,11 @@ int bench_input_load(const struct bench_input_spec *spec, struct bench_input *in
 
 int bench_input_emit(const struct bench_input *in, const char *path, char *err, size_t errlen)
 {
+	if (in->workload == WL_HOTCOLD) {
+		snprintf(err, errlen, "%s: hotcold runs through the memory model, whose swap-outs "
+			 "depend on the configuration: it has no trace form", path);
+		return BX_USAGE;
+	}
 	struct zsim_trace_header h;
 	memset(&h, 0, sizeof(h));
 	h.version = ZSIM_TRACE_VERSION;
@@ -353,7 +380,8 @@ int bench_input_emit(const struct bench_input *in, const char *path, char *err, 
 	return 0;
 }
 
-/* "workload=fill,pages=4096,seed=1,order=2,ops=N" or "trace=F[,corpus=C]". */
+/* "workload=fill,pages=4096,seed=1,order=2,ops=N,mem-limit=B" or
+ * "trace=F[,corpus=C]". */
 int bench_input_spec_parse(struct bench_input_spec *spec, const char *text, char *err,
 			   size_t errlen)
 {
@@ -378,6 +406,11 @@ int bench_input_spec_parse(struct bench_input_spec *spec, const char *text, char
 				snprintf(err, errlen, "unknown workload '%s'", v);
 				rc = -1;
 			}
+		} else if (!strcmp(k, "mem-limit")) {
+			if (bench_parse_size(v, &spec->mem_limit) || spec->mem_limit < ZSIM_PAGE_SIZE) {
+				snprintf(err, errlen, "bad size '%s' for mem-limit", v);
+				rc = -1;
+			}
 		} else if (!strcmp(k, "pages") || !strcmp(k, "seed") || !strcmp(k, "ops") ||
 			   !strcmp(k, "order")) {
 			if (bench_parse_u64(v, &x)) {
@@ -396,7 +429,7 @@ int bench_input_spec_parse(struct bench_input_spec *spec, const char *text, char
 		} else {
 			snprintf(err, errlen,
 				 "unknown input key '%s' (trace, corpus, workload, pages, order, "
-				 "ops, seed)",
+				 "ops, mem-limit, seed)",
 				 k);
 			rc = -1;
 		}

@@ -99,8 +99,8 @@ static void usage(FILE *out)
 enum {
 	O_CORPUS = 256, O_TRACE, O_WORKLOAD, O_PAGES, O_ORDER, O_OPS, O_SEED, O_EMIT,
 	O_EMIT_CORPUS,
-	O_PROFILE, O_COMPRESSOR, O_ZPOOL, O_CHAIN, O_MAXPOOL, O_ACCEPT, O_RAM, O_CPUS,
-	O_THREADS, O_VERIFY, O_FAULT, O_JSON, O_TIMELINE, O_TL_EVERY, O_QUIET, O_CELL,
+	O_PROFILE, O_COMPRESSOR, O_ZPOOL, O_CHAIN, O_MAXPOOL, O_ACCEPT, O_RAM, O_CPUS, O_BATCH,
+	O_CODEC_ARG, O_MEM_LIMIT, O_SWAPDEV, O_TEST_CORRUPT, O_THREADS, O_VERIFY, O_FAULT, O_JSON, O_TIMELINE, O_TL_EVERY, O_QUIET, O_CELL,
 	O_OUT, O_JOBS, O_EMIT_JOBS, O_MERGE, O_TO, O_HELP, O_VERSION,
 };
 
@@ -122,6 +122,11 @@ static const struct option long_opts[] = {
 	{"accept-threshold", required_argument, NULL, O_ACCEPT},
 	{"ram", required_argument, NULL, O_RAM},
 	{"cpus", required_argument, NULL, O_CPUS},
+	{"batch", required_argument, NULL, O_BATCH},
+	{"codec-arg", required_argument, NULL, O_CODEC_ARG},
+	{"mem-limit", required_argument, NULL, O_MEM_LIMIT},
+	{"swapdev", required_argument, NULL, O_SWAPDEV},
+	{"test-corrupt-slot", required_argument, NULL, O_TEST_CORRUPT},
 	{"config", required_argument, NULL, 'c'},
 	{"threads", required_argument, NULL, O_THREADS},
 	{"verify", no_argument, NULL, O_VERIFY},
@@ -143,10 +148,10 @@ static const struct option long_opts[] = {
 };
 
 /* Config flags in the order given, per key. */
-#define NKEYS 8
+#define NKEYS 9
 static const char *const key_of_opt[NKEYS] = {
 	"profile", "compressor", "zpool", "chain-size", "max-pool-percent",
-	"accept-threshold", "ram", "cpus",
+	"accept-threshold", "ram", "cpus", "batch",
 };
 
 struct cli {
@@ -160,6 +165,8 @@ struct cli {
 	size_t nspecs;
 	char **inputs;          /* -i */
 	size_t ninputs;
+	char **codec_args;      /* --codec-arg, applied to every configuration */
+	size_t ncodec_args;
 	struct bench_run_opts o;
 	struct bench_fault faults[32];
 	const char *json, *timeline, *cell, *out, *emit_jobs, *merge, *to;
@@ -278,11 +285,29 @@ static void parse(struct cli *c, int argc, char **argv)
 		case O_EMIT: c->emit = optarg; break;
 		case O_EMIT_CORPUS: c->emit_corpus = optarg; break;
 		case O_PROFILE: case O_COMPRESSOR: case O_ZPOOL: case O_CHAIN:
-		case O_MAXPOOL: case O_ACCEPT: case O_RAM: case O_CPUS: {
+		case O_MAXPOOL: case O_ACCEPT: case O_RAM: case O_CPUS: case O_BATCH: {
 			unsigned k = (unsigned)(opt - O_PROFILE);
 			push(&c->vals[k], &c->nvals[k], optarg);
 			break;
 		}
+		case O_CODEC_ARG: push(&c->codec_args, &c->ncodec_args, optarg); break;
+		case O_MEM_LIMIT:
+			if (bench_parse_size(optarg, &c->in.mem_limit) ||
+			    c->in.mem_limit < ZSIM_PAGE_SIZE)
+				die(BX_USAGE, "bad value '%s' for --mem-limit (bytes, K/M/G suffixes, "
+					      ">= 4096)", optarg);
+			break;
+		case O_SWAPDEV:
+			if (!strcmp(optarg, "file"))
+				c->o.swap_file = true;
+			else if (strcmp(optarg, "memory"))
+				die(BX_USAGE, "--swapdev takes memory or file");
+			push(&c->pass, &c->npass, "--swapdev");
+			push(&c->pass, &c->npass, optarg);
+			break;
+		case O_TEST_CORRUPT:
+			c->o.test_corrupt_slot = num_arg(name, optarg, 0, UINT32_MAX) + 1;
+			break;
 		case 'c': push(&c->specs, &c->nspecs, optarg); break;
 		case 'i': push(&c->inputs, &c->ninputs, optarg); break;
 		case O_THREADS:
@@ -319,6 +344,14 @@ static void parse(struct cli *c, int argc, char **argv)
 			exit(BX_USAGE);
 		}
 	}
+}
+
+static void apply_codec_args(struct cli *c, struct bench_config *cf)
+{
+	char err[256];
+	for (size_t i = 0; i < c->ncodec_args; i++)
+		if (bench_config_set(cf, "codec-arg", c->codec_args[i], err, sizeof(err)))
+			die(BX_USAGE, "bad --codec-arg '%s': expected KEY=VALUE", c->codec_args[i]);
 }
 
 static void apply_single_flags(struct cli *c, struct bench_config *base, bool allow_repeat)
@@ -459,6 +492,7 @@ static struct bench_config *build_configs(struct cli *c, bool product, size_t *n
 			}
 			if (c->nspecs && bench_config_parse(cf, c->specs[s], err, sizeof(err)))
 				die(BX_USAGE, "-c '%s': %s", c->specs[s], err);
+			apply_codec_args(c, cf);
 			bench_config_label(cf);
 		}
 	bench_config_free(&base);
@@ -587,6 +621,7 @@ int main(int argc, char **argv)
 			struct bench_config cfg;
 			memset(&cfg, 0, sizeof(cfg));
 			apply_single_flags(&c, &cfg, false);
+			apply_codec_args(&c, &cfg);
 			rc = finish_run(&c, &in, &cfg);
 			bench_config_free(&cfg);
 		}
@@ -596,6 +631,7 @@ int main(int argc, char **argv)
 		free(c.vals[k]);
 	free(c.specs);
 	free(c.inputs);
+	free(c.codec_args);
 	free(c.pass);
 	return rc;
 }

@@ -8,12 +8,14 @@
  * folio (at most 512 slots, aligned) never spans two shards. Scene events
  * (swapon, swapoff, memcg_set, mark) are barriers: every worker finishes
  * the events before it, worker 0 runs it alone, then all continue. With
- * --threads 1 the replay is fully deterministic.
+ * --threads 1 the replay is fully deterministic (the shrink worker then
+ * runs inline in the store that queues it, not on its own thread).
  *
  * --verify keeps, per slot, a reference to the content last stored there
  * (16 bytes, not a copy of the page) and compares every loaded page with
  * it; a load that fails to decompress (ZSIM_EIO) is a mismatch too, and a
- * miss on a slot stored and never loaded since is "lost".
+ * miss on a slot stored and never loaded since is "lost". A store the
+ * kernel keeps in memory (memory.zswap.writeback=0) leaves its slot empty.
  *
  * Differences from the kernel: operations run as fast as possible (the
  * trace's timestamps are not honoured), a load of order K is 2^K single
@@ -31,7 +33,7 @@
 
 #include "bench.h"
 
-const char *const bench_op_names[BOP_COUNT] = {"store", "load", "invalidate"};
+const char *const bench_op_names[BOP_COUNT] = {"store", "load", "invalidate", "access", "fault"};
 
 #define SHARD_SHIFT 9
 #define CHUNK_SLOTS (1u << SHARD_SHIFT)
@@ -69,7 +71,7 @@ struct worker {
 	unsigned char *page;    /* one page (load) */
 	unsigned char *expect;  /* one page (verify) */
 	struct bench_counts c;
-	struct bench_hist lat[BOP_COUNT];
+	struct bench_latency lat;
 	_Atomic uint64_t done;  /* events done, for progress */
 };
 
@@ -88,7 +90,7 @@ struct run {
 	struct timespec t0;
 	pthread_mutex_t lock;       /* samples, phases, first error */
 	struct bench_result *res;
-	size_t samples_cap;
+	size_t samples_cap;         /* under lock */
 	_Atomic uint64_t errors;
 };
 
@@ -176,28 +178,50 @@ static struct vref *vref_at(struct vmap *m, uint64_t slot, bool create)
 
 /* --- sampling ------------------------------------------------------------- */
 
-static void take_sample(struct run *r, uint64_t ops)
+void bench_result_sample(struct bench_result *res, size_t *cap, uint64_t ops, double el,
+			 const struct zsim_zswap_stats *st)
 {
 	struct bench_sample s;
 	s.ops = ops;
-	s.elapsed_s = elapsed_s(r);
-	zsim_zswap_stats(r->z, &s.st);
-	pthread_mutex_lock(&r->lock);
-	struct bench_result *res = r->res;
-	if (res->nsamples == r->samples_cap) {
-		size_t cap = r->samples_cap ? r->samples_cap * 2 : 512;
-		struct bench_sample *p = realloc(res->samples, cap * sizeof(*p));
+	s.elapsed_s = el;
+	s.st = *st;
+	if (res->nsamples == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 512;
+		struct bench_sample *p = realloc(res->samples, ncap * sizeof(*p));
 		if (p) {
 			res->samples = p;
-			r->samples_cap = cap;
+			*cap = ncap;
 		}
 	}
-	if (res->nsamples < r->samples_cap)
+	if (res->nsamples < *cap)
 		res->samples[res->nsamples++] = s;
 	if (s.st.stored_pages > res->peak.st.stored_pages ||
 	    (s.st.stored_pages == res->peak.st.stored_pages &&
 	     s.st.pool_total_size > res->peak.st.pool_total_size))
 		res->peak = s;
+}
+
+static int cmp_sample(const void *a, const void *b)
+{
+	const struct bench_sample *x = a, *y = b;
+	if (x->ops != y->ops)
+		return x->ops < y->ops ? -1 : 1;
+	return x->elapsed_s < y->elapsed_s ? -1 : x->elapsed_s > y->elapsed_s;
+}
+
+void bench_result_sort_samples(struct bench_result *res)
+{
+	if (res->nsamples > 1)
+		qsort(res->samples, res->nsamples, sizeof(*res->samples), cmp_sample);
+}
+
+static void take_sample(struct run *r, uint64_t ops)
+{
+	struct zsim_zswap_stats st;
+	const double el = elapsed_s(r);
+	zsim_zswap_stats(r->z, &st);
+	pthread_mutex_lock(&r->lock);
+	bench_result_sample(r->res, &r->samples_cap, ops, el, &st);
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -240,23 +264,40 @@ static void do_store(struct run *r, struct worker *w, size_t i)
 	uint64_t t0 = now_ns();
 	int rc = zsim_zswap_store(r->z, &f, &where);
 	uint64_t dt = now_ns() - t0;
-	bench_hist_add(&w->lat[BOP_STORE], dt);
+	/* Modelled latency: record zsim_zswap_last_modelled_ns() here. */
+	bench_hist_add(&w->lat.wall[BOP_STORE], dt);
 	w->c.busy_ns[BOP_STORE] += dt;
 	w->c.store_ops++;
 	w->c.store_pages += nr;
 	w->c.ops_pages[BOP_STORE] += nr;
-	if (rc) {
+	if (rc)
 		replay_error(r, i, "store", rc);
-		return;
+	else
+		w->c.store_where[where <= ZSIM_WHERE_KEPT ? where : 0] += nr;
+	const uint64_t cs = r->o->test_corrupt_slot;
+	if (!rc && where == ZSIM_WHERE_ZSWAP && cs && ev->swap_type == 0 &&
+	    cs - 1 >= ev->offset && cs - 1 < ev->offset + nr) {
+		/* TEST HOOK (--test-corrupt-slot): flip the object's last byte. */
+		enum zsim_swap_where sw;
+		size_t len = 0;
+		if (!zsim_zswap_slot_state(r->z, 0, cs - 1, &sw, &len) && sw == ZSIM_WHERE_ZSWAP &&
+		    len && !zsim_zswap_test_corrupt_entry(r->z, 0, cs - 1, len - 1, 0x5a))
+			w->c.test_corrupted++;
 	}
-	w->c.store_where[where & 3] += nr;
 	if (!r->o->verify)
 		return;
+	/* What the slots hold now: the content, or nothing (a failed store,
+	 * or a folio the kernel kept in memory). */
+	const bool holds = !rc && where != ZSIM_WHERE_KEPT;
 	struct vmap *m = &r->vm[ev->swap_type];
 	for (unsigned k = 0; k < nr; k++) {
-		struct vref *v = vref_at(m, ev->offset + k, true);
+		struct vref *v = vref_at(m, ev->offset + k, holds);
 		if (!v)
 			continue;
+		if (!holds) {
+			memset(v, 0, sizeof(*v));
+			continue;
+		}
 		v->kind = ev->content_kind;
 		v->cls = ev->page_class;
 		v->loaded = 0;
@@ -305,13 +346,14 @@ static void do_load(struct run *r, struct worker *w, size_t i)
 		uint64_t t0 = now_ns();
 		int rc = zsim_zswap_load(r->z, ev->swap_type, slot, ev->memcg, cpu, w->page, &from);
 		uint64_t dt = now_ns() - t0;
-		bench_hist_add(&w->lat[BOP_LOAD], dt);
+		/* Modelled latency: record zsim_zswap_last_modelled_ns() here. */
+		bench_hist_add(&w->lat.wall[BOP_LOAD], dt);
 		w->c.busy_ns[BOP_LOAD] += dt;
 		w->c.load_pages++;
 		w->c.ops_pages[BOP_LOAD]++;
 		if (rc == 0) {
 			w->c.load_hits++;
-			w->c.load_where[from & 3]++;
+			w->c.load_where[from <= ZSIM_WHERE_KEPT ? from : 0]++;
 			if (r->o->verify)
 				verify_page(r, w, ev, slot);
 		} else if (rc == ZSIM_ENOENT) {
@@ -343,7 +385,7 @@ static void do_invalidate(struct run *r, struct worker *w, size_t i)
 	uint64_t t0 = now_ns();
 	int rc = zsim_zswap_invalidate(r->z, ev->swap_type, ev->offset, nr);
 	uint64_t dt = now_ns() - t0;
-	bench_hist_add(&w->lat[BOP_INVALIDATE], dt);
+	bench_hist_add(&w->lat.wall[BOP_INVALIDATE], dt);
 	w->c.busy_ns[BOP_INVALIDATE] += dt;
 	w->c.invalidate_ops++;
 	w->c.invalidate_pages += nr;
@@ -367,7 +409,8 @@ static void do_barrier(struct run *r, struct worker *w, size_t i)
 	w->c.barriers++;
 	switch (ev->op) {
 	case ZSIM_TRACE_SWAPON:
-		rc = zsim_zswap_swapon(r->z, ev->swap_type, ev->offset);
+		rc = r->o->swap_file ? zsim_zswap_swapon(r->z, ev->swap_type, ev->offset)
+				     : zsim_zswap_swapon_memory(r->z, ev->swap_type, ev->offset);
 		if (rc)
 			replay_error(r, i, "swapon", rc);
 		else if (r->o->verify && vmap_init(&r->vm[ev->swap_type], ev->offset))
@@ -528,7 +571,8 @@ static int auto_swapon(struct run *r, char *err, size_t errlen)
 	for (unsigned t = 0; t < ZSIM_MAX_SWAPFILES; t++) {
 		if (has_swapon[t] || !end[t])
 			continue;
-		int rc = zsim_zswap_swapon(r->z, t, end[t]);
+		int rc = r->o->swap_file ? zsim_zswap_swapon(r->z, t, end[t])
+					 : zsim_zswap_swapon_memory(r->z, t, end[t]);
 		if (rc) {
 			snprintf(err, errlen, "swapon of type %u (%" PRIu64 " slots) failed: %s", t,
 				 end[t], zsim_strerror(rc));
@@ -569,10 +613,9 @@ static void progress(struct run *r, bool *shown)
 
 /* --- entry point ---------------------------------------------------------- */
 
-static void describe_codec(const struct bench_config *cfg, struct bench_result *res)
+static void describe_codec(const char *spec, struct bench_result *res)
 {
 	struct zsim_codec *c;
-	const char *spec = cfg->compressor ? cfg->compressor : "zstd";
 	if (zsim_codec_create(spec, NULL, &c)) {
 		snprintf(res->codec_desc, sizeof(res->codec_desc), "%s", spec);
 		return;
@@ -592,55 +635,89 @@ static unsigned online_cpus(void)
 	return n > 0 ? (unsigned)n : 1;
 }
 
-int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
-		 const struct bench_run_opts *o, struct bench_result *res)
+int bench_zswap_open(const struct bench_config *cfg, const struct bench_run_opts *o,
+		     unsigned threads, struct bench_result *res, struct zsim_zswap **z,
+		     struct zsim_fault_injector **fi)
+{
+	char err[400];
+	*z = NULL;
+	*fi = NULL;
+	int st = bench_config_check(cfg, err, sizeof(err));
+	if (st) {
+		snprintf(res->errmsg, sizeof(res->errmsg), "%s", err);
+		return res->status = st;
+	}
+	if (o->nfaults && zsim_fault_create(fi)) {
+		snprintf(res->errmsg, sizeof(res->errmsg), "cannot create the fault injector");
+		return res->status = BX_INTERNAL;
+	}
+	struct zsim_zswap_config zc;
+	char spec[256];
+	bench_config_to_zswap(cfg, o->threads_set ? threads : online_cpus(), &zc, spec,
+			      sizeof(spec));
+	zc.fault = *fi;
+	/* One thread: the shrink worker runs inline, so every run of the same
+	 * input gives the same counters. */
+	zc.shrink_worker_inline = threads == 1;
+	int rc = zsim_zswap_create(&zc, z);
+	if (rc) {
+		snprintf(res->errmsg, sizeof(res->errmsg),
+			 "cannot create zswap (profile %s, compressor %s, zpool %s): %s", zc.profile,
+			 zc.compressor, zc.zpool, zsim_strerror(rc));
+		zsim_fault_destroy(*fi);
+		*fi = NULL;
+		*z = NULL;
+		return res->status = rc == ZSIM_ENOMEM ? BX_INTERNAL : BX_CONFIG;
+	}
+	res->nr_cpus = zsim_zswap_nr_cpus(*z);
+	res->threads = threads;
+	snprintf(res->profile, sizeof(res->profile), "%s", zsim_zswap_profile_name(*z));
+	describe_codec(zc.compressor, res);
+	return 0;
+}
+
+void bench_result_collect(struct zsim_zswap *z, struct bench_result *res)
+{
+	zsim_zswap_stats(z, &res->st);
+	if (zsim_zswap_swap_stats(z, 0, &res->swapdev))
+		memset(&res->swapdev, 0, sizeof(res->swapdev));
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	if (m) {
+		zsim_zswap_write_json(z, m);
+		fclose(m);
+		res->counters_json = buf;
+	}
+}
+
+static void result_init(struct bench_result *res)
 {
 	memset(res, 0, sizeof(*res));
 	for (int k = 0; k < BOP_COUNT; k++)
-		bench_hist_init(&res->lat[k]);
-	char err[400];
-	int st = bench_config_check(cfg, err, sizeof(err));
-	if (st) {
-		res->status = st;
-		snprintf(res->errmsg, sizeof(res->errmsg), "%s", err);
-		return st;
-	}
+		bench_hist_init(&res->lat.wall[k]);
+}
+
+int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
+		 const struct bench_run_opts *o, struct bench_result *res)
+{
+	if (in->workload == WL_HOTCOLD)
+		return bench_mm_run(in, cfg, o, res);
+	result_init(res);
 	struct run r;
 	memset(&r, 0, sizeof(r));
 	r.in = in;
 	r.o = o;
 	r.res = res;
 	r.threads = o->threads ? o->threads : 1;
+	struct zsim_fault_injector *fi;
+	int status = bench_zswap_open(cfg, o, r.threads, res, &r.z, &fi);
+	if (status)
+		return status;
 	pthread_mutex_init(&r.lock, NULL);
-
-	struct zsim_fault_injector *fi = NULL;
-	if (o->nfaults) {
-		if (zsim_fault_create(&fi)) {
-			res->status = BX_INTERNAL;
-			snprintf(res->errmsg, sizeof(res->errmsg), "cannot create the fault injector");
-			return res->status;
-		}
-	}
-	struct zsim_zswap_config zc;
-	bench_config_to_zswap(cfg, o->threads_set ? r.threads : online_cpus(), &zc);
-	zc.fault = fi;
-	int rc = zsim_zswap_create(&zc, &r.z);
-	if (rc) {
-		res->status = rc == ZSIM_ENOMEM ? BX_INTERNAL : BX_CONFIG;
-		snprintf(res->errmsg, sizeof(res->errmsg),
-			 "cannot create zswap (profile %s, compressor %s, zpool %s): %s", zc.profile,
-			 zc.compressor, zc.zpool, zsim_strerror(rc));
-		zsim_fault_destroy(fi);
-		return res->status;
-	}
-	r.nr_cpus = zsim_zswap_nr_cpus(r.z);
-	res->nr_cpus = r.nr_cpus;
-	res->threads = r.threads;
-	snprintf(res->profile, sizeof(res->profile), "%s", zsim_zswap_profile_name(r.z));
-	describe_codec(cfg, res);
+	r.nr_cpus = res->nr_cpus;
 
 	r.w = calloc(r.threads, sizeof(*r.w));
-	int status = BX_OK;
 	if (!r.w || plan(&r)) {
 		status = BX_INTERNAL;
 		snprintf(res->errmsg, sizeof(res->errmsg), "out of memory planning the replay");
@@ -653,7 +730,7 @@ int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
 		w->run = &r;
 		w->id = t;
 		for (int k = 0; k < BOP_COUNT; k++)
-			bench_hist_init(&w->lat[k]);
+			bench_hist_init(&w->lat.wall[k]);
 		w->folio = malloc((size_t)ZSIM_PAGE_SIZE << ZSIM_MAX_ORDER);
 		w->page = malloc(ZSIM_PAGE_SIZE);
 		w->expect = malloc(ZSIM_PAGE_SIZE);
@@ -675,7 +752,8 @@ int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
 		if (pthread_create(&r.w[started].tid, NULL, worker_main, &r.w[started]))
 			break;
 	if (started < r.threads) {
-		/* Cannot happen in practice; run the rest here, in order. */
+		/* The workers wait for each other at barriers: without all of
+		 * them the replay cannot run. */
 		fprintf(stderr, "zswapsim-bench: could not start %u threads\n", r.threads);
 		exit(BX_INTERNAL);
 	}
@@ -704,8 +782,10 @@ int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
 		zsim_fault_set(fi, o->faults[k].point, NULL);
 	if (in->n % r.sample_every)
 		take_sample(&r, in->n);
+	bench_result_sort_samples(res);
 
-	/* Merge the workers. */
+	/* Merge the workers. Throughput is pages over the time spent inside
+	 * the library's calls, summed over the workers that ran in parallel. */
 	for (unsigned t = 0; t < r.threads; t++) {
 		struct worker *w = &r.w[t];
 		uint64_t *dst = (uint64_t *)&res->c;
@@ -713,7 +793,7 @@ int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
 		for (size_t k = 0; k < sizeof(res->c) / sizeof(uint64_t); k++)
 			dst[k] += src[k];
 		for (int k = 0; k < BOP_COUNT; k++)
-			bench_hist_merge(&res->lat[k], &w->lat[k]);
+			bench_hist_merge(&res->lat.wall[k], &w->lat.wall[k]);
 		if (w->c.busy_ns[BOP_STORE])
 			res->store_pages_per_s +=
 				(double)w->c.ops_pages[BOP_STORE] / ((double)w->c.busy_ns[BOP_STORE] / 1e9);
@@ -723,17 +803,7 @@ int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
 	}
 	res->c.replay_errors = atomic_load(&r.errors);
 	res->ops_per_s = res->wall_s > 0 ? (double)res->c.events / res->wall_s : 0;
-	zsim_zswap_stats(r.z, &res->st);
-	{
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *m = open_memstream(&buf, &len);
-		if (m) {
-			zsim_zswap_write_json(r.z, m);
-			fclose(m);
-			res->counters_json = buf;
-		}
-	}
+	bench_result_collect(r.z, res);
 out:
 	if (r.w)
 		for (unsigned t = 0; t < r.threads; t++) {

@@ -167,7 +167,7 @@ void bench_print_summary(FILE *out, const struct bench_input *in, const struct b
 	fprintf(out, "\n%-11s %10s %10s %10s %10s %10s\n", "latency", "calls", "p50", "p90", "p99",
 		"max");
 	for (int k = 0; k < BOP_COUNT; k++) {
-		const struct bench_hist *h = &r->lat[k];
+		const struct bench_hist *h = &r->lat.wall[k];
 		if (!h->count)
 			continue;
 		fprintf(out, "%-11s %10" PRIu64 " %10s %10s %10s %10s\n", bench_op_names[k],
@@ -176,18 +176,40 @@ void bench_print_summary(FILE *out, const struct bench_input *in, const struct b
 			human_ns(bench_hist_quantile(h, 0.99), b3, sizeof(b3)),
 			human_ns(h->max, b4, sizeof(b4)));
 	}
-	fprintf(out, "\nthroughput: store %s pages/s, load %s pages/s; %" PRIu64
-		     " ops in %.3f s = %s ops/s\n",
-		human_rate(r->store_pages_per_s, b1, sizeof(b1)),
-		human_rate(r->load_pages_per_s, b2, sizeof(b2)), r->c.events, r->wall_s,
-		human_rate(r->ops_per_s, b3, sizeof(b3)));
-	if (r->c.load_pages)
+	if (r->mm.valid)
+		fprintf(out, "\nthroughput: %s pages swapped out/s, %s swapped in/s; %" PRIu64
+			     " accesses in %.3f s = %s accesses/s\n",
+			human_rate(r->store_pages_per_s, b1, sizeof(b1)),
+			human_rate(r->load_pages_per_s, b2, sizeof(b2)), r->c.mm_accesses, r->wall_s,
+			human_rate(r->ops_per_s, b3, sizeof(b3)));
+	else
+		fprintf(out, "\nthroughput: store %s pages/s, load %s pages/s; %" PRIu64
+			     " ops in %.3f s = %s ops/s\n",
+			human_rate(r->store_pages_per_s, b1, sizeof(b1)),
+			human_rate(r->load_pages_per_s, b2, sizeof(b2)), r->c.events, r->wall_s,
+			human_rate(r->ops_per_s, b3, sizeof(b3)));
+	if (r->mm.valid)
+		fprintf(out, "memcg %u: memory.max %s, memory.current %s, swap peak %s; %" PRIu64
+			     " pages reclaimed (%" PRIu64 " scanned, %" PRIu64 " kept), %" PRIu64
+			     " swapped in%s\n",
+			r->mm.memcg, bench_human_bytes(r->mm.memory_max, b1, sizeof(b1)),
+			bench_human_bytes(r->mm.memory_current, b2, sizeof(b2)),
+			bench_human_bytes(r->mm.swap_peak, b3, sizeof(b3)), r->mm.pgsteal,
+			r->mm.pgscan, r->mm.swapouts_kept, r->c.mm_faults,
+			r->mm.oom ? "; OUT OF MEMORY (accesses reclaim could not make room for)" : "");
+	if (r->c.store_where[ZSIM_WHERE_KEPT])
+		fprintf(out, "stores kept in memory (memory.zswap.writeback=0): %" PRIu64 " pages\n",
+			r->c.store_where[ZSIM_WHERE_KEPT]);
+	if (r->c.load_pages && !r->mm.valid)
 		fprintf(out, "loads: %" PRIu64 " pages, %" PRIu64 " hits (zswap %" PRIu64
 			     ", zeromap %" PRIu64 ", device %" PRIu64 "), %" PRIu64
 			     " misses, %" PRIu64 " errors\n",
 			r->c.load_pages, r->c.load_hits, r->c.load_where[ZSIM_WHERE_ZSWAP],
 			r->c.load_where[ZSIM_WHERE_ZEROMAP], r->c.load_where[ZSIM_WHERE_DEVICE],
 			r->c.load_misses, r->c.load_errors);
+	if (r->c.test_corrupted)
+		fprintf(out, "test hook: %" PRIu64 " stored object(s) corrupted on purpose\n",
+			r->c.test_corrupted);
 	if (o->verify)
 		fprintf(out, "verify: %" PRIu64 " pages checked, %" PRIu64 " mismatches (%" PRIu64
 			     " failed loads), %" PRIu64 " lost%s\n",
@@ -228,21 +250,35 @@ static void json_double(FILE *out, double v)
 		fprintf(out, "%.6g", v);
 }
 
-/* The library's JSON, re-indented to sit inside ours. */
-static void embed(FILE *out, const char *json, const char *pad)
+/*
+ * The library's JSON ({"profile": ..., "zswap": {...}, "vmstat": {...},
+ * "memcg": {...}}) spliced member by member into our object, re-indented:
+ * the counters sit at the top level under the kernel's group names.
+ */
+static void splice_members(FILE *out, const char *json, const char *pad)
 {
 	if (!json) {
-		fputs("null", out);
+		fprintf(out, "%s  \"zswap\": {}, \"vmstat\": {}, \"memcg\": {},\n", pad);
 		return;
 	}
-	size_t n = strlen(json);
-	while (n && (json[n - 1] == '\n' || json[n - 1] == ' '))
-		n--;
-	for (size_t i = 0; i < n; i++) {
-		fputc(json[i], out);
-		if (json[i] == '\n')
+	const char *b = strchr(json, '{');
+	const char *e = strrchr(json, '}');
+	if (!b || !e || e <= b)
+		return;
+	b++;
+	while (b < e && (*b == '\n' || *b == ' '))
+		b++;
+	const char *end = e;
+	while (end > b && (end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	fputs(pad, out);
+	fputs("  ", out);
+	for (const char *p = b; p < end; p++) {
+		fputc(*p, out);
+		if (*p == '\n')
 			fputs(pad, out);
 	}
+	fputs(",\n", out);
 }
 
 static void stats_json(FILE *out, const struct zsim_zswap_stats *st)
@@ -256,6 +292,29 @@ static void stats_json(FILE *out, const struct zsim_zswap_stats *st)
 		st->zswpout, st->zswpin, st->pswpout, st->pswpin, st->written_back_pages);
 }
 
+/* {"store": {count, p50, p90, p99, max, mean}, ...}: store and load always
+ * (trace runs), the other kinds when they ran. */
+static void write_lat_group(FILE *out, const struct bench_hist *h, bool mm)
+{
+	bool first = true;
+	fputc('{', out);
+	for (int k = 0; k < BOP_COUNT; k++) {
+		const bool always = mm ? (k == BOP_ACCESS || k == BOP_FAULT)
+				       : (k == BOP_STORE || k == BOP_LOAD);
+		if (!always && !h[k].count)
+			continue;
+		fprintf(out, "%s\"%s\": {\"count\": %" PRIu64 ", \"p50\": %" PRIu64
+			     ", \"p90\": %" PRIu64 ", \"p99\": %" PRIu64 ", \"max\": %" PRIu64
+			     ", \"mean\": %" PRIu64 "}",
+			first ? "" : ", ", bench_op_names[k], h[k].count,
+			bench_hist_quantile(&h[k], 0.5), bench_hist_quantile(&h[k], 0.9),
+			bench_hist_quantile(&h[k], 0.99), h[k].max,
+			h[k].count ? h[k].sum / h[k].count : 0);
+		first = false;
+	}
+	fputc('}', out);
+}
+
 void bench_write_run_json(FILE *out, const struct bench_input *in, const struct bench_config *cfg,
 			  const struct bench_run_opts *o, const struct bench_result *r, int indent,
 			  const char *cell)
@@ -265,7 +324,8 @@ void bench_write_run_json(FILE *out, const struct bench_input *in, const struct 
 	memset(pad, ' ', (size_t)ind);
 	pad[ind] = 0;
 	struct zsim_zswap_config zc;
-	bench_config_to_zswap(cfg, r->nr_cpus, &zc);
+	char spec[256];
+	bench_config_to_zswap(cfg, r->nr_cpus, &zc, spec, sizeof(spec));
 	const char *P = pad;
 	fprintf(out, "{\n%s  \"tool\": \"zswapsim-bench\",\n%s  \"version\": ", P, P);
 	bench_json_string(out, zsim_version_string());
@@ -284,9 +344,11 @@ void bench_write_run_json(FILE *out, const struct bench_input *in, const struct 
 	bench_json_string(out, zc.zpool);
 	fprintf(out, ", \"chain_size\": %u, \"max_pool_percent\": %u, "
 		     "\"accept_threshold_percent\": %u, \"ram_bytes\": %" PRIu64
-		     ", \"cpus\": %u, \"threads\": %u, \"verify\": %s},\n",
+		     ", \"cpus\": %u, \"batch\": \"%s\",\n%s    \"threads\": %u, \"verify\": %s"
+		     ", \"swapdev\": \"%s\"},\n",
 		zc.chain_size, zc.max_pool_percent, zc.accept_threshold_percent, zc.ram_bytes,
-		r->nr_cpus, r->threads, o->verify ? "true" : "false");
+		r->nr_cpus, zc.batch < 0 ? "auto" : zc.batch ? "on" : "off", P, r->threads,
+		o->verify ? "true" : "false", o->swap_file ? "file" : "memory");
 	fprintf(out, "%s  \"input\": {\"label\": ", P);
 	bench_json_string(out, in->label);
 	fprintf(out, ", \"workload\": ");
@@ -295,13 +357,16 @@ void bench_write_run_json(FILE *out, const struct bench_input *in, const struct 
 	bench_json_string(out, in->trace_path);
 	fprintf(out, ", \"corpus\": ");
 	bench_json_string(out, in->corpus_path);
-	fprintf(out, ", \"synthetic\": %s, \"seed\": %" PRIu64 ", \"events\": %zu},\n",
-		in->synthetic ? "true" : "false", in->seed, in->n);
-	fprintf(out, "%s  \"counters\": ", P);
-	char pad2[72];
-	snprintf(pad2, sizeof(pad2), "%s  ", P);
-	embed(out, r->counters_json, pad2);
-	fprintf(out, ",\n%s  \"peak\": ", P);
+	fprintf(out, ", \"synthetic\": %s, \"pages\": %" PRIu64 ", \"seed\": %" PRIu64
+		     ", \"events\": %zu",
+		in->synthetic ? "true" : "false", in->trace_path ? in->corpus_pages : in->pages,
+		in->seed, in->n);
+	if (in->workload == WL_HOTCOLD)
+		fprintf(out, ", \"accesses\": %" PRIu64 ", \"mem_limit\": %" PRIu64, in->ops,
+			in->mem_limit);
+	fprintf(out, "},\n");
+	splice_members(out, r->counters_json, P);
+	fprintf(out, "%s  \"peak\": ", P);
 	stats_json(out, &r->peak.st);
 	fprintf(out, ",\n%s  \"phases\": [", P);
 	for (size_t i = 0; i < r->nphases; i++) {
@@ -310,11 +375,26 @@ void bench_write_run_json(FILE *out, const struct bench_input *in, const struct 
 		stats_json(out, &r->phases[i].st);
 		fputc('}', out);
 	}
-	fprintf(out, "],\n%s  \"ops\": {\"events\": %" PRIu64 ", \"store\": {\"calls\": %" PRIu64
+	fprintf(out, "],\n%s  \"swap_device\": {\"kind\": \"%s\", \"pages\": %" PRIu64
+		     ", \"bytes_written\": %" PRIu64 ", \"bytes_read\": %" PRIu64 "},\n",
+		P, o->swap_file ? "file" : "memory", r->swapdev.device_pages,
+		r->swapdev.bytes_written, r->swapdev.bytes_read);
+	if (r->mm.valid)
+		fprintf(out, "%s  \"mm\": {\"memcg\": %u, \"memory_max\": %" PRIu64
+			     ", \"memory_current\": %" PRIu64 ", \"anon\": %" PRIu64
+			     ", \"swap_current\": %" PRIu64 ", \"swap_peak\": %" PRIu64
+			     ", \"pgscan\": %" PRIu64 ", \"pgsteal\": %" PRIu64
+			     ", \"swapouts_kept\": %" PRIu64 ", \"oom\": %" PRIu64
+			     ", \"accesses\": %" PRIu64 ", \"faults\": %" PRIu64 "},\n",
+			P, r->mm.memcg, r->mm.memory_max, r->mm.memory_current, r->mm.anon,
+			r->mm.swap_current, r->mm.swap_peak, r->mm.pgscan, r->mm.pgsteal,
+			r->mm.swapouts_kept, r->mm.oom, r->c.mm_accesses, r->c.mm_faults);
+	fprintf(out, "%s  \"ops\": {\"events\": %" PRIu64 ", \"store\": {\"calls\": %" PRIu64
 		     ", \"pages\": %" PRIu64 ", \"to_zswap\": %" PRIu64 ", \"to_zeromap\": %" PRIu64
-		     ", \"to_device\": %" PRIu64 "},\n",
+		     ", \"to_device\": %" PRIu64 ", \"kept\": %" PRIu64 "},\n",
 		P, r->c.events, r->c.store_ops, r->c.store_pages, r->c.store_where[ZSIM_WHERE_ZSWAP],
-		r->c.store_where[ZSIM_WHERE_ZEROMAP], r->c.store_where[ZSIM_WHERE_DEVICE]);
+		r->c.store_where[ZSIM_WHERE_ZEROMAP], r->c.store_where[ZSIM_WHERE_DEVICE],
+		r->c.store_where[ZSIM_WHERE_KEPT]);
 	fprintf(out, "%s    \"load\": {\"pages\": %" PRIu64 ", \"hits\": %" PRIu64
 		     ", \"from_zswap\": %" PRIu64 ", \"from_zeromap\": %" PRIu64
 		     ", \"from_device\": %" PRIu64 ", \"misses\": %" PRIu64 ", \"errors\": %" PRIu64
@@ -325,15 +405,11 @@ void bench_write_run_json(FILE *out, const struct bench_input *in, const struct 
 	fprintf(out, "%s    \"invalidate\": {\"calls\": %" PRIu64 ", \"pages\": %" PRIu64
 		     "}, \"writeback_observed\": %" PRIu64 ", \"marks\": %" PRIu64 "},\n",
 		P, r->c.invalidate_ops, r->c.invalidate_pages, r->c.writeback_observed, r->c.marks);
-	fprintf(out, "%s  \"latency_ns\": {", P);
-	for (int k = 0; k < BOP_COUNT; k++) {
-		const struct bench_hist *h = &r->lat[k];
-		fprintf(out, "%s\"%s\": {\"count\": %" PRIu64 ", \"p50\": %" PRIu64
-			     ", \"p90\": %" PRIu64 ", \"p99\": %" PRIu64 ", \"max\": %" PRIu64 "}",
-			k ? ", " : "", bench_op_names[k], h->count, bench_hist_quantile(h, 0.5),
-			bench_hist_quantile(h, 0.9), bench_hist_quantile(h, 0.99), h->max);
-	}
-	fprintf(out, "},\n%s  \"throughput\": {\"store_pages_per_s\": ", P);
+	/* latency_ns: {op: {...}, ...}; the modelled-latency group, when it
+	 * comes, is one more member: "modelled": write_lat_group(r->lat.modelled). */
+	fprintf(out, "%s  \"latency_ns\": ", P);
+	write_lat_group(out, r->lat.wall, r->mm.valid);
+	fprintf(out, ",\n%s  \"throughput\": {\"store_pages_per_s\": ", P);
 	json_double(out, r->store_pages_per_s);
 	fprintf(out, ", \"load_pages_per_s\": ");
 	json_double(out, r->load_pages_per_s);
@@ -344,15 +420,18 @@ void bench_write_run_json(FILE *out, const struct bench_input *in, const struct 
 	fprintf(out, "},\n%s  \"verify\": ", P);
 	if (o->verify)
 		fprintf(out, "{\"checked\": %" PRIu64 ", \"mismatches\": %" PRIu64
-			     ", \"failed_loads\": %" PRIu64 ", \"lost\": %" PRIu64 "}",
+			     ", \"failed_loads\": %" PRIu64 ", \"lost\": %" PRIu64
+			     ", \"test_corrupted\": %" PRIu64 "}",
 			r->c.verify_checked, r->c.verify_mismatches, r->c.verify_eio,
-			r->c.verify_lost);
+			r->c.verify_lost, r->c.test_corrupted);
 	else
 		fputs("null", out);
 	fprintf(out, ",\n%s  \"replay_errors\": {\"count\": %" PRIu64 ", \"first\": ", P,
 		r->c.replay_errors);
 	bench_json_string(out, r->c.replay_errors ? r->first_replay_error : NULL);
 	/* One flat line that `sweep --merge` reads back. */
+	const struct bench_hist *st_h = &r->lat.wall[r->mm.valid ? BOP_ACCESS : BOP_STORE];
+	const struct bench_hist *ld_h = &r->lat.wall[r->mm.valid ? BOP_FAULT : BOP_LOAD];
 	fprintf(out, "},\n%s  \"summary\": {\"cell\": ", P);
 	bench_json_string(out, cell ? cell : "");
 	fprintf(out, ", \"config\": ");
@@ -365,13 +444,13 @@ void bench_write_run_json(FILE *out, const struct bench_input *in, const struct 
 		     ", \"pswpout\": %" PRIu64 ", \"rejects\": %" PRIu64
 		     ", \"store_p50_ns\": %" PRIu64 ", \"store_p99_ns\": %" PRIu64
 		     ", \"load_p50_ns\": %" PRIu64 ", \"load_p99_ns\": %" PRIu64
-		     ", \"store_pages_per_s\": %.0f, \"ops_per_s\": %.0f, \"status\": %d}\n",
+		     ", \"store_pages_per_s\": %.0f, \"load_pages_per_s\": %.0f"
+		     ", \"ops_per_s\": %.0f, \"status\": %d}\n",
 		r->st.stored_pages, r->st.pool_total_size, bench_ratio(&r->st),
 		r->peak.st.stored_pages, r->peak.st.pool_total_size, bench_ratio(&r->peak.st),
-		r->st.pswpout, rejects(&r->st), bench_hist_quantile(&r->lat[BOP_STORE], 0.5),
-		bench_hist_quantile(&r->lat[BOP_STORE], 0.99),
-		bench_hist_quantile(&r->lat[BOP_LOAD], 0.5),
-		bench_hist_quantile(&r->lat[BOP_LOAD], 0.99), r->store_pages_per_s, r->ops_per_s,
-		bench_result_exit(r, o));
+		r->st.pswpout, rejects(&r->st), bench_hist_quantile(st_h, 0.5),
+		bench_hist_quantile(st_h, 0.99), bench_hist_quantile(ld_h, 0.5),
+		bench_hist_quantile(ld_h, 0.99), r->store_pages_per_s, r->load_pages_per_s,
+		r->ops_per_s, bench_result_exit(r, o));
 	fprintf(out, "%s}", P);
 }

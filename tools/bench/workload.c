@@ -1,22 +1,22 @@
 /*
- * workload.c - the built-in workloads, generated as trace events so they
- * replay exactly as a trace would (and --emit-trace can save them):
+ * workload.c - the built-in workloads. Three are generated as trace
+ * events, so they replay exactly as a trace would (and --emit-trace saves
+ * them):
  *   fill     store every page once at offsets 0..N-1, order 0;
  *   usemem   fill, then fault every page back in (load, then invalidate:
  *            do_swap_page frees the slot of an exclusive page), like
  *            vm-scalability's usemem writing then re-reading its buffer;
- *   mthp     fill with folios of --order K (mTHP swap-out);
- *   hotcold  fill, then accesses skewed 70/20/10 to hot (10% of pages),
- *            warm (20%) and cold (70%) regions, like masim's configs in
- *            sjp38/eval_zswap; each access faults the page in (load,
- *            invalidate) and reclaim swaps it out again (store).
- * The synthetic content mix is here too. Differences from the kernel: no
- * memory model decides what is reclaimed (the order is fixed), and a page
- * re-stored after a fault reuses its slot.
+ *   mthp     fill with folios of --order K (mTHP swap-out).
+ * The fourth, hotcold, is not a fixed sequence: what the kernel swaps out
+ * depends on memory.max and on how well zswap compresses, so it runs
+ * through the memory model (mmrun.c); here it only gets its parameters.
+ * The synthetic content mix is here too.
  *
  * The CPU of an operation is its 512-slot chunk number mod 55440 (a
- * multiple of 1..12 and 16); worker threads shard by chunk, so with
- * --cpus equal to --threads each worker keeps to one simulated CPU.
+ * multiple of 1..12 and 16): the chunks go round-robin over the simulated
+ * CPUs (the replay takes the CPU modulo --cpus). Worker threads shard by
+ * the same chunks, so with --cpus equal to --threads each worker keeps to
+ * one simulated CPU, as reclaim running on N CPUs would.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -38,7 +38,7 @@ const char *bench_synthetic_mix_text(void)
 	return "zero 15%, typical 40%, text 15%, pointer 15%, mostly-zero 10%, random 5%";
 }
 
-static uint64_t splitmix(uint64_t x)
+uint64_t bench_mix64(uint64_t x)
 {
 	x += 0x9e3779b97f4a7c15ull;
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
@@ -49,7 +49,7 @@ static uint64_t splitmix(uint64_t x)
 void bench_synthetic_unit(uint64_t seed, uint64_t unit, enum zsim_page_class *cls,
 			  uint64_t *unit_seed)
 {
-	uint64_t h = splitmix(splitmix(seed) ^ (unit * 0xd1b54a32d192ed03ull));
+	uint64_t h = bench_mix64(bench_mix64(seed) ^ (unit * 0xd1b54a32d192ed03ull));
 	unsigned pick = (unsigned)(h % 100);
 	unsigned acc = 0;
 	*cls = ZSIM_PAGE_TYPICAL;
@@ -60,7 +60,7 @@ void bench_synthetic_unit(uint64_t seed, uint64_t unit, enum zsim_page_class *cl
 			break;
 		}
 	}
-	*unit_seed = splitmix(h) & ZSIM_TRACE_SEED_MAX;
+	*unit_seed = bench_mix64(h) & ZSIM_TRACE_SEED_MAX;
 }
 
 #define CPU_CYCLE 55440u
@@ -110,45 +110,23 @@ int bench_workload_generate(struct bench_input *in, const struct bench_input_spe
 			 order);
 		return BX_USAGE;
 	}
+	if (in->workload == WL_HOTCOLD) {
+		/* Run by the memory model (mmrun.c): no events. */
+		in->ops = spec->ops ? spec->ops : 4 * n;
+		in->mem_limit = spec->mem_limit ? spec->mem_limit : n / 2 * ZSIM_PAGE_SIZE;
+		if (in->mem_limit < 64 * ZSIM_PAGE_SIZE)
+			in->mem_limit = 64 * ZSIM_PAGE_SIZE;
+		return 0;
+	}
 	emit(&g, ZSIM_TRACE_SWAPON, folios * per, 0, 0);
 	for (uint64_t f = 0; f < folios; f++)
 		emit(&g, ZSIM_TRACE_STORE, f * per, order, page_of(in, f * per, order));
-	switch (in->workload) {
-	case WL_USEMEM:
+	if (in->workload == WL_USEMEM) {
 		emit(&g, ZSIM_TRACE_MARK, 1, 0, 0);
 		for (uint64_t i = 0; i < n; i++) {
 			emit(&g, ZSIM_TRACE_LOAD, i, 0, 0);
 			emit(&g, ZSIM_TRACE_INVALIDATE, i, 0, 0);
 		}
-		break;
-	case WL_HOTCOLD: {
-		emit(&g, ZSIM_TRACE_MARK, 1, 0, 0);
-		uint64_t hot = n / 10 ? n / 10 : 1;
-		uint64_t warm = n / 5;
-		if (hot + warm > n)
-			warm = n - hot;
-		uint64_t cold = n - hot - warm;
-		uint64_t accesses = spec->ops ? spec->ops : 2 * n;
-		uint64_t x = splitmix(spec->seed ^ 0x686f74636f6c64ull);
-		for (uint64_t a = 0; a < accesses && !g.failed; a++) {
-			x = splitmix(x);
-			unsigned r = (unsigned)(x % 100);
-			uint64_t y = splitmix(x ^ a);
-			uint64_t slot;
-			if (r < 70 || (!warm && !cold))
-				slot = y % hot;
-			else if ((r < 90 && warm) || !cold)
-				slot = hot + y % warm;
-			else
-				slot = hot + warm + y % cold;
-			emit(&g, ZSIM_TRACE_LOAD, slot, 0, 0);
-			emit(&g, ZSIM_TRACE_INVALIDATE, slot, 0, 0);
-			emit(&g, ZSIM_TRACE_STORE, slot, 0, page_of(in, slot, 0));
-		}
-		break;
-	}
-	default:
-		break;
 	}
 	if (g.failed) {
 		snprintf(err, errlen, "out of memory generating the workload");
