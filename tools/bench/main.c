@@ -17,83 +17,103 @@
 
 static void usage(FILE *out)
 {
+	struct zsim_zswap_config def;
+	zsim_zswap_config_init(&def);
 	fprintf(out,
 "usage: zswapsim-bench [run] [INPUT] [CONFIG] [RUN OPTIONS]\n"
-"       zswapsim-bench compare [INPUT] (--compressor A --compressor B ... | -c SPEC -c SPEC ...) [RUN OPTIONS]\n"
-"       zswapsim-bench sweep [-i INPUT_SPEC]... [CONFIG or -c SPEC]... --out DIR [--jobs N] [--emit-jobs FILE]\n"
+"       zswapsim-bench compare [INPUT] CONFIGS [RUN OPTIONS]\n"
+"       zswapsim-bench sweep [-i INPUT_SPEC]... CONFIGS --out DIR [--jobs N] [--emit-jobs FILE]\n"
 "       zswapsim-bench sweep --merge DIR\n"
 "       zswapsim-bench convert IN OUT [--to csv|binary]\n"
 "\n"
 "Replays swap-outs and swap-ins through the simulated zswap (libzswapsim %s) and\n"
 "reports its counters under the kernel's names, latencies and throughput.\n"
-"With no arguments: workload fill on 32768 synthetic pages, profile 6.12, zstd.\n"
+"With no arguments: workload fill of %u synthetic pages (%u MiB), profile %s,\n"
+"compressor %s. docs/bench.md has the details.\n"
 "\n"
 "INPUT\n"
-"  --corpus FILE        raw 4096-byte pages (size must be a multiple of 4096)\n"
-"  --trace FILE         a trace, binary ZSWT v1 or CSV (docs/trace-format.md)\n"
-"  --workload NAME      fill (default): store every page once, order 0\n"
-"                       usemem: fill, then fault every page back in\n"
+"  --corpus FILE        page content: raw 4096-byte pages (any file whose size is a\n"
+"                       multiple of 4096); default: synthetic content (below)\n"
+"  --trace FILE         replay a trace, binary ZSWT v1 or CSV (docs/trace-format.md)\n"
+"  --workload NAME      fill (default): store every page once, offsets 0..N-1, order 0\n"
+"                       usemem: fill, then fault every page back in (load, invalidate)\n"
 "                       mthp: fill with folios of --order K (default 4)\n"
-"                       hotcold: fill, then 70/20/10%% accesses to hot/warm/cold\n"
-"                       (10/20/70%% of pages): load, invalidate, store again\n"
-"  --pages N            pages of the workload (default 32768, or the corpus size)\n"
-"  --order K            folio order of mthp (0..9)\n"
-"  --ops N              hotcold accesses (default 2 x pages)\n"
+"                       hotcold: a process in a memcg limited to --mem-limit writes\n"
+"                       its pages, then reads them 70/20/10%% from hot/warm/cold\n"
+"                       regions (10/20/70%% of pages), through the memory model\n"
+"  --pages N            pages of the workload (default %u, or the corpus size)\n"
+"  --order K            mthp folio order (0..9)\n"
+"  --ops N              hotcold reads after the writes (default 4 x pages)\n"
+"  --mem-limit BYTES    hotcold memory.max (K/M/G suffixes; default half the pages)\n"
 "  --seed N             seed of the synthetic content and of hotcold (default 1)\n"
 "  --emit-trace FILE    write the input's events as a trace (.csv: CSV, else\n"
 "                       binary) and exit\n"
-"  --emit-corpus FILE   write the input's pages (synthetic or corpus) as a raw\n"
-"                       corpus file and exit\n"
+"  --emit-corpus FILE   write the input's pages as a raw corpus file and exit\n"
 "  Synthetic content (no --corpus): a seeded mix of the pagegen classes,\n"
 "  %s;\n"
 "  a folio is one class.\n"
 "\n"
-"CONFIG (one simulated zswap)\n"
-"  --profile NAME       6.1, 6.12 (default), 6.13, 6.18, latest\n"
-"  --compressor SPEC    lz4, lz4hc, zstd (default), lzo, lzo-rle, deflate, ...\n"
-"                       NAME[:level=N,params=kernel|library]\n"
+"CONFIG (one simulated zswap; compare and sweep take a flag several times)\n"
+"  --profile NAME       kernel profile: 6.1, 6.12, 6.13, 6.18, latest (default %s)\n"
+"  --compressor NAME    lz4, lz4hc, zstd, lzo, lzo-rle, deflate, ... or a driver\n"
+"                       name; NAME:level=N,params=kernel|library (default %s)\n"
+"  --codec-arg KEY=VAL  appended to the compressor spec (NAME:KEY=VAL,...), for\n"
+"                       driver parameters; repeatable, applies to every config\n"
 "  --zpool NAME         zsmalloc (default), ideal, malloc\n"
 "  --chain-size N       zsmalloc pages per zspage (4..16; default the profile's)\n"
-"  --max-pool-percent N (1..100, default 20)\n"
-"  --accept-threshold N (0..100, default 90)\n"
+"  --max-pool-percent N (1..100, default %u)\n"
+"  --accept-threshold N (0..100, default %u)\n"
 "  --ram BYTES          simulated RAM, K/M/G/T suffixes (default 8G)\n"
 "  --cpus N             simulated CPUs (default: --threads if given, else this\n"
 "                       machine's)\n"
+"  --batch on|off|auto  compress large folios in batches through the codec's batch\n"
+"                       interface (default auto: where the codec batches)\n"
 "  -c, --config SPEC    compare/sweep: one configuration as\n"
 "                       'profile=6.12,compressor=lz4,max-pool-percent=10'\n"
 "\n"
 "RUN OPTIONS\n"
-"  --threads N          worker threads (default: this machine's CPUs); operations\n"
+"  --threads N          replay threads (default: this machine's CPUs); operations\n"
 "                       on one slot keep their order; --threads 1 is deterministic\n"
 "  --verify             check every loaded page against the content last stored\n"
+"  --swapdev memory|file  back the swap devices by memory (default) or a temporary\n"
+"                       file\n"
 "  --fault SPEC         inject failures: POINT:nth=N | POINT:every=N |\n"
 "                       POINT:p=P[,seed=S][,max=M]; POINT is page_alloc,\n"
 "                       zs_handle, zs_desc, entry_alloc, tree_node, compress,\n"
-"                       decompress, dev_write, dev_read, ...\n"
+"                       decompress, dev_write, dev_read, lru_alloc, pool_create,\n"
+"                       wb_folio\n"
 "  --json FILE|-        JSON report (- = stdout; the summary then goes to stderr)\n"
-"  --timeline FILE.csv  counters every K operations, and a plot FILE.svg\n"
-"  --timeline-every K   sampling period in operations (default: events/256)\n"
+"  --timeline FILE.csv  run: counters every K operations, and a plot FILE.svg\n"
+"  --timeline-every K   sampling period in operations (default: about 256 samples)\n"
 "  --quiet              no summary, no progress bar\n"
+"  --test-corrupt-slot N  TEST HOOK: flip a byte of the object stored for slot N of\n"
+"                       swap type 0, so that --verify has something to catch\n"
 "  --help, --version\n"
 "\n"
-"SWEEP\n"
-"  -i, --input SPEC     one input: 'workload=fill,pages=4096,seed=2' or\n"
-"                       'trace=FILE,corpus=FILE' (repeatable; default the INPUT flags)\n"
-"  configurations: each -c SPEC, crossed with every repeated CONFIG flag\n"
-"  --out DIR            one cell-cC-iI.json per cell, and merged.csv\n"
-"  --jobs N             cells run in parallel (default: this machine's CPUs)\n"
-"  --emit-jobs FILE     write one command line per cell (GNU parallel, Slurm) instead\n"
-"  --merge DIR          merge the cell files of DIR into a table and merged.csv\n"
+"COMPARE, SWEEP\n"
+"  configurations: repeat a CONFIG flag (compare pairs the Nth values; sweep\n"
+"  crosses every repeated flag), or give -c SPEC several times\n"
+"  -i, --input SPEC     sweep input: 'workload=fill,pages=4096,seed=2' or\n"
+"                       'trace=FILE,corpus=FILE' (repeatable; default: the INPUT flags)\n"
+"  --out DIR            sweep: one DIR/cell-cC-iI.json per cell, and DIR/merged.csv\n"
+"  --jobs N             sweep: cells run in parallel (default: this machine's CPUs)\n"
+"  --emit-jobs FILE     sweep: write one command line per cell (for GNU parallel or\n"
+"                       a Slurm array) instead of running them\n"
+"  --merge DIR          sweep: merge DIR/cell-*.json into a table and DIR/merged.csv\n"
+"  --to csv|binary      convert: output form (default: by OUT's name)\n"
 "\n"
 "EXIT CODES\n"
-"  0 success               1 internal error          2 bad command line\n"
+"  0 success               1 internal error           2 bad command line\n"
 "  3 cannot read/write     4 bad corpus file          5 unknown codec/profile/zpool\n"
 "  10 not a trace (magic)  11 unsupported version     12 bad trace header\n"
 "  13 truncated trace      14 malformed line/record   15 unknown op\n"
 "  16 bad number           17 value out of range      18 bad content\n"
 "  19 content outside the corpus                      20 --verify mismatches\n"
-"  21 the library refused a trace operation\n",
-		zsim_version_string(), bench_synthetic_mix_text());
+"  21 the library refused a trace operation           22 memory model setup failed\n",
+		zsim_version_string(), BENCH_DEFAULT_PAGES,
+		BENCH_DEFAULT_PAGES * ZSIM_PAGE_SIZE >> 20, def.profile, def.compressor,
+		BENCH_DEFAULT_PAGES, bench_synthetic_mix_text(), def.profile, def.compressor,
+		def.max_pool_percent, def.accept_threshold_percent);
 }
 
 enum {
@@ -557,6 +577,19 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	const bool sweep = !strcmp(c.cmd, "sweep");
+	const bool run = !strcmp(c.cmd, "run");
+	if (!run && (c.timeline || c.cell || c.emit || c.emit_corpus))
+		die(BX_USAGE, "--%s applies to run only",
+		    c.timeline ? "timeline" : c.cell ? "cell" : c.emit ? "emit-trace" : "emit-corpus");
+	if (!sweep && (c.out || c.emit_jobs || c.merge || c.ninputs || c.jobs))
+		die(BX_USAGE, "--%s applies to sweep only",
+		    c.out ? "out" : c.emit_jobs ? "emit-jobs" : c.merge ? "merge" : c.ninputs ? "input"
+												    : "jobs");
+	if (c.to)
+		die(BX_USAGE, "--to applies to convert only");
+	if (sweep && c.json)
+		die(BX_USAGE, "sweep writes one JSON per cell under --out DIR; --json applies to run "
+			      "and compare");
 	if (!c.o.threads)
 		c.o.threads = sweep ? 1 : online_cpus();
 	c.o.progress = !c.quiet && isatty(STDERR_FILENO) && !sweep;

@@ -354,6 +354,8 @@ static void emit_input_args(FILE *f, const struct bench_input_spec *sp)
 		fprintf(f, " --order %u", sp->order);
 	if (sp->ops)
 		fprintf(f, " --ops %" PRIu64, sp->ops);
+	if (sp->mem_limit)
+		fprintf(f, " --mem-limit %" PRIu64, sp->mem_limit);
 	fprintf(f, " --seed %" PRIu64, sp->seed);
 }
 
@@ -381,6 +383,20 @@ static void emit_config_args(FILE *f, const struct bench_config *c)
 		fprintf(f, " --ram %" PRIu64, c->ram_bytes);
 	if (c->cpus)
 		fprintf(f, " --cpus %u", c->cpus);
+	if (c->batch_set)
+		fprintf(f, " --batch %s", c->batch < 0 ? "auto" : c->batch ? "on" : "off");
+	if (c->codec_args) {
+		/* One --codec-arg per comma-separated KEY=VALUE. */
+		const char *p = c->codec_args;
+		while (*p) {
+			size_t n = strcspn(p, ",");
+			char arg[256];
+			snprintf(arg, sizeof(arg), "%.*s", (int)n, p);
+			fputs(" --codec-arg ", f);
+			shell_quote(f, arg);
+			p += n + (p[n] == ',');
+		}
+	}
 }
 
 int bench_sweep_run(struct bench_sweep *s, const struct bench_run_opts *o, bool quiet)
@@ -427,6 +443,10 @@ int bench_sweep_run(struct bench_sweep *s, const struct bench_run_opts *o, bool 
 						fputc(' ', f);
 						shell_quote(f, s->pass_args[a]);
 					}
+					/* A cell replays on one thread unless told
+					 * otherwise, as the local sweep does. */
+					if (!o->threads_set)
+						fprintf(f, " --threads %u", o->threads);
 					fprintf(f, " --quiet --cell c%zu-i%zu --json ", c, i);
 					char path[4096];
 					snprintf(path, sizeof(path), "%s/cell-c%zu-i%zu.json",
