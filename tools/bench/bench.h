@@ -186,9 +186,10 @@ struct bench_run_opts {
 	uint64_t sample_every;  /* 0 = about 256 samples per run */
 	struct bench_fault *faults;
 	size_t nfaults;
-	/* TEST HOOK: after the store of this slot of swap type 0 (+1; 0 = off),
-	 * flip the last byte of its zswap object (zsim_zswap_test_corrupt_entry)
-	 * so that --verify has something to catch. */
+	/* TEST HOOK: after the first store of this slot of swap type 0 that
+	 * lands in zswap (slot + 1; 0 = off), flip the last byte of its object
+	 * (zsim_zswap_test_corrupt_entry) so that --verify has something to
+	 * catch. */
 	uint64_t test_corrupt_slot;
 };
 

@@ -92,6 +92,7 @@ struct run {
 	struct bench_result *res;
 	size_t samples_cap;         /* under lock */
 	_Atomic uint64_t errors;
+	atomic_flag corrupted;      /* the test hook ran (once per run) */
 };
 
 static uint64_t now_ns(void)
@@ -276,8 +277,10 @@ static void do_store(struct run *r, struct worker *w, size_t i)
 		w->c.store_where[where <= ZSIM_WHERE_KEPT ? where : 0] += nr;
 	const uint64_t cs = r->o->test_corrupt_slot;
 	if (!rc && where == ZSIM_WHERE_ZSWAP && cs && ev->swap_type == 0 &&
-	    cs - 1 >= ev->offset && cs - 1 < ev->offset + nr) {
-		/* TEST HOOK (--test-corrupt-slot): flip the object's last byte. */
+	    cs - 1 >= ev->offset && cs - 1 < ev->offset + nr &&
+	    !atomic_flag_test_and_set(&r->corrupted)) {
+		/* TEST HOOK (--test-corrupt-slot): flip the last byte of the
+		 * first object stored for the slot. */
 		enum zsim_swap_where sw;
 		size_t len = 0;
 		if (!zsim_zswap_slot_state(r->z, 0, cs - 1, &sw, &len) && sw == ZSIM_WHERE_ZSWAP &&
@@ -706,6 +709,7 @@ int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
 	result_init(res);
 	struct run r;
 	memset(&r, 0, sizeof(r));
+	atomic_flag_clear(&r.corrupted);
 	r.in = in;
 	r.o = o;
 	r.res = res;
