@@ -356,6 +356,20 @@ int bench_config_check(const struct bench_config *c, char *err, size_t errlen)
 			return BX_CONFIG;
 		}
 	}
+	if (c->chain_size && c->chain_size != 4 && c->profile && !strcmp(c->profile, "6.1")) {
+		snprintf(err, errlen, "profile 6.1 has no zsmalloc chain size (it came in 6.2): "
+			 "chain-size must be 4 or unset");
+		return BX_CONFIG;
+	}
+	/* The whole spec, codec args included, as zswap will make it. */
+	char spec[256];
+	struct zsim_codec *codec;
+	int rc = zsim_codec_create(bench_config_spec(c, spec, sizeof(spec)), NULL, &codec);
+	if (rc) {
+		snprintf(err, errlen, "compressor '%s': %s", spec, zsim_strerror(rc));
+		return BX_CONFIG;
+	}
+	zsim_codec_destroy(codec);
 	if (c->zpool && strcmp(c->zpool, "zsmalloc") && strcmp(c->zpool, "ideal") &&
 	    strcmp(c->zpool, "malloc")) {
 		snprintf(err, errlen, "unknown zpool '%s' (zsmalloc, ideal, malloc)", c->zpool);

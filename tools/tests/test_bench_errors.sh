@@ -119,7 +119,7 @@ expect_in err "unknown profile '5.4'"
 expect_exit 5 "$BENCH" --pages 64 --zpool zbud --quiet
 expect_in err "unknown zpool 'zbud'"
 expect_exit 5 "$BENCH" --pages 64 --compressor lz4 --codec-arg nosuchkey=1 --quiet
-expect_in err "lz4:nosuchkey=1"
+expect_in err "compressor 'lz4:nosuchkey=1': "
 expect_exit 2 "$BENCH" --threads 0
 expect_exit 2 "$BENCH" --batch sometimes
 expect_exit 2 "$BENCH" --codec-arg level

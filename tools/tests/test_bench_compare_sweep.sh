@@ -1,0 +1,53 @@
+# test_bench_compare_sweep.sh - compare (side by side, with ratios), sweep
+# on the local thread pool, the same sweep as a job list run by a plain
+# shell loop (standing in for GNU parallel or a Slurm array) and merged
+# afterwards: both tables hold the same figures. Also --timeline (CSV and
+# SVG).
+. "$(dirname "$0")/lib.sh"
+
+expect_exit 0 "$BENCH" compare --pages 2000 --compressor lz4 --compressor zstd --threads 1 \
+	--json cmp.json
+expect_in out "[1] 6.12 lz4"
+expect_in out "[2] 6.12 zstd"
+grep -E '^ratio +[0-9.]+ +[0-9.]+ \(x[0-9.]+\)' out >/dev/null || fail "compare: no ratio row"
+[ "$(grep -c '"tool": "zswapsim-bench"' cmp.json)" = 2 ] || fail "compare JSON: 2 runs"
+expect_exit 0 "$BENCH" compare --pages 1000 -c compressor=lz4,profile=6.1 \
+	-c compressor=zstd:level=1,profile=latest --threads 1
+expect_in out "6.1 lz4"
+expect_in out "latest zstd:level=1"
+
+# sweep: 2 codecs x 2 max-pool-percent x 2 inputs = 8 cells.
+args="--compressor lz4 --compressor zstd --max-pool-percent 20 --max-pool-percent 1
+      -i workload=fill,pages=1500 -i workload=hotcold,pages=1000,ops=2000"
+expect_exit 0 "$BENCH" sweep $args --out local --jobs 2
+[ "$(ls local/cell-*.json | wc -l)" = 8 ] || fail "sweep: expected 8 cell files"
+[ "$(wc -l <local/merged.csv)" = 9 ] || fail "sweep: merged.csv rows"
+expect_in local/merged.csv "6.12 zstd max_pool=1%"
+# The limit must bite in the 1% cells (8 GiB x 1% < the fill's pages).
+grep '^c3-i0,' local/merged.csv | grep -q ',0$' || fail "sweep: cell c3-i0 status"
+
+expect_exit 0 "$BENCH" sweep $args --out remote --emit-jobs jobs.txt
+[ "$(wc -l <jobs.txt)" = 8 ] || fail "emit-jobs: 8 lines"
+expect_in jobs.txt "--cell c1-i1"
+while read -r line; do
+	eval "$line" || fail "job failed: $line"
+done <jobs.txt
+expect_exit 0 "$BENCH" sweep --merge remote
+cut -d, -f1-9 local/merged.csv >a
+cut -d, -f1-9 remote/merged.csv >b
+diff -u a b >&2 || fail "local and job-list sweeps differ"
+# A missing cell is reported.
+rm remote/cell-c0-i0.json
+printf '{"tool": "zswapsim-bench"\n' >remote/cell-c0-i0.json
+expect_exit 3 "$BENCH" sweep --merge remote
+expect_in err "cell-c0-i0.json: no summary"
+
+# Timeline: a CSV sample every 100 operations and the SVG plot.
+expect_exit 0 "$BENCH" --workload usemem --pages 1000 --timeline tl.csv --timeline-every 100 \
+	--quiet
+expect_in tl.csv "ops,elapsed_s,stored_pages,pool_total_size,ratio"
+[ "$(wc -l <tl.csv)" -ge 20 ] || fail "timeline: too few samples"
+sort -t, -k1,1n -c <(tail -n +2 tl.csv) || fail "timeline: samples out of order"
+expect_in tl.svg "</svg>"
+expect_in tl.svg "pool_total_size"
+echo "ok"
