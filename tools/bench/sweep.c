@@ -239,6 +239,28 @@ int bench_sweep_merge(const char *dir, bool quiet)
 		n++;
 	}
 	closedir(d);
+	/* Cells the job list promised (DIR/cells.txt) but that left no file. */
+	char manifest[4096];
+	snprintf(manifest, sizeof(manifest), "%s/cells.txt", dir);
+	FILE *mf = fopen(manifest, "r");
+	if (mf) {
+		char line[128];
+		while (fgets(line, sizeof(line), mf)) {
+			line[strcspn(line, "\r\n")] = 0;
+			if (!line[0])
+				continue;
+			bool found = false;
+			for (size_t i = 0; i < n && !found; i++)
+				found = !strcmp(rows[i].cell, line);
+			if (!found) {
+				fprintf(stderr, "zswapsim-bench: %s/cell-%s.json: missing (the cell did not "
+						"run or did not finish)\n",
+					dir, line);
+				rc = BX_IO;
+			}
+		}
+		fclose(mf);
+	}
 	if (!n && rc == BX_OK) {
 		fprintf(stderr, "zswapsim-bench: %s: no cell-*.json files\n", dir);
 		rc = BX_IO;
@@ -427,6 +449,23 @@ int bench_sweep_run(struct bench_sweep *s, const struct bench_run_opts *o, bool 
 	}
 	for (size_t c = 0; c < s->ncfg; c++)
 		bench_config_label(&s->cfgs[c]);
+	if (!rc && s->emit_jobs) {
+		/* The cells to expect, for --merge to name the missing ones. */
+		char manifest[4096];
+		snprintf(manifest, sizeof(manifest), "%s/cells.txt", s->out_dir);
+		FILE *mf = fopen(manifest, "w");
+		if (mf) {
+			for (size_t c = 0; c < s->ncfg; c++)
+				for (size_t i = 0; i < nin; i++)
+					fprintf(mf, "c%zu-i%zu\n", c, i);
+			if (fclose(mf))
+				mf = NULL;
+		}
+		if (!mf) {
+			fprintf(stderr, "zswapsim-bench: %s: cannot write\n", manifest);
+			rc = BX_IO;
+		}
+	}
 	if (!rc && s->emit_jobs) {
 		FILE *f = strcmp(s->emit_jobs, "-") ? fopen(s->emit_jobs, "w") : stdout;
 		if (!f) {

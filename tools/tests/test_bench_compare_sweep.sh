@@ -36,11 +36,14 @@ expect_exit 0 "$BENCH" sweep --merge remote
 cut -d, -f1-9 local/merged.csv >a
 cut -d, -f1-9 remote/merged.csv >b
 diff -u a b >&2 || fail "local and job-list sweeps differ"
-# A missing cell is reported.
+# Unfinished and missing cells are reported (the job list wrote
+# remote/cells.txt).
 rm remote/cell-c0-i0.json
 printf '{"tool": "zswapsim-bench"\n' >remote/cell-c0-i0.json
+rm remote/cell-c1-i0.json
 expect_exit 3 "$BENCH" sweep --merge remote
 expect_in err "cell-c0-i0.json: no summary"
+expect_in err "cell-c1-i0.json: missing"
 
 # Timeline: a CSV sample every 100 operations and the SVG plot.
 expect_exit 0 "$BENCH" --workload usemem --pages 1000 --timeline tl.csv --timeline-every 100 \
