@@ -135,7 +135,7 @@ int bench_compare(const struct bench_input *in, struct bench_config *cfgs, size_
 	int worst = BX_OK;
 	for (size_t i = 0; i < ncfg; i++) {
 		bench_config_label(&cfgs[i]);
-		if (!quiet)
+		if (o->progress)
 			fprintf(stderr, "compare: [%zu/%zu] %s\n", i + 1, ncfg, cfgs[i].label);
 		int rc = bench_replay(in, &cfgs[i], o, &res[i]);
 		if (rc) {
@@ -149,8 +149,9 @@ int bench_compare(const struct bench_input *in, struct bench_config *cfgs, size_
 		if (ex && !worst)
 			worst = ex;
 	}
-	FILE *out = stdout;
-	if (!quiet || (json_path && strcmp(json_path, "-"))) {
+	/* The table goes where the JSON does not. */
+	FILE *out = json_path && !strcmp(json_path, "-") ? stderr : stdout;
+	if (!quiet) {
 		fprintf(out, "zswapsim-bench %s compare: %s\n", zsim_version_string(), in->label);
 		for (size_t i = 0; i < ncfg; i++)
 			fprintf(out, "  [%zu] %s  (codec %s%s)\n", i + 1, cfgs[i].label,

@@ -40,11 +40,11 @@ done
 # the counters of the workload itself.
 for w in "fill" "usemem" "mthp --order 3"; do
 	set -- $w
-	expect_exit 0 "$BENCH" --workload $w --pages 2048 --emit-trace w.zswt --quiet
-	expect_exit 0 "$BENCH" --workload $w --pages 2048 --emit-trace w.csv --quiet
+	expect_exit 0 "$BENCH" --workload $w --pages 1024 --emit-trace w.zswt --quiet
+	expect_exit 0 "$BENCH" --workload $w --pages 1024 --emit-trace w.csv --quiet
 	expect_exit 0 "$BENCH" convert w.zswt w2.csv
 	cmp w.csv w2.csv || fail "$1: emitted binary and CSV differ"
-	expect_exit 0 "$BENCH" --workload $w --pages 2048 --profile latest --threads 1 \
+	expect_exit 0 "$BENCH" --workload $w --pages 1024 --profile latest --threads 1 \
 		--json direct.json --quiet
 	expect_exit 0 "$BENCH" --trace w.zswt --profile latest --threads 1 --verify \
 		--json replay.json --quiet
