@@ -590,8 +590,16 @@ int main(int argc, char **argv)
 	if (sweep && c.json)
 		die(BX_USAGE, "sweep writes one JSON per cell under --out DIR; --json applies to run "
 			      "and compare");
+	if (sweep && !c.o.threads_set) {
+		/* A sweep cell replays on one thread (and so one simulated CPU,
+		 * unless --cpus says otherwise), locally and in its job line. */
+		c.o.threads = 1;
+		c.o.threads_set = true;
+		push(&c.pass, &c.npass, "--threads");
+		push(&c.pass, &c.npass, "1");
+	}
 	if (!c.o.threads)
-		c.o.threads = sweep ? 1 : online_cpus();
+		c.o.threads = online_cpus();
 	c.o.progress = !c.quiet && isatty(STDERR_FILENO) && !sweep;
 	c.o.sample_every = c.tl_every;
 	c.in.gen_threads = online_cpus();

@@ -482,10 +482,6 @@ int bench_sweep_run(struct bench_sweep *s, const struct bench_run_opts *o, bool 
 						fputc(' ', f);
 						shell_quote(f, s->pass_args[a]);
 					}
-					/* A cell replays on one thread unless told
-					 * otherwise, as the local sweep does. */
-					if (!o->threads_set)
-						fprintf(f, " --threads %u", o->threads);
 					fprintf(f, " --quiet --cell c%zu-i%zu --json ", c, i);
 					char path[4096];
 					snprintf(path, sizeof(path), "%s/cell-c%zu-i%zu.json",
