@@ -405,8 +405,9 @@ static int finish_run(struct cli *c, struct bench_input *in, struct bench_config
 		bench_print_summary(sum, in, cfg, &c->o, &res);
 	int status = bench_result_exit(&res, &c->o);
 	if (res.c.replay_errors)
-		fprintf(stderr, "zswapsim-bench: %" PRIu64 " trace operations failed; first: %s\n",
-			res.c.replay_errors, res.first_replay_error);
+		fprintf(stderr, "zswapsim-bench: %" PRIu64 " operation%s failed; first: %s\n",
+			res.c.replay_errors, res.c.replay_errors == 1 ? "" : "s",
+			res.first_replay_error);
 	if (c->json) {
 		FILE *j = strcmp(c->json, "-") ? fopen(c->json, "w") : stdout;
 		if (!j) {
