@@ -89,6 +89,13 @@ enum bench_workload { WL_NONE = 0, WL_FILL, WL_USEMEM, WL_MTHP, WL_HOTCOLD };
 
 #define BENCH_DEFAULT_PAGES 16384 /* 64 MiB */
 
+/* Weighted page classes of synthetic content. */
+struct bench_mix {
+	unsigned n, total;
+	enum zsim_page_class cls[ZSIM_PAGE_CLASS_COUNT];
+	unsigned weight[ZSIM_PAGE_CLASS_COUNT];
+};
+
 struct bench_input_spec {
 	const char *corpus;     /* --corpus FILE */
 	const char *trace;      /* --trace FILE */
@@ -98,6 +105,7 @@ struct bench_input_spec {
 	bool order_set;
 	uint64_t ops;           /* hotcold accesses; 0 = 4 x pages */
 	uint64_t mem_limit;     /* hotcold memory.max; 0 = half the pages */
+	const char *mix;        /* synthetic mix; NULL = the default */
 	uint64_t seed;
 	unsigned gen_threads;   /* threads generating synthetic pages */
 };
@@ -111,6 +119,7 @@ struct bench_input {
 	char *corpus_path;      /* NULL: synthetic */
 	bool synthetic;
 	uint64_t syn_seed;
+	struct bench_mix mix;
 	unsigned syn_unit_order;
 	/* events */
 	struct zsim_trace_event *ev;
@@ -146,9 +155,13 @@ int bench_input_emit(const struct bench_input *in, const char *path, char *err, 
 /* workload.c */
 int bench_workload_generate(struct bench_input *in, const struct bench_input_spec *spec,
 			    char *err, size_t errlen);
-/* Synthetic mix: class and seed of unit u (2^unit_order pages). */
-void bench_synthetic_unit(uint64_t seed, uint64_t unit, enum zsim_page_class *cls,
-			  uint64_t *unit_seed);
+/* Synthetic mix: class and seed of unit u (2^unit_order pages), drawn by
+ * weight from the mix. */
+void bench_synthetic_unit(const struct bench_mix *mix, uint64_t seed, uint64_t unit,
+			  enum zsim_page_class *cls, uint64_t *unit_seed);
+/* "CLASS[:WEIGHT],..." ('+' separates too); NULL = the default mix.
+ * 0, or -1 with a message. */
+int bench_mix_parse(struct bench_mix *m, const char *text, char *err, size_t errlen);
 const char *bench_synthetic_mix_text(void);
 /* splitmix64: the tool's seeded streams (content mix, hotcold accesses). */
 uint64_t bench_mix64(uint64_t x);

@@ -150,7 +150,7 @@ static void *gen_worker(void *arg)
 	for (uint64_t u = j->first; u < j->last; u++) {
 		enum zsim_page_class cls;
 		uint64_t seed;
-		bench_synthetic_unit(j->in->syn_seed, u, &cls, &seed);
+		bench_synthetic_unit(&j->in->mix, j->in->syn_seed, u, &cls, &seed);
 		for (unsigned p = 0; p < per; p++) {
 			uint64_t page = u * per + p;
 			if (page >= j->in->corpus_pages)
@@ -292,7 +292,13 @@ int bench_input_load(const struct bench_input_spec *spec, struct bench_input *in
 		return BX_USAGE;
 	}
 	in->pages = pages;
+	if (spec->mix && in->corpus) {
+		snprintf(err, errlen, "--mix describes synthetic content; it does not go with --corpus");
+		return BX_USAGE;
+	}
 	if (!in->corpus) {
+		if (bench_mix_parse(&in->mix, spec->mix, err, errlen))
+			return BX_USAGE;
 		rc = make_synthetic(in, pages, in->order, spec->seed, spec->gen_threads, err,
 				    errlen);
 		if (rc)
@@ -322,7 +328,12 @@ int bench_input_load(const struct bench_input_spec *spec, struct bench_input *in
 	} else {
 		snprintf(what, sizeof(what), "%s", bench_workload_names[wl]);
 	}
-	if (in->synthetic)
+	if (in->synthetic && spec->mix)
+		snprintf(in->label, sizeof(in->label),
+			 "workload %s, %" PRIu64 " pages of synthetic content (mix %s, seed %" PRIu64
+			 ")",
+			 what, pages, spec->mix, spec->seed);
+	else if (in->synthetic)
 		snprintf(in->label, sizeof(in->label),
 			 "workload %s, %" PRIu64 " pages of synthetic content (seed %" PRIu64 ")",
 			 what, pages, spec->seed);
@@ -361,8 +372,8 @@ int bench_input_emit(const struct bench_input *in, const char *path, char *err, 
 			 * reproduces its bytes exactly. */
 			enum zsim_page_class cls;
 			uint64_t seed;
-			bench_synthetic_unit(in->syn_seed, ev.content >> in->syn_unit_order, &cls,
-					     &seed);
+			bench_synthetic_unit(&in->mix, in->syn_seed, ev.content >> in->syn_unit_order,
+					     &cls, &seed);
 			ev.content_kind = ZSIM_TRACE_CONTENT_CLASS;
 			ev.page_class = (uint8_t)cls;
 			ev.content = seed;
@@ -380,8 +391,8 @@ int bench_input_emit(const struct bench_input *in, const char *path, char *err, 
 	return 0;
 }
 
-/* "workload=fill,pages=4096,seed=1,order=2,ops=N,mem-limit=B" or
- * "trace=F[,corpus=C]". */
+/* "workload=fill,pages=4096,seed=1,order=2,ops=N,mem-limit=B,mix=M" (the
+ * mix's classes separated by '+') or "trace=F[,corpus=C]". */
 int bench_input_spec_parse(struct bench_input_spec *spec, const char *text, char *err,
 			   size_t errlen)
 {
@@ -406,6 +417,12 @@ int bench_input_spec_parse(struct bench_input_spec *spec, const char *text, char
 				snprintf(err, errlen, "unknown workload '%s'", v);
 				rc = -1;
 			}
+		} else if (!strcmp(k, "mix")) {
+			struct bench_mix m;
+			if (bench_mix_parse(&m, v, err, errlen))
+				rc = -1;
+			else
+				spec->mix = dup_s(v);
 		} else if (!strcmp(k, "mem-limit")) {
 			if (bench_parse_size(v, &spec->mem_limit) || spec->mem_limit < ZSIM_PAGE_SIZE) {
 				snprintf(err, errlen, "bad size '%s' for mem-limit", v);
@@ -429,7 +446,7 @@ int bench_input_spec_parse(struct bench_input_spec *spec, const char *text, char
 		} else {
 			snprintf(err, errlen,
 				 "unknown input key '%s' (trace, corpus, workload, pages, order, "
-				 "ops, mem-limit, seed)",
+				 "ops, mem-limit, mix, seed)",
 				 k);
 			rc = -1;
 		}

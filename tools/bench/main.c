@@ -46,11 +46,13 @@ static void usage(FILE *out)
 "  --ops N              hotcold reads after the writes (default 4 x pages)\n"
 "  --mem-limit BYTES    hotcold memory.max (K/M/G suffixes; default half the pages)\n"
 "  --seed N             seed of the synthetic content and of hotcold (default 1)\n"
+"  --mix CLASS[:W],...  synthetic content: page classes (zero, same, mostly-zero,\n"
+"                       text, pointer, typical, random) with weights (default 1)\n"
 "  --emit-trace FILE    write the input's events as a trace (.csv: CSV, else\n"
 "                       binary) and exit\n"
 "  --emit-corpus FILE   write the input's pages as a raw corpus file and exit\n"
 "  Synthetic content (no --corpus): a seeded mix of the pagegen classes,\n"
-"  %s;\n"
+"  by default %s;\n"
 "  a folio is one class.\n"
 "\n"
 "CONFIG (one simulated zswap; compare and sweep take a flag several times)\n"
@@ -120,7 +122,7 @@ enum {
 	O_CORPUS = 256, O_TRACE, O_WORKLOAD, O_PAGES, O_ORDER, O_OPS, O_SEED, O_EMIT,
 	O_EMIT_CORPUS,
 	O_PROFILE, O_COMPRESSOR, O_ZPOOL, O_CHAIN, O_MAXPOOL, O_ACCEPT, O_RAM, O_CPUS, O_BATCH,
-	O_CODEC_ARG, O_MEM_LIMIT, O_SWAPDEV, O_TEST_CORRUPT, O_THREADS, O_VERIFY, O_FAULT, O_JSON, O_TIMELINE, O_TL_EVERY, O_QUIET, O_CELL,
+	O_CODEC_ARG, O_MEM_LIMIT, O_MIX, O_SWAPDEV, O_TEST_CORRUPT, O_THREADS, O_VERIFY, O_FAULT, O_JSON, O_TIMELINE, O_TL_EVERY, O_QUIET, O_CELL,
 	O_OUT, O_JOBS, O_EMIT_JOBS, O_MERGE, O_TO, O_HELP, O_VERSION,
 };
 
@@ -145,6 +147,7 @@ static const struct option long_opts[] = {
 	{"batch", required_argument, NULL, O_BATCH},
 	{"codec-arg", required_argument, NULL, O_CODEC_ARG},
 	{"mem-limit", required_argument, NULL, O_MEM_LIMIT},
+	{"mix", required_argument, NULL, O_MIX},
 	{"swapdev", required_argument, NULL, O_SWAPDEV},
 	{"test-corrupt-slot", required_argument, NULL, O_TEST_CORRUPT},
 	{"config", required_argument, NULL, 'c'},
@@ -317,6 +320,7 @@ static void parse(struct cli *c, int argc, char **argv)
 				die(BX_USAGE, "bad value '%s' for --mem-limit (bytes, K/M/G suffixes, "
 					      ">= 4096)", optarg);
 			break;
+		case O_MIX: c->in.mix = optarg; break;
 		case O_SWAPDEV:
 			if (!strcmp(optarg, "file"))
 				c->o.swap_file = true;

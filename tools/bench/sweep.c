@@ -344,6 +344,8 @@ static void free_spec(struct bench_input_spec *sp, const struct bench_input_spec
 		free((char *)sp->trace);
 	if (sp->corpus != base->corpus)
 		free((char *)sp->corpus);
+	if (sp->mix != base->mix)
+		free((char *)sp->mix);
 }
 
 static void shell_quote(FILE *f, const char *s)
@@ -378,6 +380,10 @@ static void emit_input_args(FILE *f, const struct bench_input_spec *sp)
 		fprintf(f, " --ops %" PRIu64, sp->ops);
 	if (sp->mem_limit)
 		fprintf(f, " --mem-limit %" PRIu64, sp->mem_limit);
+	if (sp->mix) {
+		fputs(" --mix ", f);
+		shell_quote(f, sp->mix);
+	}
 	fprintf(f, " --seed %" PRIu64, sp->seed);
 }
 

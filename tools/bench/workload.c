@@ -23,19 +23,54 @@
 
 #include "bench.h"
 
-/* The synthetic mix, in percent (zero pages ~15% per Usama Arif's
- * zeromap series; "typical" dominant; 5% incompressible). */
-static const struct {
-	enum zsim_page_class cls;
-	unsigned pct;
-} mix[] = {
-	{ZSIM_PAGE_ZERO, 15},	 {ZSIM_PAGE_TYPICAL, 40},     {ZSIM_PAGE_TEXT, 15},
-	{ZSIM_PAGE_POINTER, 15}, {ZSIM_PAGE_MOSTLY_ZERO, 10}, {ZSIM_PAGE_RANDOM, 5},
-};
+/* The default synthetic mix, in percent (zero pages ~15% per Usama
+ * Arif's zeromap series; "typical" dominant; 5% incompressible). */
+#define DEFAULT_MIX "zero:15,typical:40,text:15,pointer:15,mostly-zero:10,random:5"
 
 const char *bench_synthetic_mix_text(void)
 {
-	return "zero 15%, typical 40%, text 15%, pointer 15%, mostly-zero 10%, random 5%";
+	return DEFAULT_MIX;
+}
+
+int bench_mix_parse(struct bench_mix *m, const char *text, char *err, size_t errlen)
+{
+	memset(m, 0, sizeof(*m));
+	if (!text)
+		text = DEFAULT_MIX;
+	char buf[256];
+	if (snprintf(buf, sizeof(buf), "%s", text) >= (int)sizeof(buf)) {
+		snprintf(err, errlen, "mix '%.40s...' is too long", text);
+		return -1;
+	}
+	for (char *p = buf, *save = NULL, *tok; (tok = strtok_r(p, ",+", &save)); p = NULL) {
+		char *colon = strchr(tok, ':');
+		uint64_t w = 1;
+		if (colon) {
+			*colon = 0;
+			if (bench_parse_u64(colon + 1, &w) || w == 0 || w > 1000000) {
+				snprintf(err, errlen, "bad weight '%s' in mix (1..1000000)", colon + 1);
+				return -1;
+			}
+		}
+		enum zsim_page_class cls;
+		if (zsim_page_class_from_name(tok, &cls)) {
+			snprintf(err, errlen, "unknown page class '%s' in mix (zero, same, "
+				 "mostly-zero, text, pointer, typical, random)", tok);
+			return -1;
+		}
+		if (m->n == ZSIM_PAGE_CLASS_COUNT) {
+			snprintf(err, errlen, "mix names more than %d classes", ZSIM_PAGE_CLASS_COUNT);
+			return -1;
+		}
+		m->cls[m->n] = cls;
+		m->weight[m->n++] = (unsigned)w;
+		m->total += (unsigned)w;
+	}
+	if (!m->n) {
+		snprintf(err, errlen, "empty mix");
+		return -1;
+	}
+	return 0;
 }
 
 uint64_t bench_mix64(uint64_t x)
@@ -46,17 +81,17 @@ uint64_t bench_mix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-void bench_synthetic_unit(uint64_t seed, uint64_t unit, enum zsim_page_class *cls,
-			  uint64_t *unit_seed)
+void bench_synthetic_unit(const struct bench_mix *mix, uint64_t seed, uint64_t unit,
+			  enum zsim_page_class *cls, uint64_t *unit_seed)
 {
 	uint64_t h = bench_mix64(bench_mix64(seed) ^ (unit * 0xd1b54a32d192ed03ull));
-	unsigned pick = (unsigned)(h % 100);
+	unsigned pick = (unsigned)(h % mix->total);
 	unsigned acc = 0;
-	*cls = ZSIM_PAGE_TYPICAL;
-	for (size_t i = 0; i < sizeof(mix) / sizeof(mix[0]); i++) {
-		acc += mix[i].pct;
+	*cls = mix->cls[mix->n - 1];
+	for (unsigned i = 0; i < mix->n; i++) {
+		acc += mix->weight[i];
 		if (pick < acc) {
-			*cls = mix[i].cls;
+			*cls = mix->cls[i];
 			break;
 		}
 	}

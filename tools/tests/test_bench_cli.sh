@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 expect_exit 0 "$BENCH" --help
-for o in --corpus --trace --workload --pages --order --ops --mem-limit --seed \
+for o in --corpus --trace --workload --pages --order --ops --mem-limit --seed --mix \
 	--emit-trace --emit-corpus --profile --compressor --codec-arg --zpool --chain-size \
 	--max-pool-percent --accept-threshold --ram --cpus --batch --config --threads \
 	--verify --swapdev --fault --json --timeline --timeline-every --quiet \

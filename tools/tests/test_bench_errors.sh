@@ -126,6 +126,9 @@ expect_exit 2 "$BENCH" --codec-arg level
 expect_exit 2 "$BENCH" --no-such-option
 expect_exit 2 "$BENCH" frobnicate
 expect_exit 2 "$BENCH" --workload nosuch
+expect_exit 2 "$BENCH" --mix typical:0
+expect_exit 2 "$BENCH" --mix typical --corpus c64.raw
+expect_in err "--mix describes synthetic content"
 expect_exit 2 "$BENCH" --compressor lz4 --compressor zstd
 expect_in err "use \`compare\` or \`sweep\`"
 expect_exit 2 "$BENCH" compare --compressor lz4

@@ -38,7 +38,7 @@ done
 
 # Workloads emit traces (class content for synthetic pages) that replay to
 # the counters of the workload itself.
-for w in "fill" "usemem" "mthp --order 3"; do
+for w in "fill" "usemem" "mthp --order 3" "fill --mix text:2,random,same:3"; do
 	set -- $w
 	expect_exit 0 "$BENCH" --workload $w --pages 1024 --emit-trace w.zswt --quiet
 	expect_exit 0 "$BENCH" --workload $w --pages 1024 --emit-trace w.csv --quiet
