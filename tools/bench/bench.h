@@ -48,7 +48,7 @@ struct bench_config {
 	char *zpool;            /* NULL = zsmalloc */
 	unsigned chain_size;    /* 0 = profile's */
 	unsigned max_pool_percent; /* 0 = default 20 */
-	unsigned accept_threshold; /* 0 = default 90 (set_accept: +1 to allow 0) */
+	unsigned accept_threshold; /* when accept_set; else the default (90) */
 	bool accept_set;
 	uint64_t ram_bytes;     /* 0 = default 8 GiB */
 	unsigned cpus;          /* 0 = default (threads if given, else machine) */
