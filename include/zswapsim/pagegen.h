@@ -10,7 +10,7 @@
  *   pointer      heap-like 8-byte words: pointers with small deltas,
  *                small integers and zero padding
  *   typical      a mix inside one page, calibrated to about 2.7x with lz4
- *                class codecs (XNU's "typical")
+ *                (XNU's "typical"; measured 2.65x lz4, 3.14x zstd)
  *   random       incompressible random bytes
  * The same (class, seed, index) always yields the same bytes.
  */
