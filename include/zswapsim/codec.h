@@ -13,6 +13,9 @@
  *               kernel's tfm + request). zswap keeps one per simulated CPU.
  *   batch       several independent pages in one call; drivers that declare
  *               max_batch > 1 also offer an asynchronous submit/poll form.
+ *   stand-in    a software driver standing in for hardware (deflate-iaa-sim
+ *               for Intel IAA): same format, and a timing model whose
+ *               modelled latencies are reported apart from measured time.
  *
  * Contract shared by every driver (the zswap store path relies on it):
  *   - compress: *dst_len is the capacity on entry and the produced length on
@@ -61,6 +64,10 @@ enum zsim_codec_flags {
 	 * Our driver still returns ZSIM_ENOSPC and never overruns; the flag
 	 * only tells zswap which counter the kernel would move. */
 	ZSIM_CODEC_F_UNBOUNDED_OUTPUT = 1u << 3,
+	/* Takes driver-specific spec keys ("deflate-iaa-sim:engines=4"):
+	 * keys other than level/params reach ctx_alloc in params->args.
+	 * Without the flag such keys are a ZSIM_EPARSE. */
+	ZSIM_CODEC_F_ARGS = 1u << 4,
 };
 
 /* Flags of an instance's parameters (struct zsim_codec_params.flags). */
@@ -74,7 +81,13 @@ enum zsim_codec_param_flags {
 struct zsim_codec_params {
 	int level;      /* compression level; 0 = the driver's (kernel) default */
 	unsigned flags; /* ZSIM_CODEC_P_* */
+	/* Driver-specific "key=value,key=value" (drivers with
+	 * ZSIM_CODEC_F_ARGS; NULL or "" for none). zsim_codec_create copies
+	 * it into the instance, which owns what zsim_codec_params returns. */
+	const char *args;
 };
+
+#define ZSIM_CODEC_ARGS_MAX 256 /* bytes of args an instance keeps, NUL included */
 
 /* Direction of a batch job. */
 enum zsim_codec_op { ZSIM_CODEC_COMPRESS = 0, ZSIM_CODEC_DECOMPRESS = 1 };
@@ -87,6 +100,38 @@ struct zsim_codec_job {
 	size_t dst_cap; /* capacity of dst */
 	size_t dst_len; /* out: produced length */
 	int status;     /* out: 0 or ZSIM_E*; 1 while in flight (async) */
+	/* out: modelled latency of this job in ns, from the submission's
+	 * first descriptor to the moment its completion is noticed (drivers
+	 * with a timing model; 0 otherwise). A model, not a measurement. */
+	uint64_t model_ns;
+};
+
+/*
+ * Time of an instance, for drivers that model a device (deflate-iaa-sim)
+ * or measure one (deflate-iaa). Modelled figures say what the modelled
+ * hardware would take; `measured_ns` is what this machine actually spent
+ * inside the driver. Counts and sums run from the instance's creation.
+ */
+struct zsim_codec_timing {
+	uint64_t sync_calls;    /* zsim_codec_compress/_decompress calls */
+	uint64_t batches;       /* submissions through submit/poll (or batch) */
+	uint64_t batch_jobs;    /* jobs in those submissions */
+	uint64_t last_sync_ns;  /* modelled latency of the last sync call */
+	uint64_t last_batch_ns; /* modelled latency of the last submission:
+				 * first descriptor to last completion noticed */
+	uint64_t sync_ns;       /* sum of modelled sync latencies */
+	uint64_t batch_ns;      /* sum of modelled submission latencies */
+	uint64_t cpu_ns;        /* modelled CPU work of the caller (descriptor
+				 * submission, retries, software fallbacks);
+				 * the rest of a latency is waiting */
+	uint64_t device_ns;     /* modelled engine busy time */
+	uint64_t measured_ns;   /* measured: wall time spent in the driver */
+};
+
+/* One named counter of a driver (e.g. "sw_fallback_decompress"). */
+struct zsim_codec_counter {
+	const char *name; /* static string */
+	uint64_t value;
 };
 
 struct zsim_codec_ops {
@@ -118,6 +163,14 @@ struct zsim_codec_ops {
 	int (*batch_submit)(void *ctx, enum zsim_codec_op op,
 			    struct zsim_codec_job *jobs, unsigned n);
 	int (*batch_poll)(void *ctx, struct zsim_codec_job *jobs, unsigned n);
+
+	/* Optional: fill *t (see struct zsim_codec_timing); 0 or ZSIM_E*. */
+	int (*timing)(const void *ctx, struct zsim_codec_timing *t);
+	/* Optional: copy up to max counters; return how many the driver has. */
+	int (*counters)(const void *ctx, struct zsim_codec_counter *out, size_t max);
+	/* Optional: can an instance be made here? 0, or ZSIM_ENODEV (or
+	 * another ZSIM_E*) with one line in why saying what is missing. */
+	int (*probe)(char *why, size_t len);
 };
 
 /* --- registry --------------------------------------------------------- */
@@ -143,7 +196,9 @@ struct zsim_codec;
 /*
  * Make an instance from a spec: "NAME" or "NAME:key=value,key=value".
  * Keys: level=N; params=kernel|library (zstd: see
- * ZSIM_CODEC_P_LIBRARY_DEFAULTS). NAME is an algorithm or a driver name.
+ * ZSIM_CODEC_P_LIBRARY_DEFAULTS); any other key goes to a driver flagged
+ * ZSIM_CODEC_F_ARGS (params.args), else it is a ZSIM_EPARSE. NAME is an
+ * algorithm or a driver name.
  * `params`, when not NULL, overrides what the spec says.
  * Errors: ZSIM_ENOENT unknown name, ZSIM_EPARSE bad spec, ZSIM_EINVAL bad
  * level, ZSIM_ENODEV driver present but its device is not.
@@ -183,6 +238,25 @@ ZSIM_API int zsim_codec_submit(struct zsim_codec *c, enum zsim_codec_op op,
 			       struct zsim_codec_job *jobs, unsigned n);
 ZSIM_API int zsim_codec_poll(struct zsim_codec *c, struct zsim_codec_job *jobs,
 			     unsigned n);
+
+/*
+ * Modelled and measured time of an instance (see struct
+ * zsim_codec_timing). ZSIM_ENOTSUP when the driver neither models nor
+ * measures a device (every software codec).
+ */
+ZSIM_API int zsim_codec_timing(const struct zsim_codec *c, struct zsim_codec_timing *t);
+/* The driver's own counters (fallbacks, retries, faults ...): copies up to
+ * max into out and returns how many there are (0 for most drivers). */
+ZSIM_API int zsim_codec_counters(const struct zsim_codec *c,
+				 struct zsim_codec_counter *out, size_t max);
+/*
+ * Could an instance of `name` (algorithm or driver) be made on this
+ * machine? 0 with "available" in why, ZSIM_ENOENT for an unknown name, or
+ * the driver's error (ZSIM_ENODEV for hardware that is absent) with one
+ * line saying why, e.g. "no enabled IAA work queue (libaccel-config found
+ * 0 IAX devices)". why may be NULL.
+ */
+ZSIM_API int zsim_codec_probe(const char *name, char *why, size_t len);
 
 #ifdef __cplusplus
 }

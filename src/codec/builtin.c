@@ -17,5 +17,7 @@ const struct zsim_codec_ops *const zsim_codec_builtins[] = {
 #ifdef ZSIM_HAVE_ISAL
 	&zsim_codec_deflate_isal_ops,
 #endif
+	&zsim_codec_deflate_iaa_ops,
+	&zsim_codec_deflate_iaa_sim_ops,
 	NULL,
 };

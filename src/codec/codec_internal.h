@@ -21,6 +21,8 @@ extern const struct zsim_codec_ops zsim_codec_lzorle_ops;
 extern const struct zsim_codec_ops zsim_codec_deflate_zlib_ops;
 extern const struct zsim_codec_ops zsim_codec_deflate_libdeflate_ops;
 extern const struct zsim_codec_ops zsim_codec_deflate_isal_ops;
+extern const struct zsim_codec_ops zsim_codec_deflate_iaa_ops;     /* iaa_codec.c */
+extern const struct zsim_codec_ops zsim_codec_deflate_iaa_sim_ops; /* iaa_sim.c */
 
 /*
  * The LZO1X-1 encoder and safe decoder behind "lzo-rle" (lzorle.c), also
@@ -39,5 +41,11 @@ int zsim_lzo1x_decode(const void *src, size_t src_len, void *dst, size_t *dst_le
 
 int zsim_codec_spec_parse(const char *spec, char *name, size_t name_len,
 			  struct zsim_codec_params *p, bool *level_set);
+/* The same, but keys other than level/params are appended to args
+ * ("k=v,k=v", args_len bytes) instead of failing; args NULL behaves as
+ * zsim_codec_spec_parse. */
+int zsim_codec_spec_parse_args(const char *spec, char *name, size_t name_len,
+			       struct zsim_codec_params *p, bool *level_set, char *args,
+			       size_t args_len);
 
 #endif

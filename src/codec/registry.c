@@ -31,6 +31,7 @@ struct zsim_codec {
 	struct reg_entry *entry;
 	void *ctx;
 	struct zsim_codec_params params;
+	char args[ZSIM_CODEC_ARGS_MAX]; /* params.args points here */
 };
 
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -196,6 +197,23 @@ int zsim_codec_list(const struct zsim_codec_ops **out, size_t max)
 int zsim_codec_spec_parse(const char *spec, char *name, size_t name_len,
 			  struct zsim_codec_params *p, bool *level_set)
 {
+	return zsim_codec_spec_parse_args(spec, name, name_len, p, level_set, NULL, 0);
+}
+
+/* Append "key=value" to the comma-separated list in args[len]. */
+static int args_append(char *args, size_t len, const char *key, const char *val)
+{
+	size_t used = strlen(args);
+	int n = snprintf(args + used, len - used, "%s%s=%s", used ? "," : "", key, val);
+	return (n < 0 || (size_t)n >= len - used) ? ZSIM_EPARSE : 0;
+}
+
+int zsim_codec_spec_parse_args(const char *spec, char *name, size_t name_len,
+			       struct zsim_codec_params *p, bool *level_set, char *args,
+			       size_t args_len)
+{
+	if (args && args_len)
+		args[0] = '\0';
 	if (!spec || !name || !name_len || !p)
 		return ZSIM_EINVAL;
 	*level_set = false;
@@ -235,6 +253,10 @@ int zsim_codec_spec_parse(const char *spec, char *name, size_t name_len,
 				p->flags |= ZSIM_CODEC_P_LIBRARY_DEFAULTS;
 			else
 				return ZSIM_EPARSE;
+		} else if (args && args_len) {
+			/* Not ours: the driver's, if it takes keys. */
+			if (!kv[0] || args_append(args, args_len, kv, val))
+				return ZSIM_EPARSE;
 		} else {
 			return ZSIM_EPARSE;
 		}
@@ -254,14 +276,23 @@ int zsim_codec_create(const char *spec, const struct zsim_codec_params *params,
 		return ZSIM_EINVAL;
 	*out = NULL;
 	char name[ZSIM_CODEC_NAME_MAX];
+	char args[ZSIM_CODEC_ARGS_MAX];
 	struct zsim_codec_params p = {0};
 	bool level_set;
-	int rc = zsim_codec_spec_parse(spec, name, sizeof(name), &p, &level_set);
+	int rc = zsim_codec_spec_parse_args(spec, name, sizeof(name), &p, &level_set, args,
+					    sizeof(args));
 	if (rc)
 		return rc;
 	if (params) {
 		p = *params;
 		level_set = params->level != 0;
+		args[0] = '\0';
+		if (params->args) {
+			size_t al = strlen(params->args);
+			if (al >= sizeof(args))
+				return ZSIM_EINVAL;
+			memcpy(args, params->args, al + 1);
+		}
 	}
 
 	ensure_builtins();
@@ -274,7 +305,9 @@ int zsim_codec_create(const char *spec, const struct zsim_codec_params *params,
 		return ZSIM_ENOENT;
 	const struct zsim_codec_ops *ops = e->ops;
 
-	if (!level_set || p.level == 0) {
+	if (args[0] && !(ops->flags & ZSIM_CODEC_F_ARGS)) {
+		rc = ZSIM_EPARSE; /* a key this driver does not take */
+	} else if (!level_set || p.level == 0) {
 		p.level = ops->level_default;
 	} else if (ops->level_min == 0 && ops->level_max == 0) {
 		rc = ZSIM_EINVAL; /* this driver takes no level */
@@ -291,7 +324,9 @@ int zsim_codec_create(const char *spec, const struct zsim_codec_params *params,
 	if (!rc) {
 		c->ops = ops;
 		c->entry = e;
+		memcpy(c->args, args, sizeof(c->args));
 		c->params = p;
+		c->params.args = c->args[0] ? c->args : NULL;
 		rc = ops->ctx_alloc(&c->params, &c->ctx);
 		if (rc > 0)
 			rc = ZSIM_EINVAL;
@@ -335,14 +370,15 @@ int zsim_codec_describe(const struct zsim_codec *c, char *buf, size_t len)
 	if (!c || !buf || !len)
 		return ZSIM_EINVAL;
 	int n;
+	const char *standin = (c->ops->flags & ZSIM_CODEC_F_STANDIN) ? " (stand-in)" : "";
 	if (c->ops->level_max != 0)
-		n = snprintf(buf, len, "%s:level=%d%s%s", c->ops->driver_name,
+		n = snprintf(buf, len, "%s:level=%d%s%s%s%s", c->ops->driver_name,
 			     c->params.level,
 			     (c->params.flags & ZSIM_CODEC_P_LIBRARY_DEFAULTS) ? ",params=library" : "",
-			     (c->ops->flags & ZSIM_CODEC_F_STANDIN) ? " (stand-in)" : "");
+			     c->args[0] ? "," : "", c->args, standin);
 	else
-		n = snprintf(buf, len, "%s%s", c->ops->driver_name,
-			     (c->ops->flags & ZSIM_CODEC_F_STANDIN) ? " (stand-in)" : "");
+		n = snprintf(buf, len, "%s%s%s%s", c->ops->driver_name, c->args[0] ? ":" : "",
+			     c->args, standin);
 	return (n < 0 || (size_t)n >= len) ? ZSIM_ENOSPC : 0;
 }
 
@@ -390,6 +426,9 @@ static int run_one(struct zsim_codec *c, enum zsim_codec_op op,
 	j->status = op == ZSIM_CODEC_COMPRESS
 		? zsim_codec_compress(c, j->src, j->src_len, j->dst, &j->dst_len)
 		: zsim_codec_decompress(c, j->src, j->src_len, j->dst, &j->dst_len);
+	/* A driver that models time but not batches: one job, one call. */
+	struct zsim_codec_timing t;
+	j->model_ns = (c->ops->timing && !c->ops->timing(c->ctx, &t)) ? t.last_sync_ns : 0;
 	return 0;
 }
 
@@ -434,4 +473,49 @@ int zsim_codec_batch(struct zsim_codec *c, enum zsim_codec_op op,
 			return rc;
 	}
 	return 0;
+}
+
+int zsim_codec_timing(const struct zsim_codec *c, struct zsim_codec_timing *t)
+{
+	if (!c || !t)
+		return ZSIM_EINVAL;
+	memset(t, 0, sizeof(*t));
+	if (!c->ops->timing)
+		return ZSIM_ENOTSUP;
+	return c->ops->timing(c->ctx, t);
+}
+
+int zsim_codec_counters(const struct zsim_codec *c, struct zsim_codec_counter *out, size_t max)
+{
+	if (!c || (!out && max))
+		return ZSIM_EINVAL;
+	if (!c->ops->counters)
+		return 0;
+	return c->ops->counters(c->ctx, out, max);
+}
+
+int zsim_codec_probe(const char *name, char *why, size_t len)
+{
+	char none[1];
+	if (!why || !len) {
+		why = none;
+		len = sizeof(none);
+	}
+	why[0] = '\0';
+	const struct zsim_codec_ops *ops;
+	int rc = zsim_codec_lookup(name, &ops);
+	if (rc) {
+		snprintf(why, len, "no codec named '%s'", name ? name : "(null)");
+		return rc;
+	}
+	if (!ops->probe) {
+		snprintf(why, len, "available");
+		return 0;
+	}
+	rc = ops->probe(why, len);
+	if (!rc)
+		snprintf(why, len, "available");
+	else if (!why[0])
+		snprintf(why, len, "%s", zsim_strerror(rc));
+	return rc;
 }
