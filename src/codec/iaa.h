@@ -13,6 +13,7 @@
  *                  write() on the WQ's file; a test may plug its own portal
  *   iaa_codec.c    "deflate-iaa", the hardware driver
  *   iaa_sim.c      "deflate-iaa-sim", the software stand-in with the model
+ * The mock device the tests plug into the portal is tests/unit/iaa_mock.c.
  */
 #ifndef ZSIM_CODEC_IAA_H
 #define ZSIM_CODEC_IAA_H
@@ -245,6 +246,15 @@ void zsim_iaa_set_portal_provider(zsim_iaa_portal_open_fn fn, void *arg);
 /* For iaa_codec.c: open through the provider if one is set (*used says
  * whether one was); its result otherwise. */
 int zsim_iaa_portal_provided(struct zsim_iaa_portal *p, bool *used);
+bool zsim_iaa_portal_provider_set(void);
+
+/* What a CPU does while it waits on a record (PAUSE on x86). */
+static inline void zsim_iaa_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#endif
+}
 
 /* Split "k=v,k=v" (a driver's params.args) and call fn on each pair;
  * stops at the first non-zero return. ZSIM_EPARSE for a malformed list. */

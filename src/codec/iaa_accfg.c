@@ -40,7 +40,7 @@
 #include <accel-config/libaccel_config.h>
 _Static_assert(ZA_DEVICE_IAX == ACCFG_DEVICE_IAX, "libaccel-config ABI: device type");
 _Static_assert(ZA_DEVICE_ENABLED == ACCFG_DEVICE_ENABLED, "libaccel-config ABI: device state");
-_Static_assert(ZA_WQ_SHARED == ZA_WQ_SHARED, "libaccel-config ABI: WQ mode");
+_Static_assert(ZA_WQ_SHARED == ACCFG_WQ_SHARED, "libaccel-config ABI: WQ mode");
 _Static_assert(ZA_WQ_ENABLED == ACCFG_WQ_ENABLED, "libaccel-config ABI: WQ state");
 _Static_assert(ZA_WQT_USER == ACCFG_WQT_USER, "libaccel-config ABI: WQ type");
 #endif

@@ -50,9 +50,7 @@ static bool cpu_has(unsigned ecx_bit)
 
 static void cpu_relax(void)
 {
-#if defined(__x86_64__)
-	__builtin_ia32_pause();
-#endif
+	zsim_iaa_cpu_relax();
 }
 
 /* --- the three real submission paths ------------------------------------ */
@@ -262,6 +260,14 @@ void zsim_iaa_set_portal_provider(zsim_iaa_portal_open_fn fn, void *arg)
 	provider_fn = fn;
 	provider_arg = arg;
 	pthread_mutex_unlock(&provider_lock);
+}
+
+bool zsim_iaa_portal_provider_set(void)
+{
+	pthread_mutex_lock(&provider_lock);
+	bool set = provider_fn != NULL;
+	pthread_mutex_unlock(&provider_lock);
+	return set;
 }
 
 int zsim_iaa_portal_provided(struct zsim_iaa_portal *p, bool *used)
