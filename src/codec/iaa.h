@@ -216,7 +216,8 @@ struct zsim_iaa_portal_ops {
 	/* Called while waiting on a record (NULL: the CPU pauses). A mock
 	 * device runs its queue here. */
 	void (*progress)(struct zsim_iaa_portal *p);
-	/* A record was consumed: a dedicated WQ gets its credit back. */
+	/* A record was consumed (optional; the credits of a dedicated WQ
+	 * are kept by zsim_iaa_portal_submit/_complete). */
 	void (*complete)(struct zsim_iaa_portal *p);
 	void (*close)(struct zsim_iaa_portal *p);
 };
@@ -237,6 +238,11 @@ struct zsim_iaa_portal {
 int zsim_iaa_portal_open(const struct zsim_iaa_wq_info *wq, struct zsim_iaa_portal *p,
 			 char *why, size_t why_len);
 void zsim_iaa_portal_close(struct zsim_iaa_portal *p);
+/* Submit through p->ops, keeping a dedicated WQ's credits: ZSIM_IAA_RETRY
+ * when size descriptors are in flight. complete() gives one back once a
+ * record has been read. Every submitter goes through these two. */
+int zsim_iaa_portal_submit(struct zsim_iaa_portal *p, const struct zsim_iaa_desc *d);
+void zsim_iaa_portal_complete(struct zsim_iaa_portal *p);
 
 /* Tests plug a device here: while set, "deflate-iaa" skips discovery and
  * opens its portal with fn(arg, p) (0 or ZSIM_E*). NULL restores the real

@@ -297,7 +297,7 @@ static int submit(struct hw_ctx *c, struct slot *s)
 {
 	zsim_iaa_crec_clear(&s->rec);
 	for (unsigned i = 0;; i++) {
-		int rc = c->portal.ops->submit(&c->portal, &s->desc);
+		int rc = zsim_iaa_portal_submit(&c->portal, &s->desc);
 		if (rc != ZSIM_IAA_RETRY) {
 			s->deadline = zsim_iaa_now_ns() + c->timeout_ns;
 			return rc;
@@ -418,8 +418,7 @@ static void check_slot(struct hw_ctx *c, struct slot *s, uint64_t now)
 		}
 		return;
 	}
-	if (c->portal.ops->complete)
-		c->portal.ops->complete(&c->portal);
+	zsim_iaa_portal_complete(&c->portal);
 	const struct zsim_iaa_crec *r = &s->rec;
 	unsigned code = st & ZSIM_IAA_STATUS_MASK;
 	if (code == ZSIM_IAA_ST_PAGE_FAULT || code == ZSIM_IAA_ST_PAGE_FAULT_IR) {

@@ -53,6 +53,28 @@ static void cpu_relax(void)
 	zsim_iaa_cpu_relax();
 }
 
+/* --- every path: a dedicated WQ's credits ------------------------------- */
+
+int zsim_iaa_portal_submit(struct zsim_iaa_portal *p, const struct zsim_iaa_desc *d)
+{
+	/* MOVDIR64B is posted: a dedicated WQ drops what overflows it, so
+	 * the submitter must never have more than its size in flight. */
+	if (!p->wq.shared && p->inflight >= (p->wq.size ? p->wq.size : 1))
+		return ZSIM_IAA_RETRY;
+	int rc = p->ops->submit(p, d);
+	if (!rc && !p->wq.shared)
+		p->inflight++;
+	return rc;
+}
+
+void zsim_iaa_portal_complete(struct zsim_iaa_portal *p)
+{
+	if (!p->wq.shared && p->inflight)
+		p->inflight--;
+	if (p->ops->complete)
+		p->ops->complete(p);
+}
+
 /* --- the three real submission paths ------------------------------------ */
 
 static void *portal_slot(struct zsim_iaa_portal *p)
@@ -60,23 +82,6 @@ static void *portal_slot(struct zsim_iaa_portal *p)
 	void *at = (char *)p->map + (size_t)p->slot * ZSIM_IAA_DESC_SIZE;
 	p->slot = (p->slot + 1) % (ZSIM_IAA_PORTAL_SIZE / ZSIM_IAA_DESC_SIZE);
 	return at;
-}
-
-/* A dedicated WQ drops what overflows it: count what is in flight. */
-static bool take_credit(struct zsim_iaa_portal *p)
-{
-	if (p->wq.shared)
-		return true;
-	if (p->inflight >= (p->wq.size ? p->wq.size : 1))
-		return false;
-	p->inflight++;
-	return true;
-}
-
-static void credit_complete(struct zsim_iaa_portal *p)
-{
-	if (!p->wq.shared && p->inflight)
-		p->inflight--;
 }
 
 static int enqcmd_submit(struct zsim_iaa_portal *p, const struct zsim_iaa_desc *d)
@@ -102,8 +107,6 @@ static int enqcmd_submit(struct zsim_iaa_portal *p, const struct zsim_iaa_desc *
 static int movdir64b_submit(struct zsim_iaa_portal *p, const struct zsim_iaa_desc *d)
 {
 #if defined(__x86_64__)
-	if (!take_credit(p))
-		return ZSIM_IAA_RETRY;
 	void *at = portal_slot(p);
 	__asm__ __volatile__("sfence\n\t"
 			     ".byte 0x66, 0x0f, 0x38, 0xf8, 0x02" /* movdir64b (%rdx), %rax */
@@ -120,15 +123,12 @@ static int movdir64b_submit(struct zsim_iaa_portal *p, const struct zsim_iaa_des
 
 static int write_submit(struct zsim_iaa_portal *p, const struct zsim_iaa_desc *d)
 {
-	if (!take_credit(p))
-		return ZSIM_IAA_RETRY;
 	int saved = errno;
 	ssize_t n = write(p->fd, d, sizeof(*d));
 	int err = errno;
 	errno = saved;
 	if (n == (ssize_t)sizeof(*d))
 		return 0;
-	credit_complete(p);
 	if (n < 0 && (err == EAGAIN || err == EBUSY || err == EINTR))
 		return ZSIM_IAA_RETRY;
 	return ZSIM_EIO;
@@ -148,16 +148,13 @@ static void real_close(struct zsim_iaa_portal *p)
 }
 
 static const struct zsim_iaa_portal_ops enqcmd_ops = {
-	.name = "enqcmd", .submit = enqcmd_submit, .complete = credit_complete,
-	.close = real_close,
+	.name = "enqcmd", .submit = enqcmd_submit, .close = real_close,
 };
 static const struct zsim_iaa_portal_ops movdir64b_ops = {
-	.name = "movdir64b", .submit = movdir64b_submit, .complete = credit_complete,
-	.close = real_close,
+	.name = "movdir64b", .submit = movdir64b_submit, .close = real_close,
 };
 static const struct zsim_iaa_portal_ops write_ops = {
-	.name = "write", .submit = write_submit, .complete = credit_complete,
-	.close = real_close,
+	.name = "write", .submit = write_submit, .close = real_close,
 };
 
 /* Submit a NOOP and wait for its record: the whole path works. */
@@ -169,7 +166,7 @@ static int probe_noop(struct zsim_iaa_portal *p, uint8_t *status)
 	zsim_iaa_desc_noop(&d, &rec);
 	int rc = ZSIM_IAA_RETRY;
 	for (int i = 0; i < PROBE_RETRIES && rc == ZSIM_IAA_RETRY; i++) {
-		rc = p->ops->submit(p, &d);
+		rc = zsim_iaa_portal_submit(p, &d);
 		if (rc == ZSIM_IAA_RETRY)
 			cpu_relax();
 	}
@@ -181,8 +178,7 @@ static int probe_noop(struct zsim_iaa_portal *p, uint8_t *status)
 		uint8_t st = zsim_iaa_crec_status(&rec);
 		if (st) {
 			*status = st;
-			if (p->ops->complete)
-				p->ops->complete(p);
+			zsim_iaa_portal_complete(p);
 			return (st & ZSIM_IAA_STATUS_MASK) == ZSIM_IAA_ST_SUCCESS ? 0 : ZSIM_EIO;
 		}
 		if (p->ops->progress)
