@@ -94,6 +94,7 @@ struct slot {
 	struct zsim_codec_job *job;
 	enum zsim_codec_op op;
 	enum slot_phase phase;
+	bool credit; /* submitted, record not read yet: holds a WQ credit */
 	unsigned faults;
 	uint32_t crc;  /* the compress CRC, for verify */
 	uint32_t clen; /* the compressed length, while verifying */
@@ -291,14 +292,26 @@ static void fallback(struct hw_ctx *c, struct slot *s, enum fallback_reason why)
 	finish(c, s, rc, len);
 }
 
+/* A record has arrived: its descriptor has left the WQ. */
+static void release_credit(struct hw_ctx *c, struct slot *s)
+{
+	if (s->credit) {
+		s->credit = false;
+		zsim_iaa_portal_complete(&c->portal);
+	}
+}
+
 /* Clear the record and hand the descriptor over, retrying while the WQ
- * is full. 0, ZSIM_IAA_RETRY (still full after `retries`) or ZSIM_EIO. */
+ * is full; meanwhile records that arrive give their credits back (a
+ * dedicated WQ). 0, ZSIM_IAA_RETRY (still full after `retries`) or
+ * ZSIM_EIO. */
 static int submit(struct hw_ctx *c, struct slot *s)
 {
 	zsim_iaa_crec_clear(&s->rec);
 	for (unsigned i = 0;; i++) {
 		int rc = zsim_iaa_portal_submit(&c->portal, &s->desc);
 		if (rc != ZSIM_IAA_RETRY) {
+			s->credit = rc == 0;
 			s->deadline = zsim_iaa_now_ns() + c->timeout_ns;
 			return rc;
 		}
@@ -309,6 +322,9 @@ static int submit(struct hw_ctx *c, struct slot *s)
 			c->portal.ops->progress(&c->portal);
 		else
 			zsim_iaa_cpu_relax();
+		for (unsigned k = 0; k < c->n; k++)
+			if (c->slots[k].credit && zsim_iaa_crec_status(&c->slots[k].rec))
+				release_credit(c, &c->slots[k]);
 	}
 }
 
@@ -418,7 +434,7 @@ static void check_slot(struct hw_ctx *c, struct slot *s, uint64_t now)
 		}
 		return;
 	}
-	zsim_iaa_portal_complete(&c->portal);
+	release_credit(c, s);
 	const struct zsim_iaa_crec *r = &s->rec;
 	unsigned code = st & ZSIM_IAA_STATUS_MASK;
 	if (code == ZSIM_IAA_ST_PAGE_FAULT || code == ZSIM_IAA_ST_PAGE_FAULT_IR) {
