@@ -80,14 +80,10 @@ const char *zsim_iaa_status_name(unsigned status);
 
 /* --- iaa_fixed.c: the stand-in encoder ------------------------------------ */
 
-enum zsim_iaa_encoder {
-	ZSIM_IAA_ENC_ZLIB = 0, /* deflateInit2(level, -12, 8, Z_FIXED): IAA's parse */
-	ZSIM_IAA_ENC_ISAL = 1, /* igzip level 0, static table, hist_bits 12 */
-};
-
+/* zlib deflateInit2(level, Z_DEFLATED, -12, 8, Z_FIXED): the parse
+ * closest to IAA's. level 1..9. */
 struct zsim_iaa_enc;
-/* ZSIM_ENOTSUP for ISA-L when the library was built without it. */
-int zsim_iaa_enc_create(enum zsim_iaa_encoder which, int level, struct zsim_iaa_enc **out);
+int zsim_iaa_enc_create(int level, struct zsim_iaa_enc **out);
 void zsim_iaa_enc_destroy(struct zsim_iaa_enc *e);
 size_t zsim_iaa_enc_size(const struct zsim_iaa_enc *e);
 /* Compress into one final fixed-Huffman block (BFINAL=1, BTYPE=01, EOB,

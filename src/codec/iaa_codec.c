@@ -234,7 +234,7 @@ static int hw_ctx_alloc(const struct zsim_codec_params *p, void **out)
 			rc = ZSIM_ENOMEM;
 	}
 	if (!rc)
-		rc = zsim_iaa_enc_create(ZSIM_IAA_ENC_ZLIB, 1, &c->sw_enc);
+		rc = zsim_iaa_enc_create(1, &c->sw_enc);
 	if (!rc) {
 		memset(c->slots, 0, sizeof(*c->slots) * ZSIM_IAA_MAX_BATCH);
 		zsim_iaa_aecs_fixed_init(c->aecs);

@@ -5,19 +5,19 @@
  *
  * Models what the kernel's deflate-iaa (fixed mode, 6.8+) gets from the
  * device, following iaa.md §4.3. No packaged library reproduces IAA's
- * bytes; two encoders are offered:
- *   zlib (the default): deflateInit2(level, Z_DEFLATED, -12, 8, Z_FIXED).
- *     It forces the fixed code, takes a 4 KiB window and, like IAA, has a
- *     3-byte minimum match, so its LZ77 parse is the closest to IAA's
- *     (9 of 10 matches equal on the 191-byte hardware vector at levels
- *     4-6, 6 of 10 at level 1). Level 1, the default, gives the ratio
- *     closest to the published IAA-fixed ratio (iaa.md §4.2: 1.94 against
- *     a predicted 1.87 on 16,384 system-file pages).
- *   ISA-L (encoder=isal): igzip level 0 with the static table and
- *     hist_bits 12: the closest ratio (1.85) and 8-10x faster, but its
- *     4-byte minimum match parses unlike IAA.
- * Where the device and the libraries differ: both libraries may write a
- * stored block when fixed coding would expand the data; IAA never does.
+ * bytes; the encoder is zlib: deflateInit2(level, Z_DEFLATED, -12, 8,
+ * Z_FIXED). It forces the fixed code, takes a 4 KiB window and, like IAA,
+ * has a 3-byte minimum match, so its LZ77 parse is the closest to IAA's
+ * (9 of 10 matches equal on the 191-byte hardware vector at levels 4-6, 6
+ * of 10 at level 1). Level 1, the default, gives the ratio closest to the
+ * published IAA-fixed ratio (iaa.md §4.2: 1.94 against a predicted 1.87
+ * on 16,384 system-file pages).
+ * Not offered: ISA-L igzip level 0 with IGZIP_HUFFTABLE_STATIC, which
+ * iaa.md suggests as a faster encoder. Measured here (ISA-L 2.30) it
+ * writes the fixed code behind a *dynamic* block header (first byte 0xed,
+ * BTYPE=10), which is not the device's format.
+ * Where the device and zlib differ: zlib may write a stored block when
+ * fixed coding would expand the data; IAA never does.
  * When that output (or any output that is not one final fixed block)
  * comes back, the encoder writes a literals-only fixed block instead if it
  * fits, else reports the overflow (IAA's 0x0A/0x19) as ZSIM_ENOSPC. A
@@ -31,9 +31,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
-#ifdef ZSIM_HAVE_ISAL
-#include <isa-l/igzip_lib.h>
-#endif
 
 #include "zswapsim/common.h"
 
@@ -41,16 +38,10 @@
 #define IAA_ZLIB_MEMLEVEL 8 /* as iaa.md measured */
 
 struct zsim_iaa_enc {
-	enum zsim_iaa_encoder which;
 	int level;
 	size_t zbytes;
 	z_stream zs;
 	bool zs_ok;
-#ifdef ZSIM_HAVE_ISAL
-	struct isal_zstream is;
-	uint8_t *level_buf;
-	size_t level_buf_size;
-#endif
 };
 
 static voidpf enc_zalloc(voidpf opaque, uInt items, uInt size)
@@ -81,52 +72,27 @@ void zsim_iaa_enc_destroy(struct zsim_iaa_enc *e)
 		return;
 	if (e->zs_ok)
 		deflateEnd(&e->zs);
-#ifdef ZSIM_HAVE_ISAL
-	free(e->level_buf);
-#endif
 	free(e);
 }
 
-int zsim_iaa_enc_create(enum zsim_iaa_encoder which, int level, struct zsim_iaa_enc **out)
+int zsim_iaa_enc_create(int level, struct zsim_iaa_enc **out)
 {
 	*out = NULL;
-#ifndef ZSIM_HAVE_ISAL
-	if (which == ZSIM_IAA_ENC_ISAL)
-		return ZSIM_ENOTSUP;
-#endif
-	if (which != ZSIM_IAA_ENC_ZLIB && which != ZSIM_IAA_ENC_ISAL)
-		return ZSIM_EINVAL;
-	if (which == ZSIM_IAA_ENC_ZLIB && (level < 1 || level > 9))
+	if (level < 1 || level > 9)
 		return ZSIM_EINVAL;
 	struct zsim_iaa_enc *e = calloc(1, sizeof(*e));
 	if (!e)
 		return ZSIM_ENOMEM;
-	e->which = which;
 	e->level = level;
-	if (which == ZSIM_IAA_ENC_ZLIB) {
-		e->zs.zalloc = enc_zalloc;
-		e->zs.zfree = enc_zfree;
-		e->zs.opaque = e;
-		int rc = deflateInit2(&e->zs, level, Z_DEFLATED, -IAA_ZLIB_WBITS,
-				      IAA_ZLIB_MEMLEVEL, Z_FIXED);
-		if (rc != Z_OK) {
-			free(e);
-			return rc == Z_MEM_ERROR ? ZSIM_ENOMEM : ZSIM_EINVAL;
-		}
-		e->zs_ok = true;
+	e->zs.zalloc = enc_zalloc;
+	e->zs.zfree = enc_zfree;
+	e->zs.opaque = e;
+	int rc = deflateInit2(&e->zs, level, Z_DEFLATED, -IAA_ZLIB_WBITS, IAA_ZLIB_MEMLEVEL, Z_FIXED);
+	if (rc != Z_OK) {
+		free(e);
+		return rc == Z_MEM_ERROR ? ZSIM_ENOMEM : ZSIM_EINVAL;
 	}
-#ifdef ZSIM_HAVE_ISAL
-	else {
-		e->level_buf_size = ISAL_DEF_LVL0_DEFAULT;
-		if (e->level_buf_size) {
-			e->level_buf = malloc(e->level_buf_size);
-			if (!e->level_buf) {
-				free(e);
-				return ZSIM_ENOMEM;
-			}
-		}
-	}
-#endif
+	e->zs_ok = true;
 	*out = e;
 	return 0;
 }
@@ -135,11 +101,7 @@ size_t zsim_iaa_enc_size(const struct zsim_iaa_enc *e)
 {
 	if (!e)
 		return 0;
-	size_t n = sizeof(*e) + e->zbytes;
-#ifdef ZSIM_HAVE_ISAL
-	n += e->level_buf_size;
-#endif
-	return n;
+	return sizeof(*e) + e->zbytes;
 }
 
 /* --- literals-only fixed block ------------------------------------------- */
@@ -219,34 +181,6 @@ static int enc_zlib(struct zsim_iaa_enc *e, const void *src, size_t slen, void *
 	return 0;
 }
 
-#ifdef ZSIM_HAVE_ISAL
-static int enc_isal(struct zsim_iaa_enc *e, const void *src, size_t slen, void *dst,
-		    size_t *dlen)
-{
-	struct isal_zstream *s = &e->is;
-	isal_deflate_stateless_init(s);
-	s->level = 0;
-	s->level_buf = e->level_buf;
-	s->level_buf_size = (uint32_t)e->level_buf_size;
-	s->hist_bits = 12;
-	s->gzip_flag = IGZIP_DEFLATE;
-	s->end_of_stream = 1;
-	s->flush = NO_FLUSH;
-	if (isal_deflate_set_hufftables(s, NULL, IGZIP_HUFFTABLE_STATIC) != COMP_OK)
-		return ZSIM_EINVAL;
-	s->next_in = (uint8_t *)(uintptr_t)src;
-	s->avail_in = (uint32_t)slen;
-	s->next_out = dst;
-	s->avail_out = *dlen > UINT32_MAX ? UINT32_MAX : (uint32_t)*dlen;
-	int rc = isal_deflate_stateless(s);
-	if (rc == STATELESS_OVERFLOW)
-		return ZSIM_ENOSPC;
-	if (rc != COMP_OK)
-		return ZSIM_EINVAL;
-	*dlen = s->total_out;
-	return 0;
-}
-#endif
 
 int zsim_iaa_enc_compress(struct zsim_iaa_enc *e, const void *src, size_t slen, void *dst,
 			  size_t *dlen)
@@ -254,17 +188,11 @@ int zsim_iaa_enc_compress(struct zsim_iaa_enc *e, const void *src, size_t slen, 
 	if (!slen || slen > ZSIM_IAA_SIM_MAX_SRC)
 		return ZSIM_EINVAL;
 	size_t cap = *dlen, got = cap;
-	int rc;
-#ifdef ZSIM_HAVE_ISAL
-	if (e->which == ZSIM_IAA_ENC_ISAL)
-		rc = enc_isal(e, src, slen, dst, &got);
-	else
-#endif
-		rc = enc_zlib(e, src, slen, dst, &got);
+	int rc = enc_zlib(e, src, slen, dst, &got);
 	if (rc == ZSIM_ENOSPC) {
-		/* The library's stream did not fit: a stored block would not
-		 * either, and the fixed block is no smaller than the stored one
-		 * the library would have preferred, so the device overflows. */
+		/* zlib's stream did not fit: a stored block would not either,
+		 * and the fixed block is no smaller than the stored one zlib
+		 * would have preferred, so the device overflows. */
 		return ZSIM_ENOSPC;
 	}
 	if (rc)

@@ -59,7 +59,6 @@ static const char *const sim_counter_names[] = {
 
 struct sim_ctx {
 	struct zsim_iaa_enc *enc;
-	enum zsim_iaa_encoder which;
 	struct zsim_iaa_model_params model;
 	uint8_t *scratch; /* the verify pass decodes here */
 	/* The submission in flight. */
@@ -78,15 +77,6 @@ struct sim_ctx {
 static int sim_arg(void *arg, const char *key, const char *val)
 {
 	struct sim_ctx *c = arg;
-	if (!strcmp(key, "encoder")) {
-		if (!strcmp(val, "zlib"))
-			c->which = ZSIM_IAA_ENC_ZLIB;
-		else if (!strcmp(val, "isal"))
-			c->which = ZSIM_IAA_ENC_ISAL;
-		else
-			return ZSIM_EINVAL;
-		return 0;
-	}
 	int rc = zsim_iaa_model_set(&c->model, key, val);
 	return rc == ZSIM_ENOENT ? ZSIM_EPARSE : rc;
 }
@@ -107,10 +97,9 @@ static int sim_ctx_alloc(const struct zsim_codec_params *p, void **out)
 	if (!c)
 		return ZSIM_ENOMEM;
 	zsim_iaa_model_defaults(&c->model);
-	c->which = ZSIM_IAA_ENC_ZLIB;
 	int rc = zsim_iaa_args_each(p->args, sim_arg, c);
 	if (!rc)
-		rc = zsim_iaa_enc_create(c->which, p->level, &c->enc);
+		rc = zsim_iaa_enc_create(p->level, &c->enc);
 	if (!rc) {
 		c->scratch = malloc(ZSIM_IAA_SIM_MAX_SRC);
 		if (!c->scratch)

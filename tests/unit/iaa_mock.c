@@ -493,7 +493,7 @@ int iaa_mock_create(const struct iaa_mock_config *cfg, struct iaa_mock **out)
 	pthread_cond_init(&m->cond, NULL);
 	zsim_iaa_aecs_fixed_init(&m->fixed);
 	m->ring = calloc(m->cfg.wq_size, sizeof(*m->ring));
-	int rc = m->ring ? zsim_iaa_enc_create(ZSIM_IAA_ENC_ZLIB, 1, &m->enc) : ZSIM_ENOMEM;
+	int rc = m->ring ? zsim_iaa_enc_create(1, &m->enc) : ZSIM_ENOMEM;
 	if (!rc && m->cfg.threaded) {
 		if (pthread_create(&m->worker, NULL, worker_main, m))
 			rc = ZSIM_ENOMEM;
