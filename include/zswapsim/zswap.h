@@ -202,6 +202,22 @@ ZSIM_API int zsim_zswap_load_batch(struct zsim_zswap *z, unsigned type,
 				   unsigned cpu, void *pages, enum zsim_swap_where *from,
 				   int *results);
 
+/*
+ * Modelled device latency in ns of the calling thread's most recent
+ * zsim_zswap_store (a single page or a large folio), zsim_zswap_load or
+ * zsim_zswap_load_batch: the sum, over the codec calls that operation
+ * made, of their modelled latencies - one per synchronous compress or
+ * decompress, one per batch submission (first descriptor to last
+ * completion noticed). Decompressions for writeback done inside the call
+ * count too. 0 when the pool's codec has no timing model (every software
+ * codec, and "deflate-iaa", which measures rather than models), when the
+ * operation ran no codec (zeromap, device, a refusal before compressing),
+ * and before the thread's first such call. Thread-local: other threads'
+ * operations do not change it. A model (deflate-iaa-sim, docs/iaa.md),
+ * not a measurement; compare it with batching on and off (config.batch).
+ */
+ZSIM_API uint64_t zsim_zswap_last_modelled_ns(void);
+
 /* Free nr slots starting at offset (zswap_invalidate + the slot's zeromap
  * bit and device copy). Slots that hold nothing are skipped. */
 ZSIM_API int zsim_zswap_invalidate(struct zsim_zswap *z, unsigned type,

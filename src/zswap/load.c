@@ -30,6 +30,7 @@ int zsim_entry_decompress(struct zsim_zswap *z, struct zsim_entry *e, unsigned c
 	if (!ctx)
 		return ZSIM_ENOMEM;
 	const void *src;
+	uint64_t mark = zsim_model_mark(p, ctx->codec);
 	int rc = zsim_zpool_read_begin(p->zpool, e->handle, e->length, cpu, ctx->buffer, &src);
 	if (!rc) {
 		if (zsim_entry_raw(z, e)) {
@@ -44,6 +45,7 @@ int zsim_entry_decompress(struct zsim_zswap *z, struct zsim_entry *e, unsigned c
 		}
 		zsim_zpool_read_end(p->zpool, e->handle, cpu, src);
 	}
+	zsim_model_add(p, ctx->codec, mark);
 	zsim_acomp_ctx_unlock(ctx);
 	return rc;
 }
@@ -98,8 +100,8 @@ static int load_locked(struct zsim_zswap *z, struct zsim_swap_info *si, uint64_t
 	return rc;
 }
 
-int zsim_zswap_load(struct zsim_zswap *z, unsigned type, uint64_t offset, unsigned memcg_id,
-		    unsigned cpu, void *page, enum zsim_swap_where *from)
+static int load(struct zsim_zswap *z, unsigned type, uint64_t offset, unsigned memcg_id,
+		unsigned cpu, void *page, enum zsim_swap_where *from)
 {
 	enum zsim_swap_where w = ZSIM_WHERE_NONE;
 	if (from)
@@ -132,9 +134,9 @@ int zsim_zswap_load(struct zsim_zswap *z, unsigned type, uint64_t offset, unsign
  * batches are decompressed together through the batch interface. Counters
  * and results are identical to n single loads.
  */
-int zsim_zswap_load_batch(struct zsim_zswap *z, unsigned type, const uint64_t *offsets,
-			  unsigned n, unsigned memcg_id, unsigned cpu, void *pages,
-			  enum zsim_swap_where *from, int *results)
+static int load_batch(struct zsim_zswap *z, unsigned type, const uint64_t *offsets,
+		      unsigned n, unsigned memcg_id, unsigned cpu, void *pages,
+		      enum zsim_swap_where *from, int *results)
 {
 	if (!z || !offsets || !pages || !results || n == 0 || n > ZSIM_LOAD_BATCH_MAX)
 		return ZSIM_EINVAL;
@@ -190,22 +192,29 @@ int zsim_zswap_load_batch(struct zsim_zswap *z, unsigned type, const uint64_t *o
 		if (!ctx)
 			continue; /* left for the one-by-one pass */
 		struct zsim_codec_job jobs[ZSIM_STORE_BATCH];
-		const void *src[ZSIM_STORE_BATCH];
 		unsigned ok = 0;
 		for (unsigned q = 0; q < k; q++) {
-			if (zsim_zpool_read_begin(p->zpool, ents[q]->handle, ents[q]->length, cpu,
-						  ctx->buffer + (size_t)q * ctx->buf_size, &src[q]))
+			/* Each object into its own batch buffer: eras that map
+			 * objects (zs_map_object) have one per-CPU mapping,
+			 * so a batch cannot keep several mapped at once. */
+			unsigned char *buf = ctx->buffer + (size_t)q * ctx->buf_size;
+			const void *src;
+			if (zsim_zpool_read_begin(p->zpool, ents[q]->handle, ents[q]->length, cpu, buf,
+						  &src))
 				break;
-			jobs[q] = (struct zsim_codec_job){.src = src[q], .src_len = ents[q]->length,
+			if (src != buf)
+				memcpy(buf, src, ents[q]->length);
+			zsim_zpool_read_end(p->zpool, ents[q]->handle, cpu, src);
+			jobs[q] = (struct zsim_codec_job){.src = buf, .src_len = ents[q]->length,
 							  .dst = out + (size_t)idx[q] * ZSIM_PAGE_SIZE,
 							  .dst_cap = ZSIM_PAGE_SIZE};
 			ok++;
 		}
+		uint64_t mark = zsim_model_mark(p, ctx->codec);
 		if (ok && zsim_codec_batch(ctx->codec, ZSIM_CODEC_DECOMPRESS, jobs, ok))
 			for (unsigned q = 0; q < ok; q++)
 				jobs[q].status = ZSIM_EIO;
-		for (unsigned q = 0; q < ok; q++)
-			zsim_zpool_read_end(p->zpool, ents[q]->handle, cpu, src[q]);
+		zsim_model_add(p, ctx->codec, mark);
 		zsim_acomp_ctx_unlock(ctx);
 		for (unsigned q = 0; q < ok; q++) {
 			unsigned j = idx[q];
@@ -239,4 +248,23 @@ int zsim_zswap_load_batch(struct zsim_zswap *z, unsigned type, const uint64_t *o
 	zsim_slots_unlock_set(z, type, offsets, n);
 	zsim_swap_put(si);
 	return 0;
+}
+
+int zsim_zswap_load(struct zsim_zswap *z, unsigned type, uint64_t offset, unsigned memcg_id,
+		    unsigned cpu, void *page, enum zsim_swap_where *from)
+{
+	zsim_model_begin();
+	int rc = load(z, type, offset, memcg_id, cpu, page, from);
+	zsim_model_end();
+	return rc;
+}
+
+int zsim_zswap_load_batch(struct zsim_zswap *z, unsigned type, const uint64_t *offsets,
+			  unsigned n, unsigned memcg_id, unsigned cpu, void *pages,
+			  enum zsim_swap_where *from, int *results)
+{
+	zsim_model_begin();
+	int rc = load_batch(z, type, offsets, n, memcg_id, cpu, pages, from, results);
+	zsim_model_end();
+	return rc;
 }

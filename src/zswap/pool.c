@@ -150,6 +150,8 @@ int zsim_pool_create(struct zsim_zswap *z, const char *spec, struct zsim_pool **
 	}
 	zsim_codec_describe(probe, p->desc, sizeof(p->desc));
 	p->codec_flags = zsim_codec_ops(probe)->flags;
+	struct zsim_codec_timing t;
+	p->timed = zsim_codec_timing(probe, &t) == 0;
 	unsigned mb = zsim_codec_max_batch(probe);
 	p->compr_batch = (z->batch != 0 && mb > 1) ? ZSIM_MIN(mb, ZSIM_STORE_BATCH) : 1;
 	zsim_codec_destroy(probe);

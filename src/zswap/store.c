@@ -170,6 +170,7 @@ static bool store_pages(struct store_ctx *s, uint64_t offset, const unsigned cha
 	struct zsim_acomp_ctx *ctx = NULL;
 	struct zsim_codec_job jobs[ZSIM_STORE_BATCH];
 	bool batched = false;
+	uint64_t mark = 0;
 	if (to_compress) {
 		ctx = zsim_acomp_ctx_lock(z, s->pool, s->cpu, NULL);
 		if (!ctx) {
@@ -177,6 +178,7 @@ static bool store_pages(struct store_ctx *s, uint64_t offset, const unsigned cha
 			unwind_batch(s, e, have, 0, n);
 			return false;
 		}
+		mark = zsim_model_mark(s->pool, ctx->codec);
 		batched = s->pool->compr_batch > 1 && n > 1;
 		if (batched) {
 			unsigned k = 0;
@@ -242,8 +244,10 @@ static bool store_pages(struct store_ctx *s, uint64_t offset, const unsigned cha
 		e[i]->length = (uint32_t)dlen;
 		e[i]->pool_idx = (uint8_t)s->pool->idx;
 	}
-	if (ctx)
+	if (ctx) {
+		zsim_model_add(s->pool, ctx->codec, mark);
 		zsim_acomp_ctx_unlock(ctx);
+	}
 	if (failed != n) {
 		unwind_batch(s, e, have, 0, n);
 		return false;
@@ -348,8 +352,8 @@ check_old:
 	return ret;
 }
 
-int zsim_zswap_store(struct zsim_zswap *z, const struct zsim_swap_folio *f,
-		     enum zsim_swap_where *where)
+static int store(struct zsim_zswap *z, const struct zsim_swap_folio *f,
+		 enum zsim_swap_where *where)
 {
 	if (where)
 		*where = ZSIM_WHERE_NONE;
@@ -432,4 +436,13 @@ out:
 	if (where)
 		*where = w;
 	return 0;
+}
+
+int zsim_zswap_store(struct zsim_zswap *z, const struct zsim_swap_folio *f,
+		     enum zsim_swap_where *where)
+{
+	zsim_model_begin();
+	int rc = store(z, f, where);
+	zsim_model_end();
+	return rc;
 }

@@ -13,6 +13,25 @@
 #include "zswap/zswap_internal.h"
 
 int zsim_memcg_init_root(struct zsim_zswap *z);
+
+_Thread_local uint64_t zsim_model_acc;
+static _Thread_local uint64_t model_last;
+
+void zsim_model_begin(void)
+{
+	zsim_model_acc = 0;
+}
+
+void zsim_model_end(void)
+{
+	model_last = zsim_model_acc;
+}
+
+uint64_t zsim_zswap_last_modelled_ns(void)
+{
+	return model_last;
+}
+
 void zsim_swap_destroy_all(struct zsim_zswap *z);
 
 void zsim_zswap_config_init(struct zsim_zswap_config *cfg)

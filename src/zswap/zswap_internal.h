@@ -181,10 +181,37 @@ struct zsim_pool {
 	unsigned compr_batch;      /* pages per compress request: the codec's
 				    * batch size (<= 8) when it batches and
 				    * batching is on, else 1 */
+	bool timed;                /* the codec reports timing (zsim_codec_timing) */
 	struct zsim_zpool *zpool;
 	struct zsim_acomp_ctx *ctx; /* [nr_cpus] */
 	struct zsim_pool *retired_next; /* on z->retired once dead */
 };
+
+/*
+ * Modelled codec time of the calling thread's current store or load
+ * (zsim_zswap_last_modelled_ns): zsim_model_begin at the start of the
+ * public call, zsim_model_end at its end; in between each codec use adds
+ * the growth of the instance's modelled sums (sync + batch), read under
+ * the context mutex so no other thread's calls are counted.
+ */
+extern _Thread_local uint64_t zsim_model_acc;
+void zsim_model_begin(void);
+void zsim_model_end(void);
+
+static inline uint64_t zsim_model_mark(const struct zsim_pool *p, const struct zsim_codec *c)
+{
+	struct zsim_codec_timing t;
+	if (!p->timed || zsim_codec_timing(c, &t))
+		return 0;
+	return t.sync_ns + t.batch_ns;
+}
+
+static inline void zsim_model_add(const struct zsim_pool *p, const struct zsim_codec *c,
+				  uint64_t mark)
+{
+	if (p->timed)
+		zsim_model_acc += zsim_model_mark(p, c) - mark;
+}
 
 /* ---- swap types and devices (swapdev.c, swap.c) ----------------------- */
 
