@@ -17,7 +17,15 @@
  *   lzo-rle  the same liblzo2 pair: the nearest library (no RLE in it)
  *   deflate  zlib deflate(level 6, windowBits -11, memLevel 9) / inflate;
  *            libdeflate level 5; ISA-L igzip level 1, hist_bits 11
- * A driver with no known library counterpart prints its own figures only.
+ *   deflate-iaa-sim  zlib deflate(level 1, windowBits -12, memLevel 8,
+ *            Z_FIXED) / raw inflate: the stand-in's encoder without its
+ *            IAA checks (strict decoder, literal block for stored ones)
+ * A driver with no known library counterpart prints its own figures only;
+ * one that cannot be created here (deflate-iaa without a device) says why.
+ * A driver with a timing model (deflate-iaa-sim) also prints its modelled
+ * device latency per page: synchronous compress and decompress, and
+ * compress in batches of the driver's batch size - a model of the
+ * hardware, not this machine's time (docs/iaa.md).
  *
  * Usage: bench_codec [-n PAGES] [-r REPS] [-s SEED]   (4096 pages, 5 reps)
  * Set ZSIM_BENCH_CORPUS to a file of raw 4 KiB pages to use real memory.
@@ -210,6 +218,19 @@ static int zlib_decomp(struct raw_state *s, const unsigned char *src, size_t n,
 	return r != Z_STREAM_END;
 }
 
+/* The stand-in's encoder: fixed Huffman, 4 KiB window, level 1. */
+static int zlib_fixed_init(struct raw_state *s)
+{
+	z_stream *c = calloc(1, sizeof(*c)), *d = calloc(1, sizeof(*d));
+	s->a = c;
+	s->b = d;
+	if (!c || !d)
+		return -1;
+	if (deflateInit2(c, 1, Z_DEFLATED, -12, 8, Z_FIXED) != Z_OK)
+		return -1;
+	return inflateInit2(d, -15) == Z_OK ? 0 : -1;
+}
+
 #ifdef HAVE_LIBDEFLATE
 static int ldf_init(struct raw_state *s)
 {
@@ -289,6 +310,7 @@ static const struct raw raws[] = {
 	{"lzo-generic", lzo_raw_init, raw_fini_free, lzo_comp, lzo_decomp},
 	{"lzo-rle-generic", lzo_raw_init, raw_fini_free, lzo_comp, lzo_decomp},
 	{"deflate-zlib", zlib_init, zlib_fini, zlib_comp, zlib_decomp},
+	{"deflate-iaa-sim", zlib_fixed_init, zlib_fini, zlib_comp, zlib_decomp},
 #ifdef HAVE_LIBDEFLATE
 	{"deflate-libdeflate", ldf_init, ldf_fini, ldf_comp, ldf_decomp},
 #endif
@@ -393,13 +415,65 @@ static void summarize(const struct buffers *b, struct result *res)
 	res->fit = (double)fit / (double)b->n;
 }
 
+static uint64_t modelled_sum(const struct zsim_codec *c)
+{
+	struct zsim_codec_timing t;
+	return zsim_codec_timing(c, &t) ? 0 : t.sync_ns + t.batch_ns;
+}
+
+/* Modelled device latency per page (drivers with a timing model). */
+static void bench_model(struct zsim_codec *c, const struct zsim_codec_ops *ops, struct buffers *b)
+{
+	uint64_t m0 = modelled_sum(c);
+	for (size_t i = 0; i < b->n; i++) {
+		size_t len = PAGE;
+		zsim_codec_compress(c, b->pages + i * PAGE, PAGE, b->comp + i * PAGE, &len);
+		b->clen[i] = len < PAGE ? len : 0;
+	}
+	uint64_t m1 = modelled_sum(c);
+	if (m1 == m0)
+		return; /* no model */
+	size_t k = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		size_t len = PAGE;
+		if (b->clen[i] && !zsim_codec_decompress(c, b->comp + i * PAGE, b->clen[i], b->out, &len))
+			k++;
+	}
+	uint64_t m2 = modelled_sum(c);
+	enum { B = 64 };
+	struct zsim_codec_job jobs[B];
+	for (size_t i = 0; i < b->n; i += B) {
+		unsigned n = (unsigned)MIN2((size_t)B, b->n - i);
+		for (unsigned j = 0; j < n; j++)
+			jobs[j] = (struct zsim_codec_job){.src = b->pages + (i + j) * PAGE,
+							  .src_len = PAGE,
+							  .dst = b->comp + (i + j) * PAGE,
+							  .dst_cap = PAGE};
+		zsim_codec_batch(c, ZSIM_CODEC_COMPRESS, jobs, n);
+	}
+	uint64_t m3 = modelled_sum(c);
+	char what[64];
+	snprintf(what, sizeof(what), "%s modelled compress", ops->driver_name);
+	zsim_bench_row("codec", what, per_page_us(m1 - m0, b->n), 0, "us/page");
+	snprintf(what, sizeof(what), "%s modelled decompress", ops->driver_name);
+	zsim_bench_row("codec", what, per_page_us(m2 - m1, k), 0, "us/page");
+	snprintf(what, sizeof(what), "%s modelled batch of %u", ops->driver_name,
+		 zsim_codec_max_batch(c));
+	zsim_bench_row("codec", what, per_page_us(m3 - m2, b->n), 0, "us/page");
+}
+
 static void bench_driver(const struct zsim_codec_ops *ops, struct buffers *ob,
 			 struct buffers *rb, unsigned reps)
 {
 	struct zsim_codec *c;
-	if (zsim_codec_create(ops->driver_name, NULL, &c)) {
-		printf("# %s: cannot create (device or library missing), skipped\n",
-		       ops->driver_name);
+	char why[160];
+	if (zsim_codec_probe(ops->driver_name, why, sizeof(why))) {
+		printf("# %s: skipped: %s\n", ops->driver_name, why);
+		return;
+	}
+	int rc = zsim_codec_create(ops->driver_name, NULL, &c);
+	if (rc) {
+		printf("# %s: skipped: %s\n", ops->driver_name, zsim_strerror(rc));
 		return;
 	}
 	const struct raw *r = NULL;
@@ -448,6 +522,7 @@ static void bench_driver(const struct zsim_codec_ops *ops, struct buffers *ob,
 		zsim_bench_row("codec", what, ours.comp_us, raw.ok ? raw.comp_us : 0, "us/page");
 		snprintf(what, sizeof(what), "%s decompress", ops->driver_name);
 		zsim_bench_row("codec", what, ours.decomp_us, raw.ok ? raw.decomp_us : 0, "us/page");
+		bench_model(c, ops, ob);
 	}
 	fflush(stdout);
 	if (r && r->fini)

@@ -21,7 +21,7 @@
  * c0 = d0 = 500 ns, 0.49 ns/B compress, 0.27 ns/B decompress, t_detect
  * 400 ns, interrupt path +3.6 us. They reproduce 3.18 us sync compress,
  * 2.24 us sync decompress (Zanussi, v11 cover) and 5.47 us p50 for an
- * 8-page batch (Sridhar, v13 08/22); see test_iaa_sim.c. Estimates, not
+ * 8-page batch (Sridhar, v13 08/22); see test_iaa_model.c. Estimates, not
  * measurements: the write() cost (no published number), the ENQCMD
  * retry cost, and everything about contention: the model sees one
  * submitter on an idle device, so the 30-process usemem figures (9.6 us

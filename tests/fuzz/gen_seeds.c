@@ -24,6 +24,7 @@ static const struct {
 	{"decompress_deflate_zlib", "deflate-zlib"},
 	{"decompress_deflate_libdeflate", "deflate-libdeflate"},
 	{"decompress_deflate_isal", "deflate-isal"},
+	{"decompress_deflate_iaa_sim", "deflate-iaa-sim"},
 };
 
 static const enum zsim_page_class classes[] = {

@@ -6,7 +6,8 @@
 
 #include "codec/codec_internal.h"
 
-static const char *const algorithms[] = {"lz4", "lz4hc", "zstd", "lzo", "lzo-rle", "deflate"};
+static const char *const algorithms[] = {"lz4", "lz4hc", "zstd", "lzo", "lzo-rle", "deflate",
+					 "deflate-iaa-sim"};
 
 static void roundtrip_one(const char *name, enum zsim_page_class cls, unsigned idx)
 {
