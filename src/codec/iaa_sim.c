@@ -24,7 +24,10 @@
  * "deflate-iaa-sim:engines=4,wait=irq". Work is done at submission;
  * poll then reveals the jobs in the order the model completes them, one
  * completion time per call, so a caller sees jobs finish independently.
- * All memory is allocated in ctx_alloc.
+ * All memory is allocated in ctx_alloc. It registers under the algorithm
+ * "deflate-iaa" below the hardware driver (priority 100 against 300), so
+ * only its own name reaches it: a missing device is never silently
+ * replaced by the stand-in. docs/iaa.md.
  */
 #include <stdlib.h>
 #include <string.h>
