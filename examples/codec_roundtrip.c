@@ -27,10 +27,13 @@ int main(void)
 	int failures = 0;
 	for (int k = 0; k < n && k < 64; k++) {
 		struct zsim_codec *c;
-		int rc = zsim_codec_create(ops[k]->driver_name, NULL, &c);
+		/* A driver whose hardware is not here says why in one line. */
+		char why[160];
+		int rc = zsim_codec_probe(ops[k]->driver_name, why, sizeof(why));
+		if (!rc && (rc = zsim_codec_create(ops[k]->driver_name, NULL, &c)))
+			snprintf(why, sizeof(why), "%s", zsim_strerror(rc));
 		if (rc) {
-			printf("%-22s %-10s unavailable: %s\n", ops[k]->driver_name,
-			       ops[k]->name, zsim_strerror(rc));
+			printf("%-22s %-10s unavailable: %s\n", ops[k]->driver_name, ops[k]->name, why);
 			continue;
 		}
 		size_t in = 0, out = 0;
