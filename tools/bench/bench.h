@@ -250,15 +250,15 @@ struct bench_mm_figures {
 
 /*
  * Latency histograms, in ns. `wall` is the time of the call as this
- * machine runs it. MODELLED LATENCY goes next to it: a second array
- * `struct bench_hist modelled[BOP_COUNT]` here and in struct worker
- * (replay.c), filled in do_store/do_load right after the timed call with
- * zsim_zswap_last_modelled_ns() (when non-zero), merged where `wall` is
- * merged in bench_replay, and written by report.c's write_lat_group() as
- * latency_ns.modelled.
+ * machine runs it. `modelled` is what the codec's timing model says the
+ * modelled device would take for the same call
+ * (zsim_zswap_last_modelled_ns(); deflate-iaa-sim), recorded only when
+ * non-zero and reported apart, as latency_ns.modelled: a model, not a
+ * measurement.
  */
 struct bench_latency {
 	struct bench_hist wall[BOP_COUNT];
+	struct bench_hist modelled[BOP_COUNT];
 };
 
 struct bench_result {

@@ -64,6 +64,19 @@ static double get_load_p99(const struct bench_result *r)
 {
 	return (double)bench_hist_quantile(&r->lat.wall[r->mm.valid ? BOP_FAULT : BOP_LOAD], 0.99);
 }
+/* Modelled (codec timing model) latencies; 0 = none, shown as "-". */
+static double get_mstore_p50(const struct bench_result *r)
+{
+	return (double)bench_hist_quantile(&r->lat.modelled[BOP_STORE], 0.5);
+}
+static double get_mstore_p99(const struct bench_result *r)
+{
+	return (double)bench_hist_quantile(&r->lat.modelled[BOP_STORE], 0.99);
+}
+static double get_mload_p50(const struct bench_result *r)
+{
+	return (double)bench_hist_quantile(&r->lat.modelled[BOP_LOAD], 0.5);
+}
 static double get_store_rate(const struct bench_result *r)
 {
 	return r->store_pages_per_s;
@@ -90,6 +103,9 @@ static const struct figure figures[] = {
 	{"store p99", 3, get_store_p99},
 	{"load p50", 3, get_load_p50},
 	{"load p99", 3, get_load_p99},
+	{"store p50 (modelled)", 5, get_mstore_p50},
+	{"store p99 (modelled)", 5, get_mstore_p99},
+	{"load p50 (modelled)", 5, get_mload_p50},
 	{"store pages/s", 4, get_store_rate},
 	{"load pages/s", 4, get_load_rate},
 	{"ops/s (wall)", 4, get_ops_rate},
@@ -107,6 +123,12 @@ static void fmt_value(int kind, double v, char *buf, size_t len)
 		else
 			snprintf(buf, len, "-");
 		break;
+	case 5:
+		if (v <= 0) {
+			snprintf(buf, len, "-");
+			break;
+		}
+		/* fall through */
 	case 3:
 		if (v < 10000)
 			snprintf(buf, len, "%.0f ns", v);
@@ -176,7 +198,7 @@ int bench_compare(const struct bench_input *in, struct bench_config *cfgs, size_
 				double v = figures[f].get(&res[i]);
 				char val[32], cell[48];
 				fmt_value(figures[f].kind, v, val, sizeof(val));
-				if (i == 0 || base == 0)
+				if (i == 0 || base == 0 || v == 0)
 					snprintf(cell, sizeof(cell), "%s", val);
 				else
 					snprintf(cell, sizeof(cell), "%s (x%.2f)", val, v / base);

@@ -166,8 +166,10 @@ int bench_mm_run(const struct bench_input *in, const struct bench_config *cfg,
 		 const struct bench_run_opts *o, struct bench_result *res)
 {
 	memset(res, 0, sizeof(*res));
-	for (int k = 0; k < BOP_COUNT; k++)
+	for (int k = 0; k < BOP_COUNT; k++) {
 		bench_hist_init(&res->lat.wall[k]);
+		bench_hist_init(&res->lat.modelled[k]);
+	}
 	struct mmrun m;
 	memset(&m, 0, sizeof(m));
 	m.in = in;

@@ -265,7 +265,9 @@ static void do_store(struct run *r, struct worker *w, size_t i)
 	uint64_t t0 = now_ns();
 	int rc = zsim_zswap_store(r->z, &f, &where);
 	uint64_t dt = now_ns() - t0;
-	/* Modelled latency: record zsim_zswap_last_modelled_ns() here. */
+	const uint64_t mdt = zsim_zswap_last_modelled_ns();
+	if (mdt)
+		bench_hist_add(&w->lat.modelled[BOP_STORE], mdt);
 	bench_hist_add(&w->lat.wall[BOP_STORE], dt);
 	w->c.busy_ns[BOP_STORE] += dt;
 	w->c.store_ops++;
@@ -349,7 +351,9 @@ static void do_load(struct run *r, struct worker *w, size_t i)
 		uint64_t t0 = now_ns();
 		int rc = zsim_zswap_load(r->z, ev->swap_type, slot, ev->memcg, cpu, w->page, &from);
 		uint64_t dt = now_ns() - t0;
-		/* Modelled latency: record zsim_zswap_last_modelled_ns() here. */
+		const uint64_t mdt = zsim_zswap_last_modelled_ns();
+		if (mdt)
+			bench_hist_add(&w->lat.modelled[BOP_LOAD], mdt);
 		bench_hist_add(&w->lat.wall[BOP_LOAD], dt);
 		w->c.busy_ns[BOP_LOAD] += dt;
 		w->c.load_pages++;
@@ -697,8 +701,10 @@ void bench_result_collect(struct zsim_zswap *z, struct bench_result *res)
 static void result_init(struct bench_result *res)
 {
 	memset(res, 0, sizeof(*res));
-	for (int k = 0; k < BOP_COUNT; k++)
+	for (int k = 0; k < BOP_COUNT; k++) {
 		bench_hist_init(&res->lat.wall[k]);
+		bench_hist_init(&res->lat.modelled[k]);
+	}
 }
 
 int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
@@ -733,8 +739,10 @@ int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
 		struct worker *w = &r.w[t];
 		w->run = &r;
 		w->id = t;
-		for (int k = 0; k < BOP_COUNT; k++)
+		for (int k = 0; k < BOP_COUNT; k++) {
 			bench_hist_init(&w->lat.wall[k]);
+			bench_hist_init(&w->lat.modelled[k]);
+		}
 		w->folio = malloc((size_t)ZSIM_PAGE_SIZE << ZSIM_MAX_ORDER);
 		w->page = malloc(ZSIM_PAGE_SIZE);
 		w->expect = malloc(ZSIM_PAGE_SIZE);
@@ -796,8 +804,10 @@ int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
 		const uint64_t *src = (const uint64_t *)&w->c;
 		for (size_t k = 0; k < sizeof(res->c) / sizeof(uint64_t); k++)
 			dst[k] += src[k];
-		for (int k = 0; k < BOP_COUNT; k++)
+		for (int k = 0; k < BOP_COUNT; k++) {
 			bench_hist_merge(&res->lat.wall[k], &w->lat.wall[k]);
+			bench_hist_merge(&res->lat.modelled[k], &w->lat.modelled[k]);
+		}
 		if (w->c.busy_ns[BOP_STORE])
 			res->store_pages_per_s +=
 				(double)w->c.ops_pages[BOP_STORE] / ((double)w->c.busy_ns[BOP_STORE] / 1e9);

@@ -95,6 +95,14 @@ struct col {
 	const struct zsim_zswap_stats *st;
 };
 
+static bool any_modelled(const struct bench_result *r)
+{
+	for (int k = 0; k < BOP_COUNT; k++)
+		if (r->lat.modelled[k].count)
+			return true;
+	return false;
+}
+
 void bench_print_summary(FILE *out, const struct bench_input *in, const struct bench_config *cfg,
 			 const struct bench_run_opts *o, const struct bench_result *r)
 {
@@ -176,6 +184,21 @@ void bench_print_summary(FILE *out, const struct bench_input *in, const struct b
 			human_ns(bench_hist_quantile(h, 0.99), b3, sizeof(b3)),
 			human_ns(h->max, b4, sizeof(b4)));
 	}
+	for (int k = 0; k < BOP_COUNT; k++) {
+		const struct bench_hist *h = &r->lat.modelled[k];
+		if (!h->count)
+			continue;
+		char name[32];
+		snprintf(name, sizeof(name), "%s*", bench_op_names[k]);
+		fprintf(out, "%-11s %10" PRIu64 " %10s %10s %10s %10s\n", name, h->count,
+			human_ns(bench_hist_quantile(h, 0.50), b1, sizeof(b1)),
+			human_ns(bench_hist_quantile(h, 0.90), b2, sizeof(b2)),
+			human_ns(bench_hist_quantile(h, 0.99), b3, sizeof(b3)),
+			human_ns(h->max, b4, sizeof(b4)));
+	}
+	if (any_modelled(r))
+		fprintf(out, "* modelled by the codec's timing model (%s), not measured\n",
+			r->codec_desc);
 	if (r->mm.valid)
 		fprintf(out, "\nthroughput: %s pages swapped out/s, %s swapped in/s; %" PRIu64
 			     " accesses in %.3f s = %s accesses/s\n",
@@ -294,7 +317,7 @@ static void stats_json(FILE *out, const struct zsim_zswap_stats *st)
 
 /* {"store": {count, p50, p90, p99, max, mean}, ...}: store and load always
  * (trace runs), the other kinds when they ran. */
-static void write_lat_group(FILE *out, const struct bench_hist *h, bool mm)
+static void write_lat_group(FILE *out, const struct bench_hist *h, bool mm, bool close)
 {
 	bool first = true;
 	fputc('{', out);
@@ -312,8 +335,10 @@ static void write_lat_group(FILE *out, const struct bench_hist *h, bool mm)
 			h[k].count ? h[k].sum / h[k].count : 0);
 		first = false;
 	}
-	fputc('}', out);
+	if (close)
+		fputc('}', out);
 }
+
 
 void bench_write_run_json(FILE *out, const struct bench_input *in, const struct bench_config *cfg,
 			  const struct bench_run_opts *o, const struct bench_result *r, int indent,
@@ -405,10 +430,16 @@ void bench_write_run_json(FILE *out, const struct bench_input *in, const struct 
 	fprintf(out, "%s    \"invalidate\": {\"calls\": %" PRIu64 ", \"pages\": %" PRIu64
 		     "}, \"writeback_observed\": %" PRIu64 ", \"marks\": %" PRIu64 "},\n",
 		P, r->c.invalidate_ops, r->c.invalidate_pages, r->c.writeback_observed, r->c.marks);
-	/* latency_ns: {op: {...}, ...}; the modelled-latency group, when it
-	 * comes, is one more member: "modelled": write_lat_group(r->lat.modelled). */
+	/* latency_ns: {op: {...}, ..., "modelled": {op: {...}}}: measured wall
+	 * time of each call, and apart from it, when the codec has a timing
+	 * model, the modelled device latency of the same calls. */
 	fprintf(out, "%s  \"latency_ns\": ", P);
-	write_lat_group(out, r->lat.wall, r->mm.valid);
+	write_lat_group(out, r->lat.wall, r->mm.valid, false);
+	if (any_modelled(r)) {
+		fprintf(out, ", \"modelled\": ");
+		write_lat_group(out, r->lat.modelled, false, true);
+	}
+	fputc('}', out);
 	fprintf(out, ",\n%s  \"throughput\": {\"store_pages_per_s\": ", P);
 	json_double(out, r->store_pages_per_s);
 	fprintf(out, ", \"load_pages_per_s\": ");

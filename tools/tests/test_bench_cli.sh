@@ -54,4 +54,12 @@ expect_exit 0 "$BENCH" --pages 500 --chain-size 16 --json c.json --quiet
 expect_in c.json '"chain_size": 16'
 expect_exit 5 "$BENCH" --pages 500 --profile 6.1 --chain-size 8 --quiet
 expect_in err "profile 6.1 has no zsmalloc chain size"
+
+# Modelled latency: only for a codec with a timing model, apart from the
+# measured one, and marked as modelled in the summary.
+expect_exit 0 "$BENCH" --profile 6.13 --compressor deflate-iaa-sim --workload mthp --order 4 \
+	--pages 512 --threads 1 --json m.json
+expect_in m.json '"modelled": {"store": {"count": '
+expect_in out "modelled by the codec's timing model"
+grep -q '"modelled"' r.json && fail "lz4/zstd run reported modelled latencies"
 echo "ok"
