@@ -64,6 +64,8 @@ enum zsim_error {
 	ZSIM_ESHUTDOWN = -ESHUTDOWN, /* swap type not active (swapped off) */
 	ZSIM_EPARSE = -EILSEQ,   /* malformed input file or specification */
 	ZSIM_REJECTED = -ECANCELED, /* zswap refused the store (see counters) */
+	ZSIM_EPERM = -EPERM,     /* not permitted (e.g. reading another process) */
+	ZSIM_ESRCH = -ESRCH,     /* no such process (it exited or never existed) */
 };
 
 /* Printable message for a ZSIM_E* code (never NULL). */

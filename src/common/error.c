@@ -27,6 +27,8 @@ const char *zsim_strerror(int code)
 	case ZSIM_ESHUTDOWN: return "swap type is not active (swapped off)";
 	case ZSIM_EPARSE: return "malformed input or specification";
 	case ZSIM_REJECTED: return "store rejected by zswap (see the reject counters)";
+	case ZSIM_EPERM: return "permission denied";
+	case ZSIM_ESRCH: return "no such process (it exited or never existed)";
 	default: break;
 	}
 	return code > 0 ? "positive value is not an error" : "unknown error";
