@@ -13,6 +13,7 @@
  *   mm.h        a memory model (memcg limits, reclaim) that drives zswap
  *   pagegen.h   synthetic page content of controlled compressibility
  *   trace.h     swap-event traces (binary ZSWT v1 and CSV): read, write, convert
+ *   capture.h   live-kernel captures (scripts/capture) converted to traces
  *   pagestore.h real pages: the page store format and process harvesting
  */
 #ifndef ZSWAPSIM_ZSWAPSIM_H
@@ -27,6 +28,7 @@
 #include "mm.h"
 #include "pagegen.h"
 #include "trace.h"
+#include "capture.h"
 #include "pagestore.h"
 
 #endif
