@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "harvest.h"
 
 const char *const bench_workload_names[] = {
 	[WL_NONE] = "none", [WL_FILL] = "fill", [WL_USEMEM] = "usemem",
@@ -103,6 +104,9 @@ static char *dup_s(const char *s)
  */
 int bench_corpus_open(struct bench_input *in, const char *path, char *err, size_t errlen)
 {
+	int ps = bench_pagestore_corpus(in, path, err, errlen); /* -1: raw pages */
+	if (ps >= 0)
+		return ps;
 	int fd = open(path, O_RDONLY);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: cannot open corpus: %s", path, strerror(errno));

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "harvest.h"
 
 static void usage(FILE *out)
 {
@@ -25,6 +26,8 @@ static void usage(FILE *out)
 "       zswapsim-bench sweep [-i INPUT_SPEC]... CONFIGS --out DIR [--jobs N] [--emit-jobs FILE]\n"
 "       zswapsim-bench sweep --merge DIR\n"
 "       zswapsim-bench convert IN OUT [--to csv|binary]\n"
+"       zswapsim-bench harvest|pagestore|convert-capture ... (real pages and\n"
+"       live-kernel captures: see each one's --help)\n"
 "\n"
 "Replays swap-outs and swap-ins through the simulated zswap (libzswapsim %s) and\n"
 "reports its counters under the kernel's names, latencies and throughput.\n"
@@ -33,7 +36,8 @@ static void usage(FILE *out)
 "\n"
 "INPUT\n"
 "  --corpus FILE        page content: raw 4096-byte pages (any file whose size is a\n"
-"                       multiple of 4096); default: synthetic content (below)\n"
+"                       multiple of 4096), or a page store (harvest;\n"
+"                       docs/page-store.md); default: synthetic content (below)\n"
 "  --trace FILE         replay a trace, binary ZSWT v1 or CSV (docs/trace-format.md)\n"
 "  --workload NAME      fill (default): store every page once, offsets 0..N-1, order 0\n"
 "                       usemem: fill, then fault every page back in (load, invalidate)\n"
@@ -560,6 +564,8 @@ int main(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	c.cmd = "run";
 	c.in.seed = 1;
+	if (argc > 1 && bench_extra_command(argv[1]))
+		return bench_extra_main(argc - 1, argv + 1); /* harvest, pagestore, convert-capture */
 	if (argc > 1 && argv[1][0] != '-') {
 		if (!strcmp(argv[1], "run") || !strcmp(argv[1], "compare") ||
 		    !strcmp(argv[1], "sweep") || !strcmp(argv[1], "convert")) {
