@@ -148,7 +148,8 @@ void zsim_pagestore_close(struct zsim_pagestore *ps)
 	free(ps);
 }
 
-/* Section bytes, decoded and checked: *out (malloc'ed) of exactly raw. */
+/* Section bytes, decoded and checked: *out (malloc'ed) holds raw bytes
+ * plus one spare. */
 static int load_section(struct zsim_pagestore *ps, const unsigned char *e, uint64_t e_off,
 			const char *what, unsigned char **out)
 {
@@ -167,7 +168,14 @@ static int load_section(struct zsim_pagestore *ps, const unsigned char *e, uint6
 		return FAIL(ps, ZSIM_EPARSE, e_off + 4, "%s section: unknown encoding %u", what, enc);
 	if (raw > SIZE_MAX - 1 || stored > SIZE_MAX)
 		return FAIL(ps, ZSIM_ERANGE, e_off, "%s section too large", what);
-	unsigned char *st = malloc(stored ? (size_t)stored : 1);
+	/* zstd expands at most 32768-fold (a 128 KiB RLE block in 4 bytes):
+	 * a larger claim is a lie, refused before anything is allocated */
+	if (enc == PS_ENC_ZSTD && raw / 32768 > stored + 1)
+		return FAIL(ps, ZSIM_EBADMSG, e_off + 24,
+			    "%s section claims %llu bytes from %llu compressed: more than zstd can expand",
+			    what, (unsigned long long)raw, (unsigned long long)stored);
+	/* one spare byte: metadata is parsed as a NUL-terminated string */
+	unsigned char *st = malloc((size_t)stored + 1);
 	if (!st)
 		return FAIL(ps, ZSIM_ENOMEM, off, "out of memory for the %s section", what);
 	int rc = src_read(ps, off, st, (size_t)stored, what);
@@ -187,7 +195,7 @@ static int load_section(struct zsim_pagestore *ps, const unsigned char *e, uint6
 			return FAIL(ps, ZSIM_EBADMSG, off, "%s section: compressed data does not hold %llu bytes",
 				    what, (unsigned long long)raw);
 		}
-		r = malloc(raw ? (size_t)raw : 1);
+		r = malloc((size_t)raw + 1);
 		if (!r) {
 			free(st);
 			return FAIL(ps, ZSIM_ENOMEM, off, "out of memory for the %s section", what);
