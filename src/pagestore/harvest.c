@@ -417,6 +417,7 @@ int zsim_harvest_pid(struct zsim_pagestore_writer *w, int pid, const struct zsim
 	char comm[16];
 	read_comm(pid, comm);
 	const bool with_stack = o->include_stack != 0;
+	const uint64_t pages_before = res->pages;
 	struct reader r = {pid, mem_fd, w, malloc((size_t)READ_BATCH * ZSIM_PAGE_SIZE), res, err, 0, 0};
 	uint64_t *pm = malloc(512 * sizeof(uint64_t));
 	if (!rc && (!r.buf || !pm))
@@ -428,6 +429,13 @@ int zsim_harvest_pid(struct zsim_pagestore_writer *w, int pid, const struct zsim
 		rc = scan_region(&sc, &reg[i]);
 	if (!rc)
 		rc = flush_run(&r);
+	if (rc == ZSIM_ESRCH && res->pages > pages_before) {
+		/* it exited or exec'd while being read: what was read stays a
+		 * snapshot of its own, so pages are never attributed to the
+		 * next one */
+		if (!zsim_pagestore_writer_snapshot(w, (uint32_t)pid, comm, time_ns, flags))
+			res->snapshots++;
+	}
 	if (!rc) {
 		rc = zsim_pagestore_writer_snapshot(w, (uint32_t)pid, comm, time_ns,
 						    flags | (with_stack ? ZSIM_PAGESTORE_SNAP_STACK : 0));

@@ -39,6 +39,7 @@ expect_rc 0 "harvest env+stack" "$B" harvest --quiet --include-stack --out "$T/e
 
 # 3. --pid, and the clean errors
 sleep 3 & sp=$!
+for i in $(seq 1 300); do [ "$(cat /proc/$sp/comm 2>/dev/null)" = sleep ] && break; sleep 0.01; done
 expect_rc 0 "harvest --pid" "$B" harvest --quiet --out "$T/pid.zpk" --pid $sp
 kill $sp 2>/dev/null; wait $sp 2>/dev/null
 expect_rc 31 "vanished pid" "$B" harvest --out "$T/gone.zpk" --pid $sp
