@@ -727,8 +727,8 @@ static int ps_sizes(const char *path, const char **clen, unsigned nclen, uint64_
 		rc = msg(BX_USAGE, "%s has no clen tables: give --clen SPEC (or pack it with --clen)",
 			 path);
 	if (!rc)
-		printf("%-16s %10s %10s %10s %12s %12s %8s %8s\n", "codec", "pages", "same", "nofit",
-		       "stored", "pool", "ratio", "ideal");
+		printf("%-16s %10s %10s %10s %10s %14s %10s %8s %8s\n", "codec", "pages", "same",
+		       "nofit", "stored", "pool_bytes", "pool", "ratio", "ideal");
 	for (unsigned s = 0; s < n && !rc; s++) {
 		int t = zsim_pagestore_clen_find(ps, specs[s]);
 		struct zsim_codec *codec = NULL;
@@ -781,8 +781,9 @@ static int ps_sizes(const char *path, const char **clen, unsigned nclen, uint64_
 		zsim_zpool_stats(pool, &zs);
 		char b1[32];
 		if (!rc)
-			printf("%-16s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %12" PRIu64 " %12s %8.2f %8.2f\n",
-			       specs[s], info.pages, nsame, nofit, stored,
+			printf("%-16s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %14" PRIu64
+			       " %10s %8.2f %8.2f\n",
+			       specs[s], info.pages, nsame, nofit, stored, zs.pages * ZSIM_PAGE_SIZE,
 			       human(zs.pages * ZSIM_PAGE_SIZE, b1, sizeof(b1)),
 			       zs.pages ? (double)(stored * ZSIM_PAGE_SIZE) / (double)(zs.pages * ZSIM_PAGE_SIZE) : 0.0,
 			       bytes ? (double)(stored * ZSIM_PAGE_SIZE) / (double)bytes : 0.0);

@@ -61,8 +61,21 @@ for k in stored_pages pool_total_size zswpout pswpout; do
 done
 expect_rc 0 "sizes" "$B" pagestore sizes "$T/bash-clen.zpk"
 grep -q "^lz4 " "$T/out" && grep -q "^zstd " "$T/out" && ok || bad "sizes output: $(cat "$T/out")"
+# the allocator-only sweep gives the pool of a full run (profile 6.12, lz4)
+sz=$(awk '$1 == "lz4" {print $6}' "$T/out")
+full=$(grep -o '"pool_total_size": [0-9]*' "$T/bash.zpk.json" | head -1 | grep -o '[0-9]*$')
+[ -n "$sz" ] && [ "$sz" = "$full" ] && ok || bad "sizes pool '$sz' != full run pool '$full'"
 expect_rc 0 "info" "$B" pagestore info "$T/bash-clen.zpk"
 grep -q "meta        command = bash -c" "$T/out" && ok || bad "command metadata lost by pack"
+
+# the shipped corpus: intact, and the same sizes both ways
+C=$DATA/../../corpus/zswapsim-build.zpk
+expect_rc 0 "corpus verify" "$B" pagestore verify "$C"
+expect_rc 0 "corpus sizes" "$B" pagestore sizes "$C"
+sz=$(awk '$1 == "zstd" {print $6}' "$T/out")
+"$B" --corpus "$C" --compressor zstd --threads 1 --cpus 1 --json "$T/corpus.json" --quiet || bad "run on the corpus"
+full=$(grep -o '"pool_total_size": [0-9]*' "$T/corpus.json" | head -1 | grep -o '[0-9]*$')
+[ -n "$sz" ] && [ "$sz" = "$full" ] && ok || bad "corpus: sizes pool '$sz' != full run pool '$full'"
 
 # 5. a corrupt or truncated store is a clean error naming the byte offset
 size=$(stat -c %s "$T/bash.zpk")
