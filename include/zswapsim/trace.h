@@ -17,15 +17,17 @@
  *               of a corpus of raw 4096-byte pages), ZERO, SAME (one
  *               repeated 64-bit word) or CLASS (page i of the folio is
  *               zsim_page_fill(class, seed, i)).
- *   corpus      a file of raw 4096-byte pages that PAGE content indexes.
+ *   corpus      the pages PAGE content indexes: a file of raw 4096-byte
+ *               pages, or the logical pages of a page store
+ *               (zswapsim/pagestore.h), decoded by the caller.
  *   location    where an event came from: a CSV line (1-based) or the byte
  *               offset of a binary record.
  *
  * Differences from the recommended format (users-and-traces.md §2c): the
  * TLV tables are replaced by in-stream definition records (a fill value is
  * defined by a record before the first store that uses it), so a writer
- * can stream; the page store (.zpk) and CODEC_CLEN are not implemented
- * (PAGE content indexes a plain corpus file instead).
+ * can stream; CODEC_CLEN content is not implemented (the page store's clen
+ * tables serve allocator-only sweeps instead: zswapsim-bench pagestore sizes).
  *
  * Errors: every reader function returns 0/1 or a negative ZSIM_E* code
  * (ZSIM_EIO I/O, ZSIM_EPARSE malformed input, ZSIM_ETRUNC truncated input),
