@@ -451,7 +451,8 @@ int zsim_harvest_pid(struct zsim_pagestore_writer *w, int pid, const struct zsim
 		struct zsim_pagestore_snapshot s = {.pid = (uint32_t)pid, .time_ns = time_ns,
 						    .flags = flags};
 		memcpy(s.comm, comm, sizeof(s.comm));
-		s.pages = st.pages;
+		s.pages = res->pages - pages_before;
+		s.first_page = st.pages - s.pages;
 		o->progress(&st, &s, o->progress_arg);
 	}
 	free(pm);
