@@ -26,7 +26,10 @@ int zsim_entry_decompress(struct zsim_zswap *z, struct zsim_entry *e, unsigned c
 		return 0;
 	}
 	struct zsim_pool *p = z->pools[e->pool_idx];
-	struct zsim_acomp_ctx *ctx = zsim_acomp_ctx_lock(z, p, cpu, NULL);
+	/* The allocator's per-CPU mapping area is the one of the CPU whose
+	 * context we hold (its mutex is what serializes that area): after a
+	 * hotplug race it need not be `cpu`. */
+	struct zsim_acomp_ctx *ctx = zsim_acomp_ctx_lock(z, p, cpu, &cpu);
 	if (!ctx)
 		return ZSIM_ENOMEM;
 	const void *src;
@@ -188,7 +191,8 @@ static int load_batch(struct zsim_zswap *z, unsigned type, const uint64_t *offse
 				ents[k++] = f;
 			}
 		}
-		struct zsim_acomp_ctx *ctx = zsim_acomp_ctx_lock(z, p, cpu, NULL);
+		unsigned ccpu; /* the CPU of the context held: its mapping area */
+		struct zsim_acomp_ctx *ctx = zsim_acomp_ctx_lock(z, p, cpu, &ccpu);
 		if (!ctx)
 			continue; /* left for the one-by-one pass */
 		struct zsim_codec_job jobs[ZSIM_STORE_BATCH];
@@ -199,12 +203,12 @@ static int load_batch(struct zsim_zswap *z, unsigned type, const uint64_t *offse
 			 * so a batch cannot keep several mapped at once. */
 			unsigned char *buf = ctx->buffer + (size_t)q * ctx->buf_size;
 			const void *src;
-			if (zsim_zpool_read_begin(p->zpool, ents[q]->handle, ents[q]->length, cpu, buf,
-						  &src))
+			if (zsim_zpool_read_begin(p->zpool, ents[q]->handle, ents[q]->length, ccpu,
+						  buf, &src))
 				break;
 			if (src != buf)
 				memcpy(buf, src, ents[q]->length);
-			zsim_zpool_read_end(p->zpool, ents[q]->handle, cpu, src);
+			zsim_zpool_read_end(p->zpool, ents[q]->handle, ccpu, src);
 			jobs[q] = (struct zsim_codec_job){.src = buf, .src_len = ents[q]->length,
 							  .dst = out + (size_t)idx[q] * ZSIM_PAGE_SIZE,
 							  .dst_cap = ZSIM_PAGE_SIZE};

@@ -171,8 +171,9 @@ static bool store_pages(struct store_ctx *s, uint64_t offset, const unsigned cha
 	struct zsim_codec_job jobs[ZSIM_STORE_BATCH];
 	bool batched = false;
 	uint64_t mark = 0;
+	unsigned ccpu = s->cpu; /* the CPU of the context held: its mapping area */
 	if (to_compress) {
-		ctx = zsim_acomp_ctx_lock(z, s->pool, s->cpu, NULL);
+		ctx = zsim_acomp_ctx_lock(z, s->pool, s->cpu, &ccpu);
 		if (!ctx) {
 			zsim_count(z, s->cpu, ZC_reject_alloc_fail, 1);
 			unwind_batch(s, e, have, 0, n);
@@ -240,7 +241,7 @@ static bool store_pages(struct store_ctx *s, uint64_t offset, const unsigned cha
 			break;
 		}
 		have[i] = true;
-		zsim_zpool_write(s->pool->zpool, e[i]->handle, src, dlen, s->cpu);
+		zsim_zpool_write(s->pool->zpool, e[i]->handle, src, dlen, ccpu);
 		e[i]->length = (uint32_t)dlen;
 		e[i]->pool_idx = (uint8_t)s->pool->idx;
 	}

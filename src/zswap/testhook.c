@@ -35,8 +35,8 @@ int zsim_zswap_test_corrupt_entry(struct zsim_zswap *z, unsigned type, uint64_t 
 		/* As zsim_entry_decompress does: the CPU's context (and so its
 		 * allocator buffers) held across the access. */
 		struct zsim_pool *p = z->pools[e->pool_idx];
-		const unsigned cpu = zsim_cpu_resolve(z, 0);
-		struct zsim_acomp_ctx *ctx = zsim_acomp_ctx_lock(z, p, cpu, NULL);
+		unsigned cpu = zsim_cpu_resolve(z, 0);
+		struct zsim_acomp_ctx *ctx = zsim_acomp_ctx_lock(z, p, cpu, &cpu);
 		if (!ctx) {
 			rc = ZSIM_ENOMEM;
 		} else {

@@ -59,27 +59,40 @@ static void *worker_main(void *arg)
 			}
 			struct zsim_swap_folio f = {.offset = base + slot, .order = order,
 						    .data = page, .memcg = w->id % 3, .cpu = cpu};
-			if (zsim_zswap_store(w->z, &f, NULL))
+			int src = zsim_zswap_store(w->z, &f, NULL);
+			if (src) {
+				print_message("# store slot %u order %u: %s\n", slot, order,
+					      zsim_strerror(src));
 				w->mismatches++;
+			}
 		} else if (kind < 8) {
 			enum zsim_swap_where from;
 			int rc = zsim_zswap_load(w->z, 0, base + slot, w->id % 3, cpu, back, &from);
 			if (w->ref_class[slot] < 0) {
-				if (rc != ZSIM_ENOENT)
+				if (rc != ZSIM_ENOENT) {
+					print_message("# load of empty slot %u: %d\n", slot, rc);
 					w->mismatches++;
+				}
 			} else {
 				zsim_page_fill((enum zsim_page_class)w->ref_class[slot], 1,
 					       w->ref_index[slot], page);
-				if (rc || memcmp(page, back, ZSIM_PAGE_SIZE))
+				if (rc || memcmp(page, back, ZSIM_PAGE_SIZE)) {
+					print_message("# load slot %u class %d from %d: %s\n", slot,
+						      w->ref_class[slot], (int)from,
+						      rc ? zsim_strerror(rc) : "wrong bytes");
 					w->mismatches++;
+				}
 				/* An exclusive load from zswap empties the slot:
 				 * the swap cache holds the only copy now. */
 				if (!rc && from == ZSIM_WHERE_ZSWAP && w->exclusive)
 					w->ref_class[slot] = -1;
 			}
 		} else {
-			if (zsim_zswap_invalidate(w->z, 0, base + slot, 8))
+			int irc = zsim_zswap_invalidate(w->z, 0, base + slot, 8);
+			if (irc) {
+				print_message("# invalidate slot %u: %s\n", slot, zsim_strerror(irc));
 				w->mismatches++;
+			}
 			for (unsigned k = 0; k < 8; k++)
 				w->ref_class[slot + k] = -1;
 		}
