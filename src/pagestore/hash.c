@@ -44,10 +44,10 @@ uint64_t zsim_xxh64(const void *data, size_t len, uint64_t seed)
 		uint64_t v1 = seed + P1 + P2, v2 = seed + P2, v3 = seed, v4 = seed - P1;
 		const unsigned char *limit = end - 32;
 		do {
-			v1 = xround(v1, ps_get64(p));
-			v2 = xround(v2, ps_get64(p + 8));
-			v3 = xround(v3, ps_get64(p + 16));
-			v4 = xround(v4, ps_get64(p + 24));
+			v1 = xround(v1, zsim_get_le64(p));
+			v2 = xround(v2, zsim_get_le64(p + 8));
+			v3 = xround(v3, zsim_get_le64(p + 16));
+			v4 = xround(v4, zsim_get_le64(p + 24));
 			p += 32;
 		} while (p <= limit);
 		h = rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18);
@@ -60,12 +60,12 @@ uint64_t zsim_xxh64(const void *data, size_t len, uint64_t seed)
 	}
 	h += (uint64_t)len;
 	while (p + 8 <= end) {
-		h ^= xround(0, ps_get64(p));
+		h ^= xround(0, zsim_get_le64(p));
 		h = rotl(h, 27) * P1 + P4;
 		p += 8;
 	}
 	if (p + 4 <= end) {
-		h ^= (uint64_t)ps_get32(p) * P1;
+		h ^= (uint64_t)zsim_get_le32(p) * P1;
 		h = rotl(h, 23) * P2 + P3;
 		p += 4;
 	}

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "common/endian.h"
 #include "zswapsim/pagestore.h"
 
 /* File header: 64 bytes at offset 0. */
@@ -59,34 +60,6 @@ enum ps_encoding { PS_ENC_RAW = 0, PS_ENC_ZSTD = 1 };
 #define PS_MAX_SNAPSHOTS (UINT64_C(1) << 24)
 
 uint64_t zsim_xxh64(const void *data, size_t len, uint64_t seed);
-
-static inline void ps_put16(unsigned char *p, uint16_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-}
-static inline void ps_put32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-static inline void ps_put64(unsigned char *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-static inline uint16_t ps_get16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-static inline uint32_t ps_get32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static inline uint64_t ps_get64(const unsigned char *p)
-{
-	return (uint64_t)ps_get32(p) | (uint64_t)ps_get32(p + 4) << 32;
-}
 
 /* Fill err (may be NULL): "NAME: byte OFF: message" (OFF omitted if
  * has_off is 0). Returns code. */

@@ -153,9 +153,9 @@ void zsim_pagestore_close(struct zsim_pagestore *ps)
 static int load_section(struct zsim_pagestore *ps, const unsigned char *e, uint64_t e_off,
 			const char *what, unsigned char **out)
 {
-	unsigned enc = ps_get32(e + 4);
-	uint64_t off = ps_get64(e + 8), stored = ps_get64(e + 16), raw = ps_get64(e + 24);
-	uint64_t sum = ps_get64(e + 32);
+	unsigned enc = zsim_get_le32(e + 4);
+	uint64_t off = zsim_get_le64(e + 8), stored = zsim_get_le64(e + 16), raw = zsim_get_le64(e + 24);
+	uint64_t sum = zsim_get_le64(e + 32);
 	*out = NULL;
 	if (off < PS_HEADER_SIZE || off > ps->toc_off || stored > ps->toc_off - off)
 		return FAIL(ps, ZSIM_EPARSE, e_off, "%s section at %llu (+%llu bytes) lies outside the data area (%u..%llu)",
@@ -222,8 +222,8 @@ static int parse_frames(struct zsim_pagestore *ps, const unsigned char *b, uint6
 	size_t bound = ZSTD_compressBound((size_t)ps->frame_pages * ZSIM_PAGE_SIZE);
 	for (uint64_t f = 0; f < ps->nframes; f++) {
 		const unsigned char *e = b + f * PS_FRAME_ENTRY_SIZE;
-		uint64_t off = ps_get64(e);
-		uint32_t sz = ps_get32(e + 8);
+		uint64_t off = zsim_get_le64(e);
+		uint32_t sz = zsim_get_le32(e + 8);
 		if (off < PS_HEADER_SIZE || off > ps->toc_off || sz == 0 || sz > bound ||
 		    sz > ps->toc_off - off)
 			return FAIL(ps, ZSIM_EPARSE, sec_off,
@@ -231,7 +231,7 @@ static int parse_frames(struct zsim_pagestore *ps, const unsigned char *b, uint6
 				    (unsigned long long)f, sz, (unsigned long long)off, bound);
 		ps->foff[f] = off;
 		ps->fsize[f] = sz;
-		ps->fsum[f] = ps_get32(e + 12);
+		ps->fsum[f] = zsim_get_le32(e + 12);
 		ps->frame_bytes += sz;
 	}
 	return 0;
@@ -245,7 +245,7 @@ static int parse_map(struct zsim_pagestore *ps, unsigned char *b, uint64_t sec_o
 	if (!ps->first_page)
 		return FAIL(ps, ZSIM_ENOMEM, sec_off, "out of memory for the page map");
 	for (uint64_t i = 0; i < ps->pages; i++) {
-		uint32_t id = ps_get32(b + 4 * i);
+		uint32_t id = zsim_get_le32(b + 4 * i);
 		if (id > next || id >= ps->unique)
 			return FAIL(ps, ZSIM_EPARSE, sec_off,
 				    "page map: page %llu has unique id %u, expected at most %llu (ids are given in order of first appearance, below %llu)",
@@ -276,7 +276,7 @@ static int parse_clen(struct zsim_pagestore *ps, const unsigned char *b, uint64_
 	if (!t->len)
 		return FAIL(ps, ZSIM_ENOMEM, sec_off, "out of memory for a clen table");
 	for (uint64_t u = 0; u < ps->unique; u++) {
-		uint16_t l = ps_get16(b + PS_CLEN_HEAD_SIZE + 2 * u);
+		uint16_t l = zsim_get_le16(b + PS_CLEN_HEAD_SIZE + 2 * u);
 		if ((l == 0 || l > ZSIM_PAGE_SIZE) && l != ZSIM_PAGESTORE_CLEN_NONE) {
 			free(t->len);
 			t->len = NULL;
@@ -329,11 +329,11 @@ static int parse_snaps(struct zsim_pagestore *ps, const unsigned char *b, uint64
 	for (uint64_t i = 0; i < n; i++) {
 		const unsigned char *e = b + i * PS_SNAP_ENTRY_SIZE;
 		struct zsim_pagestore_snapshot *s = &ps->snaps[i];
-		s->first_page = ps_get64(e);
-		s->pages = ps_get64(e + 8);
-		s->time_ns = ps_get64(e + 16);
-		s->pid = ps_get32(e + 24);
-		s->flags = ps_get32(e + 28);
+		s->first_page = zsim_get_le64(e);
+		s->pages = zsim_get_le64(e + 8);
+		s->time_ns = zsim_get_le64(e + 16);
+		s->pid = zsim_get_le32(e + 24);
+		s->flags = zsim_get_le32(e + 28);
 		memcpy(s->comm, e + 32, 16);
 		if (s->first_page < end || s->first_page > ps->pages ||
 		    s->pages > ps->pages - s->first_page || s->comm[15])
@@ -360,30 +360,30 @@ static int open_common(struct zsim_pagestore *ps)
 		return FAIL(ps, ZSIM_EPARSE, 0, "not a page store (bad magic)");
 	if ((rc = src_read(ps, 0, h, PS_HEADER_SIZE, "the header")))
 		return rc;
-	if (zsim_xxh64(h, PS_H_CHECKSUM, 0) != ps_get64(h + PS_H_CHECKSUM)) {
-		if (!ps_get64(h + PS_H_TOC_OFFSET) && !ps_get64(h + PS_H_CHECKSUM))
+	if (zsim_xxh64(h, PS_H_CHECKSUM, 0) != zsim_get_le64(h + PS_H_CHECKSUM)) {
+		if (!zsim_get_le64(h + PS_H_TOC_OFFSET) && !zsim_get_le64(h + PS_H_CHECKSUM))
 			return FAIL(ps, ZSIM_EPARSE, PS_H_TOC_OFFSET,
 				    "incomplete page store: the writer did not finish");
 		return FAIL(ps, ZSIM_EBADMSG, PS_H_CHECKSUM, "header checksum mismatch");
 	}
-	ps->version = ps_get16(h + PS_H_VERSION);
+	ps->version = zsim_get_le16(h + PS_H_VERSION);
 	if (ps->version != ZSIM_PAGESTORE_VERSION)
 		return FAIL(ps, ZSIM_EPARSE, PS_H_VERSION, "page store version %u (this reader knows %d)",
 			    ps->version, ZSIM_PAGESTORE_VERSION);
-	if (ps_get16(h + PS_H_HEADER_SIZE) != PS_HEADER_SIZE)
+	if (zsim_get_le16(h + PS_H_HEADER_SIZE) != PS_HEADER_SIZE)
 		return FAIL(ps, ZSIM_EPARSE, PS_H_HEADER_SIZE, "header size %u, expected %u",
-			    ps_get16(h + PS_H_HEADER_SIZE), PS_HEADER_SIZE);
-	if (ps_get32(h + PS_H_PAGE_SIZE) != ZSIM_PAGE_SIZE)
+			    zsim_get_le16(h + PS_H_HEADER_SIZE), PS_HEADER_SIZE);
+	if (zsim_get_le32(h + PS_H_PAGE_SIZE) != ZSIM_PAGE_SIZE)
 		return FAIL(ps, ZSIM_EPARSE, PS_H_PAGE_SIZE, "page size %u, expected %u",
-			    ps_get32(h + PS_H_PAGE_SIZE), ZSIM_PAGE_SIZE);
-	ps->frame_pages = ps_get32(h + PS_H_FRAME_PAGES);
+			    zsim_get_le32(h + PS_H_PAGE_SIZE), ZSIM_PAGE_SIZE);
+	ps->frame_pages = zsim_get_le32(h + PS_H_FRAME_PAGES);
 	if (!ps->frame_pages || ps->frame_pages > ZSIM_PAGESTORE_MAX_FRAME_PAGES)
 		return FAIL(ps, ZSIM_EPARSE, PS_H_FRAME_PAGES, "frame pages %u not in 1..%d",
 			    ps->frame_pages, ZSIM_PAGESTORE_MAX_FRAME_PAGES);
-	if (ps_get32(h + PS_H_FLAGS) || ps_get32(h + PS_H_RESERVED))
+	if (zsim_get_le32(h + PS_H_FLAGS) || zsim_get_le32(h + PS_H_RESERVED))
 		return FAIL(ps, ZSIM_EPARSE, PS_H_FLAGS, "unknown header flags");
-	ps->pages = ps_get64(h + PS_H_PAGES);
-	ps->unique = ps_get64(h + PS_H_UNIQUE);
+	ps->pages = zsim_get_le64(h + PS_H_PAGES);
+	ps->unique = zsim_get_le64(h + PS_H_UNIQUE);
 	if (ps->pages > PS_MAX_PAGES)
 		return FAIL(ps, ZSIM_ERANGE, PS_H_PAGES, "%llu pages: more than this reader's limit %llu",
 			    (unsigned long long)ps->pages, (unsigned long long)PS_MAX_PAGES);
@@ -392,8 +392,8 @@ static int open_common(struct zsim_pagestore *ps)
 		return FAIL(ps, ZSIM_EPARSE, PS_H_UNIQUE, "%llu unique pages for %llu pages",
 			    (unsigned long long)ps->unique, (unsigned long long)ps->pages);
 	ps->nframes = ZSIM_DIV_ROUND_UP(ps->unique, ps->frame_pages);
-	ps->toc_off = ps_get64(h + PS_H_TOC_OFFSET);
-	unsigned ntoc = ps_get32(h + PS_H_TOC_COUNT);
+	ps->toc_off = zsim_get_le64(h + PS_H_TOC_OFFSET);
+	unsigned ntoc = zsim_get_le32(h + PS_H_TOC_COUNT);
 	if (ps->toc_off == 0)
 		return FAIL(ps, ZSIM_EPARSE, PS_H_TOC_OFFSET, "incomplete page store: the writer did not finish");
 	if (ps->toc_off < PS_HEADER_SIZE || ntoc < 2 || ntoc > PS_TOC_MAX)
@@ -403,7 +403,7 @@ static int open_common(struct zsim_pagestore *ps)
 	size_t toc_len = (size_t)ntoc * PS_TOC_ENTRY_SIZE;
 	if ((rc = src_read(ps, ps->toc_off, toc, toc_len + 8, "the section table")))
 		return rc;
-	if (zsim_xxh64(toc, toc_len, 0) != ps_get64(toc + toc_len))
+	if (zsim_xxh64(toc, toc_len, 0) != zsim_get_le64(toc + toc_len))
 		return FAIL(ps, ZSIM_EBADMSG, ps->toc_off + toc_len, "section table checksum mismatch");
 
 	if (!(ps->dctx = ZSTD_createDCtx()))
@@ -412,8 +412,8 @@ static int open_common(struct zsim_pagestore *ps)
 	for (unsigned i = 0; i < ntoc; i++) {
 		const unsigned char *e = toc + (size_t)i * PS_TOC_ENTRY_SIZE;
 		uint64_t e_off = ps->toc_off + (uint64_t)i * PS_TOC_ENTRY_SIZE;
-		unsigned type = ps_get32(e);
-		uint64_t raw = ps_get64(e + 24), sec_off = ps_get64(e + 8);
+		unsigned type = zsim_get_le32(e);
+		uint64_t raw = zsim_get_le64(e + 24), sec_off = zsim_get_le64(e + 8);
 		if (type < PS_SEC_FRAMES || type > PS_SEC_SNAPSHOTS)
 			continue; /* a later version's section: skipped */
 		if (type != PS_SEC_CLEN && seen[type])
@@ -618,8 +618,8 @@ static int get_frame(struct zsim_pagestore *ps, uint64_t f, const unsigned char 
 		for (uint64_t i = 0; i < n; i++) {
 			const unsigned char *pg = victim->buf + i * ZSIM_PAGE_SIZE;
 			const unsigned char *hh = ps->hashes + (first + i) * PS_HASH_ENTRY_SIZE;
-			if (zsim_xxh64(pg, ZSIM_PAGE_SIZE, 0) != ps_get64(hh) ||
-			    zsim_xxh64(pg, ZSIM_PAGE_SIZE, PS_HASH_SEED2) != ps_get64(hh + 8))
+			if (zsim_xxh64(pg, ZSIM_PAGE_SIZE, 0) != zsim_get_le64(hh) ||
+			    zsim_xxh64(pg, ZSIM_PAGE_SIZE, PS_HASH_SEED2) != zsim_get_le64(hh + 8))
 				return FAIL(ps, ZSIM_EBADMSG, ps->foff[f],
 					    "frame %llu: unique page %llu does not match its hash",
 					    (unsigned long long)f, (unsigned long long)(first + i));

@@ -111,9 +111,9 @@ static int flush_frame(struct zsim_pagestore_writer *w)
 	if (rc)
 		return w->failed = rc;
 	unsigned char *e = w->frames + w->nframes * PS_FRAME_ENTRY_SIZE;
-	ps_put64(e, w->off);
-	ps_put32(e + 8, (uint32_t)c);
-	ps_put32(e + 12, (uint32_t)zsim_xxh64(w->cbuf, c, 0));
+	zsim_put_le64(e, w->off);
+	zsim_put_le32(e + 8, (uint32_t)c);
+	zsim_put_le32(e + 12, (uint32_t)zsim_xxh64(w->cbuf, c, 0));
 	if ((rc = write_all(w, w->cbuf, c)))
 		return rc;
 	w->nframes++;
@@ -391,11 +391,11 @@ int zsim_pagestore_writer_snapshot(struct zsim_pagestore_writer *w, uint32_t pid
 	w->snaps = s;
 	unsigned char *e = s + w->nsnaps * PS_SNAP_ENTRY_SIZE;
 	memset(e, 0, PS_SNAP_ENTRY_SIZE);
-	ps_put64(e, w->snap_mark);
-	ps_put64(e + 8, w->npages - w->snap_mark);
-	ps_put64(e + 16, time_ns);
-	ps_put32(e + 24, pid);
-	ps_put32(e + 28, flags);
+	zsim_put_le64(e, w->snap_mark);
+	zsim_put_le64(e + 8, w->npages - w->snap_mark);
+	zsim_put_le64(e + 16, time_ns);
+	zsim_put_le32(e + 24, pid);
+	zsim_put_le32(e + 28, flags);
 	if (comm) {
 		size_t n = strnlen(comm, 15);
 		memcpy(e + 32, comm, n);
@@ -453,13 +453,13 @@ static int put_section(struct zsim_pagestore_writer *w, unsigned char *toc, unsi
 	}
 	uint64_t sum = stored ? zsim_xxh64(stored, nstored, 0) : zsim_xxh64(data, len, 0);
 	free(stored);
-	ps_put32(toc, type);
-	ps_put32(toc + 4, zstd && len ? PS_ENC_ZSTD : PS_ENC_RAW);
-	ps_put64(toc + 8, start);
-	ps_put64(toc + 16, w->off - start);
-	ps_put64(toc + 24, len);
-	ps_put64(toc + 32, sum);
-	ps_put64(toc + 40, 0);
+	zsim_put_le32(toc, type);
+	zsim_put_le32(toc + 4, zstd && len ? PS_ENC_ZSTD : PS_ENC_RAW);
+	zsim_put_le64(toc + 8, start);
+	zsim_put_le64(toc + 16, w->off - start);
+	zsim_put_le64(toc + 24, len);
+	zsim_put_le64(toc + 32, sum);
+	zsim_put_le64(toc + 40, 0);
 	return 0;
 }
 
@@ -478,12 +478,12 @@ static int finish(struct zsim_pagestore_writer *w)
 	if (!le)
 		return w->failed = ZSIM_ENOMEM;
 	for (uint64_t i = 0; i < w->npages; i++)
-		ps_put32(le + 4 * i, w->map[i]);
+		zsim_put_le32(le + 4 * i, w->map[i]);
 	rc = put_section(w, TOC, PS_SEC_MAP, 1, le, (size_t)w->npages * 4);
 	if (!rc && w->hashes_on) {
 		for (uint64_t u = 0; u < w->nunique; u++) {
-			ps_put64(le + 16 * u, w->hashes[2 * u]);
-			ps_put64(le + 16 * u + 8, w->hashes[2 * u + 1]);
+			zsim_put_le64(le + 16 * u, w->hashes[2 * u]);
+			zsim_put_le64(le + 16 * u + 8, w->hashes[2 * u + 1]);
 		}
 		rc = put_section(w, TOC, PS_SEC_HASHES, 0, le, (size_t)w->nunique * 16);
 	}
@@ -498,7 +498,7 @@ static int finish(struct zsim_pagestore_writer *w)
 		memcpy(b, w->clen[c].spec, strlen(w->clen[c].spec));
 		memcpy(b + 64, w->clen[c].desc, strlen(w->clen[c].desc));
 		for (uint64_t u = 0; u < w->nunique; u++)
-			ps_put16(b + PS_CLEN_HEAD_SIZE + 2 * u, w->clen[c].len[u]);
+			zsim_put_le16(b + PS_CLEN_HEAD_SIZE + 2 * u, w->clen[c].len[u]);
 		rc = put_section(w, TOC, PS_SEC_CLEN, 1, b, len);
 		free(b);
 		if (rc)
@@ -525,20 +525,20 @@ static int finish(struct zsim_pagestore_writer *w)
 #undef TOC
 	uint64_t toc_off = w->off;
 	size_t toc_len = (size_t)n * PS_TOC_ENTRY_SIZE;
-	ps_put64(toc + toc_len, zsim_xxh64(toc, toc_len, 0));
+	zsim_put_le64(toc + toc_len, zsim_xxh64(toc, toc_len, 0));
 	if ((rc = write_all(w, toc, toc_len + 8)))
 		return rc;
 	unsigned char hdr[PS_HEADER_SIZE] = {0};
 	memcpy(hdr, ZSIM_PAGESTORE_MAGIC, ZSIM_PAGESTORE_MAGIC_LEN);
-	ps_put16(hdr + PS_H_VERSION, ZSIM_PAGESTORE_VERSION);
-	ps_put16(hdr + PS_H_HEADER_SIZE, PS_HEADER_SIZE);
-	ps_put32(hdr + PS_H_PAGE_SIZE, ZSIM_PAGE_SIZE);
-	ps_put32(hdr + PS_H_FRAME_PAGES, w->frame_pages);
-	ps_put64(hdr + PS_H_PAGES, w->npages);
-	ps_put64(hdr + PS_H_UNIQUE, w->nunique);
-	ps_put64(hdr + PS_H_TOC_OFFSET, toc_off);
-	ps_put32(hdr + PS_H_TOC_COUNT, n);
-	ps_put64(hdr + PS_H_CHECKSUM, zsim_xxh64(hdr, PS_H_CHECKSUM, 0));
+	zsim_put_le16(hdr + PS_H_VERSION, ZSIM_PAGESTORE_VERSION);
+	zsim_put_le16(hdr + PS_H_HEADER_SIZE, PS_HEADER_SIZE);
+	zsim_put_le32(hdr + PS_H_PAGE_SIZE, ZSIM_PAGE_SIZE);
+	zsim_put_le32(hdr + PS_H_FRAME_PAGES, w->frame_pages);
+	zsim_put_le64(hdr + PS_H_PAGES, w->npages);
+	zsim_put_le64(hdr + PS_H_UNIQUE, w->nunique);
+	zsim_put_le64(hdr + PS_H_TOC_OFFSET, toc_off);
+	zsim_put_le32(hdr + PS_H_TOC_COUNT, n);
+	zsim_put_le64(hdr + PS_H_CHECKSUM, zsim_xxh64(hdr, PS_H_CHECKSUM, 0));
 	uint64_t end = w->off;
 	w->off = 0;
 	rc = write_all(w, hdr, sizeof(hdr));

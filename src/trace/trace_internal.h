@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "zswapsim/common.h"
+#include "common/endian.h"
 #include "zswapsim/trace.h"
 
 #define ZSIM_TRACE_BUF_SIZE (64u * 1024u)
@@ -92,39 +93,5 @@ int zsim_trace_bin_read(struct zsim_trace_reader *r, struct zsim_trace_event *ev
 int zsim_trace_bin_write_header(struct zsim_trace_writer *w, const struct zsim_trace_header *h);
 int zsim_trace_bin_write(struct zsim_trace_writer *w, const struct zsim_trace_event *ev);
 int zsim_trace_bin_finish(struct zsim_trace_writer *w);
-
-static inline void zsim_put_le16(unsigned char *p, uint16_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-}
-static inline void zsim_put_le32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-static inline void zsim_put_le64(unsigned char *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-static inline uint16_t zsim_get_le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-static inline uint32_t zsim_get_le32(const unsigned char *p)
-{
-	uint32_t v = 0;
-	for (int i = 3; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-static inline uint64_t zsim_get_le64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
 
 #endif

@@ -113,29 +113,29 @@ static void fix_checksums(uint8_t *b, size_t size)
 {
 	if (size < PS_HEADER_SIZE)
 		return;
-	uint64_t toc = ps_get64(b + PS_H_TOC_OFFSET);
-	uint32_t n = ps_get32(b + PS_H_TOC_COUNT);
+	uint64_t toc = zsim_get_le64(b + PS_H_TOC_OFFSET);
+	uint32_t n = zsim_get_le32(b + PS_H_TOC_COUNT);
 	if (n <= PS_TOC_MAX && toc >= PS_HEADER_SIZE && toc <= size &&
 	    (uint64_t)n * PS_TOC_ENTRY_SIZE + 8 <= size - toc) {
 		for (uint32_t i = 0; i < n; i++) {
 			uint8_t *e = b + toc + (size_t)i * PS_TOC_ENTRY_SIZE;
-			uint64_t off = ps_get64(e + 8), st = ps_get64(e + 16);
+			uint64_t off = zsim_get_le64(e + 8), st = zsim_get_le64(e + 16);
 			if (off > size || st > size - off)
 				continue;
-			if (ps_get32(e) == PS_SEC_FRAMES && ps_get32(e + 4) == PS_ENC_RAW)
+			if (zsim_get_le32(e) == PS_SEC_FRAMES && zsim_get_le32(e + 4) == PS_ENC_RAW)
 				for (uint64_t f = 0; f + PS_FRAME_ENTRY_SIZE <= st; f += PS_FRAME_ENTRY_SIZE) {
 					uint8_t *fe = b + off + f;
-					uint64_t fo = ps_get64(fe);
-					uint32_t fs = ps_get32(fe + 8);
+					uint64_t fo = zsim_get_le64(fe);
+					uint32_t fs = zsim_get_le32(fe + 8);
 					if (fo <= size && fs <= size - fo)
-						ps_put32(fe + 12, (uint32_t)zsim_xxh64(b + fo, fs, 0));
+						zsim_put_le32(fe + 12, (uint32_t)zsim_xxh64(b + fo, fs, 0));
 				}
-			ps_put64(e + 32, zsim_xxh64(b + off, (size_t)st, 0));
+			zsim_put_le64(e + 32, zsim_xxh64(b + off, (size_t)st, 0));
 		}
 		size_t len = (size_t)n * PS_TOC_ENTRY_SIZE;
-		ps_put64(b + toc + len, zsim_xxh64(b + toc, len, 0));
+		zsim_put_le64(b + toc + len, zsim_xxh64(b + toc, len, 0));
 	}
-	ps_put64(b + PS_H_CHECKSUM, zsim_xxh64(b, PS_H_CHECKSUM, 0));
+	zsim_put_le64(b + PS_H_CHECKSUM, zsim_xxh64(b, PS_H_CHECKSUM, 0));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
