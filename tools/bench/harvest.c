@@ -27,22 +27,6 @@
 
 #define MAX_CLEN ZSIM_PAGESTORE_MAX_CLEN
 
-static const char *human(uint64_t b, char *buf, size_t len)
-{
-	static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-	double v = (double)b;
-	int u = 0;
-	while (v >= 1024 && u < 4) {
-		v /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, len, "%" PRIu64 " B", b);
-	else
-		snprintf(buf, len, "%.1f %s", v, unit[u]);
-	return buf;
-}
-
 static int msg(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int msg(int code, const char *fmt, ...)
 {
@@ -147,7 +131,7 @@ static void on_snapshot(const struct zsim_pagestore_writer_stats *st,
 		p->tty ? "\r\033[K" : "", p->n, snap->pid, snap->comm,
 		snap->flags & ZSIM_PAGESTORE_SNAP_EXIT ? " (exit)" : "",
 		st->pages - p->last_pages, st->pages, st->unique,
-		human(st->bytes_written, b1, sizeof(b1)), p->tty ? "" : "\n");
+		bench_human_bytes(st->bytes_written, b1, sizeof(b1)), p->tty ? "" : "\n");
 	fflush(stderr);
 	p->last_pages = st->pages;
 }
@@ -225,9 +209,9 @@ static int finish_store(struct zsim_pagestore_writer *w, const char *out, bool q
 	fprintf(stderr,
 		"harvest: wrote %s: %" PRIu64 " pages (%s) in %" PRIu64 " snapshots of %" PRIu64
 		" processes; %" PRIu64 " unique (dedup %.2fx); %s on disk (%.1fx smaller than raw)\n",
-		out, st.pages, human(st.pages * ZSIM_PAGE_SIZE, b1, sizeof(b1)), res->snapshots,
+		out, st.pages, bench_human_bytes(st.pages * ZSIM_PAGE_SIZE, b1, sizeof(b1)), res->snapshots,
 		res->processes, st.unique, st.unique ? (double)st.pages / (double)st.unique : 0.0,
-		human(file_bytes, b2, sizeof(b2)),
+		bench_human_bytes(file_bytes, b2, sizeof(b2)),
 		file_bytes ? (double)(st.pages * ZSIM_PAGE_SIZE) / (double)file_bytes : 0.0);
 	fprintf(stderr,
 		"harvest: skipped %" PRIu64 " stack/environment pages%s, %" PRIu64
@@ -452,12 +436,12 @@ static int ps_info(const char *path)
 	zsim_pagestore_info(ps, &i);
 	char b1[32], b2[32], b3[32];
 	printf("page store  %s (format v%u)\n", path, i.version);
-	printf("pages       %" PRIu64 " (%s raw)\n", i.pages, human(i.pages * ZSIM_PAGE_SIZE, b1, sizeof(b1)));
+	printf("pages       %" PRIu64 " (%s raw)\n", i.pages, bench_human_bytes(i.pages * ZSIM_PAGE_SIZE, b1, sizeof(b1)));
 	printf("unique      %" PRIu64 " (dedup %.2fx)\n", i.unique,
 	       i.unique ? (double)i.pages / (double)i.unique : 0.0);
 	printf("frames      %" PRIu64 " of %u pages, %s compressed\n", i.frames, i.frame_pages,
-	       human(i.frame_bytes, b2, sizeof(b2)));
-	printf("file        %s (%.2fx smaller than the raw pages)\n", human(i.file_bytes, b3, sizeof(b3)),
+	       bench_human_bytes(i.frame_bytes, b2, sizeof(b2)));
+	printf("file        %s (%.2fx smaller than the raw pages)\n", bench_human_bytes(i.file_bytes, b3, sizeof(b3)),
 	       i.file_bytes ? (double)(i.pages * ZSIM_PAGE_SIZE) / (double)i.file_bytes : 0.0);
 	printf("hashes      %s\n", i.has_hashes ? "yes (checked on read)" : "no");
 	for (unsigned t = 0; t < i.clen_tables; t++) {
@@ -662,7 +646,7 @@ static int ps_pack(const char *in, const char *out, const char **clen, unsigned 
 		struct zsim_pagestore_info i;
 		zsim_pagestore_info(ps, &i);
 		fprintf(stderr, "pagestore: wrote %s: %" PRIu64 " pages, %" PRIu64 " unique, %s\n", out,
-			i.pages, i.unique, human(i.file_bytes, b1, sizeof(b1)));
+			i.pages, i.unique, bench_human_bytes(i.file_bytes, b1, sizeof(b1)));
 		zsim_pagestore_close(ps);
 	}
 	return BX_OK;
@@ -784,7 +768,7 @@ static int ps_sizes(const char *path, const char **clen, unsigned nclen, uint64_
 			printf("%-16s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %14" PRIu64
 			       " %10s %8.2f %8.2f\n",
 			       specs[s], info.pages, nsame, nofit, stored, zs.pages * ZSIM_PAGE_SIZE,
-			       human(zs.pages * ZSIM_PAGE_SIZE, b1, sizeof(b1)),
+			       bench_human_bytes(zs.pages * ZSIM_PAGE_SIZE, b1, sizeof(b1)),
 			       zs.pages ? (double)(stored * ZSIM_PAGE_SIZE) / (double)(zs.pages * ZSIM_PAGE_SIZE) : 0.0,
 			       bytes ? (double)(stored * ZSIM_PAGE_SIZE) / (double)bytes : 0.0);
 		zsim_zpool_destroy(pool);
