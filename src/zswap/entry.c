@@ -46,6 +46,5 @@ void zsim_entry_free(struct zsim_zswap *z, struct zsim_entry *e, unsigned cpu)
 	if (raw)
 		zsim_count(z, cpu, ZC_stored_incompressible_pages, -1);
 	zsim_count(z, cpu, ZC_stored_pages, -1);
-	atomic_fetch_sub_explicit(&z->entries_live, 1, memory_order_relaxed);
 	free(e);
 }

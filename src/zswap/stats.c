@@ -53,7 +53,8 @@ int zsim_zswap_meta(const struct zsim_zswap *z, struct zsim_zswap_meta *m)
 	if (!z || !m)
 		return ZSIM_EINVAL;
 	memset(m, 0, sizeof(*m));
-	m->entries = atomic_load(&((struct zsim_zswap *)z)->entries_live);
+	/* Every live entry is counted in stored_pages (same-filled ones too). */
+	m->entries = zsim_counter_sum(z, ZC_stored_pages);
 	m->allocator_pages = zsim_page_allocator_pages(z->pages);
 	m->entry_bytes = m->entries * sizeof(struct zsim_entry);
 	for (unsigned t = 0; t < ZSIM_MAX_SWAPFILES; t++) {

@@ -105,6 +105,7 @@ struct store_ctx {
 	unsigned cpu;
 	unsigned nid;
 	bool wb_enabled;
+	long pool_refs; /* committed entries that hold a pool reference */
 };
 
 /* Free what store_pages allocated for pages [from, n) of a batch. */
@@ -272,13 +273,12 @@ static bool store_pages(struct store_ctx *s, uint64_t offset, const unsigned cha
 		/* Commit: nothing below can fail. */
 		struct zsim_entry *en = e[i];
 		if (en->length)
-			zsim_pool_get(s->pool);
+			s->pool_refs++; /* taken in one go by zswap_store_folio */
 		bool raw = zsim_entry_raw(z, en);
 		zsim_memcg_charge(s->memcg, en->length, 1, raw ? 1 : 0);
 		zsim_count(z, s->cpu, ZC_stored_pages, 1);
 		if (raw)
 			zsim_count(z, s->cpu, ZC_stored_incompressible_pages, 1);
-		atomic_fetch_add_explicit(&z->entries_live, 1, memory_order_relaxed);
 		en->flags |= ZSIM_ENTRY_REFERENCED;
 		if (en->length || z->prof->zero_mode == ZSIM_ZERO_ZEROMAP)
 			zsim_lru_add(z, en, zsim_entry_nid(z, en)); /* last: publishes to writeback */
@@ -336,7 +336,14 @@ static bool zswap_store_folio(struct zsim_zswap *z, struct zsim_swap_info *si,
 			break;
 	}
 	ret = i >= nr;
-	zsim_pool_put(z, pool);
+	/* Each committed entry holds a pool reference. The one this store
+	 * took becomes the first entry's; the others are added at once (one
+	 * atomic on the shared refcount instead of one per entry plus the
+	 * put). Before anything below can free an entry of this folio. */
+	if (s.pool_refs > 1)
+		atomic_fetch_add_explicit(&pool->ref, s.pool_refs - 1, memory_order_relaxed);
+	else if (s.pool_refs == 0)
+		zsim_pool_put(z, pool);
 	if (ret) {
 		zsim_count(z, cpu, ZC_zswpout, nr);
 		zsim_memcg_count_zswpout(memcg, nr);

@@ -320,7 +320,6 @@ struct zsim_zswap {
 
 	/* counters */
 	struct zsim_pcpu_stats *stats; /* [nr_cpus] */
-	_Atomic uint64_t entries_live;
 };
 
 static inline bool zsim_entry_raw(const struct zsim_zswap *z, const struct zsim_entry *e)
