@@ -57,6 +57,19 @@ static int resolve_pin(struct zs_pool *pool, zsim_handle_t h, const char *op,
 	return 0;
 }
 
+/* resolve_pin for an access of len bytes: ZSIM_EINVAL (nothing pinned)
+ * if the object is shorter. */
+static int resolve_pin_len(struct zs_pool *pool, zsim_handle_t h, const char *op, size_t len,
+			   struct zsa_cell **cep, struct zs_zspage **zp)
+{
+	int rc = resolve_pin(pool, h, op, cep, zp);
+	if (!rc && len > (*cep)->size) {
+		zs_unpin(*zp);
+		rc = ZSIM_EINVAL;
+	}
+	return rc;
+}
+
 /* Unpin, refusing to go below zero (a read_end without read_begin). */
 static bool checked_unpin(struct zs_zspage *z)
 {
@@ -106,13 +119,9 @@ int zs_write(struct zsim_zpool *p, zsim_handle_t h, const void *src, size_t len,
 		return ZSIM_EINVAL;
 	struct zsa_cell *ce;
 	struct zs_zspage *z;
-	int rc = resolve_pin(pool, h, "write", &ce, &z);
+	int rc = resolve_pin_len(pool, h, "write", len, &ce, &z);
 	if (rc)
 		return rc;
-	if (len > ce->size) {
-		zs_unpin(z);
-		return ZSIM_EINVAL;
-	}
 	const struct zs_class *c = z->class;
 	uint32_t slot = (uint32_t)ce->obj_idx * c->size;
 	zs_copy_in(z, slot + hdr_of(c), src, len);
@@ -174,13 +183,9 @@ int zs_read_begin(struct zsim_zpool *p, zsim_handle_t h, size_t len, unsigned cp
 		return ZSIM_EBUSY;
 	struct zsa_cell *ce;
 	struct zs_zspage *z;
-	int rc = resolve_pin(pool, h, "read_begin", &ce, &z);
+	int rc = resolve_pin_len(pool, h, "read_begin", len, &ce, &z);
 	if (rc)
 		return rc;
-	if (len > ce->size) {
-		zs_unpin(z);
-		return ZSIM_EINVAL;
-	}
 	const struct zs_class *c = z->class;
 	unsigned k = ce->obj_idx;
 	if (pool->access == ZSIM_ZS_ACCESS_MAP) {
@@ -231,13 +236,9 @@ int zs_read_sg_begin(struct zsim_zpool *p, zsim_handle_t h, size_t len,
 		return ZSIM_EINVAL;
 	struct zsa_cell *ce;
 	struct zs_zspage *z;
-	int rc = resolve_pin(pool, h, "read_sg_begin", &ce, &z);
+	int rc = resolve_pin_len(pool, h, "read_sg_begin", len, &ce, &z);
 	if (rc)
 		return rc;
-	if (len > ce->size) {
-		zs_unpin(z);
-		return ZSIM_EINVAL;
-	}
 	const struct zs_class *c = z->class;
 	uint32_t lin = (uint32_t)ce->obj_idx * c->size + hdr_of(c);
 	uint32_t off = lin & (ZSIM_PAGE_SIZE - 1);

@@ -207,67 +207,76 @@ void zsim_swap_put(struct zsim_swap_info *si)
 	zsim_si_read_unlock(si);
 }
 
-/* Lock the slot locks of [offset, offset + nr) in ascending lock order,
- * each once (different pages may share a hashed lock). */
-static void slot_lock_set(unsigned type, uint64_t offset, unsigned nr, uint64_t *bits)
+/* A set of slot locks as a bitmap over the 4096 hashed locks: each lock
+ * once (different pages may share one), taken in ascending order. */
+struct slot_lock_bits {
+	uint64_t w[ZSIM_SLOT_LOCKS / 64];
+};
+
+static void bits_add(struct slot_lock_bits *b, unsigned type, uint64_t offset)
 {
-	memset(bits, 0, ZSIM_SLOT_LOCKS / 8);
-	for (unsigned i = 0; i < nr; i++) {
-		unsigned k = zsim_slot_lock_idx(type, offset + i);
-		bits[k >> 6] |= 1ull << (k & 63);
+	unsigned k = zsim_slot_lock_idx(type, offset);
+	b->w[k >> 6] |= 1ull << (k & 63);
+}
+
+static void bits_apply(struct zsim_zswap *z, const struct slot_lock_bits *b, bool lock)
+{
+	for (unsigned w = 0; w < ZSIM_SLOT_LOCKS / 64; w++)
+		for (uint64_t x = b->w[w]; x; x &= x - 1) {
+			pthread_mutex_t *m = &z->slot_locks[w * 64 + (unsigned)__builtin_ctzll(x)];
+			if (lock)
+				pthread_mutex_lock(m);
+			else
+				pthread_mutex_unlock(m);
+		}
+}
+
+/* The slot locks of [offset, offset + nr). */
+static void slots_range(struct zsim_zswap *z, unsigned type, uint64_t offset, unsigned nr,
+			bool lock)
+{
+	if (nr == 1) {
+		pthread_mutex_t *m = &z->slot_locks[zsim_slot_lock_idx(type, offset)];
+		if (lock)
+			pthread_mutex_lock(m);
+		else
+			pthread_mutex_unlock(m);
+		return;
 	}
+	struct slot_lock_bits b = {{0}};
+	for (unsigned i = 0; i < nr; i++)
+		bits_add(&b, type, offset + i);
+	bits_apply(z, &b, lock);
+}
+
+/* The slot locks of n arbitrary offsets. */
+static void slots_list(struct zsim_zswap *z, unsigned type, const uint64_t *offsets,
+		       unsigned n, bool lock)
+{
+	struct slot_lock_bits b = {{0}};
+	for (unsigned i = 0; i < n; i++)
+		bits_add(&b, type, offsets[i]);
+	bits_apply(z, &b, lock);
 }
 
 void zsim_slots_lock(struct zsim_zswap *z, unsigned type, uint64_t offset, unsigned nr)
 {
-	if (nr == 1) {
-		pthread_mutex_lock(&z->slot_locks[zsim_slot_lock_idx(type, offset)]);
-		return;
-	}
-	uint64_t bits[ZSIM_SLOT_LOCKS / 64];
-	slot_lock_set(type, offset, nr, bits);
-	for (unsigned w = 0; w < ZSIM_SLOT_LOCKS / 64; w++)
-		for (uint64_t b = bits[w]; b; b &= b - 1)
-			pthread_mutex_lock(&z->slot_locks[w * 64 + (unsigned)__builtin_ctzll(b)]);
+	slots_range(z, type, offset, nr, true);
 }
 
 void zsim_slots_unlock(struct zsim_zswap *z, unsigned type, uint64_t offset, unsigned nr)
 {
-	if (nr == 1) {
-		pthread_mutex_unlock(&z->slot_locks[zsim_slot_lock_idx(type, offset)]);
-		return;
-	}
-	uint64_t bits[ZSIM_SLOT_LOCKS / 64];
-	slot_lock_set(type, offset, nr, bits);
-	for (unsigned w = 0; w < ZSIM_SLOT_LOCKS / 64; w++)
-		for (uint64_t b = bits[w]; b; b &= b - 1)
-			pthread_mutex_unlock(&z->slot_locks[w * 64 + (unsigned)__builtin_ctzll(b)]);
+	slots_range(z, type, offset, nr, false);
 }
 
 void zsim_slots_lock_set(struct zsim_zswap *z, unsigned type, const uint64_t *offsets, unsigned n)
 {
-	uint64_t bits[ZSIM_SLOT_LOCKS / 64];
-	memset(bits, 0, sizeof(bits));
-	for (unsigned i = 0; i < n; i++) {
-		unsigned k = zsim_slot_lock_idx(type, offsets[i]);
-		bits[k >> 6] |= 1ull << (k & 63);
-	}
-	for (unsigned w = 0; w < ZSIM_SLOT_LOCKS / 64; w++)
-		for (uint64_t b = bits[w]; b; b &= b - 1)
-			pthread_mutex_lock(&z->slot_locks[w * 64 + (unsigned)__builtin_ctzll(b)]);
+	slots_list(z, type, offsets, n, true);
 }
 
 void zsim_slots_unlock_set(struct zsim_zswap *z, unsigned type, const uint64_t *offsets, unsigned n)
 {
-	uint64_t bits[ZSIM_SLOT_LOCKS / 64];
-	memset(bits, 0, sizeof(bits));
-	for (unsigned i = 0; i < n; i++) {
-		unsigned k = zsim_slot_lock_idx(type, offsets[i]);
-		bits[k >> 6] |= 1ull << (k & 63);
-	}
-	for (unsigned w = 0; w < ZSIM_SLOT_LOCKS / 64; w++)
-		for (uint64_t b = bits[w]; b; b &= b - 1)
-			pthread_mutex_unlock(&z->slot_locks[w * 64 + (unsigned)__builtin_ctzll(b)]);
+	slots_list(z, type, offsets, n, false);
 }
 
 bool zsim_slot_trylock(struct zsim_zswap *z, unsigned type, uint64_t offset)

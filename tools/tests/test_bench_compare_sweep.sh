@@ -58,4 +58,13 @@ expect_in tl.csv "ops,elapsed_s,stored_pages,pool_total_size,ratio"
 sort -t, -k1,1n -c <(tail -n +2 tl.csv) || fail "timeline: samples out of order"
 expect_in tl.svg "</svg>"
 expect_in tl.svg "pool_total_size"
+
+# compare: modelled latency rows for a codec with a timing model, "-" for
+# one without; batching shortens the modelled folio store.
+expect_exit 0 "$BENCH" compare --profile 6.13 --workload mthp --order 3 --pages 256 --threads 1 \
+	-c compressor=deflate-iaa-sim,batch=on -c compressor=deflate-iaa-sim,batch=off \
+	-c compressor=lz4
+expect_in out "store p50 (modelled)"
+grep "store p50 (modelled)" out | grep -q -- " -" || fail "compare: lz4 has a modelled latency"
+grep "store p50 (modelled)" out | grep -Eq "\(x[1-9]" || fail "compare: unbatched not slower in the model"
 echo "ok"
