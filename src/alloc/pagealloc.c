@@ -6,33 +6,95 @@
  * per simulated NUMA node; a hard cap (max_pages) and the fault injector
  * (ZSIM_FAULT_PAGE_ALLOC) make allocation fail on purpose, so callers'
  * -ENOMEM paths can be reached.
- * How it differs from the kernel: no zones, orders, watermarks or reclaim;
- * a page is a plain libc allocation and its "node" is only a counter. An
- * out-of-range node falls back to node 0 (the kernel would use the local
- * node for NUMA_NO_NODE). Like the buddy allocator's per-CPU lists, freed
- * pages wait in a small cache (PA_CACHE_PAGES, 1 MiB) for the next
- * allocation, so a store/load churn does not go back to malloc and the
- * kernel's page faults each time; cached pages are not counted as held.
+ *
+ * How it differs from the kernel: no zones, orders, watermarks or reclaim,
+ * and a page's "node" is only a counter. An out-of-range node falls back
+ * to node 0 (the kernel would use the local node for NUMA_NO_NODE).
+ *
+ * Where the memory comes from: pages are carved from 2 MiB arenas mapped
+ * from the OS and advised for huge pages (common/osmem.h), so filling the
+ * pool costs one fault per 2 MiB instead of one per page, and the pool's
+ * pages sit under few TLB entries. Free pages are linked through their
+ * own first words. Like the buddy allocator's per-CPU lists, each thread
+ * frees to and allocates from a shard of its own (PA_SHARD_MAX freed pages
+ * at most, moved PA_BATCH at a time to and from the shared free list, or
+ * PA_BATCH fresh pages from the current arena; the shared lock is the
+ * zone lock's counterpart), so no lock shared by all threads is taken per
+ * page. Free pages stay with the allocator for reuse until
+ * it is destroyed: its footprint is the pool's peak, rounded up to an
+ * arena, plus the shards' free pages. Free pages are not counted as held.
+ *
+ * Under AddressSanitizer every page is its own malloc() and goes straight
+ * back to free(), so that an access past a page or to a freed page is
+ * caught.
  */
 #include "alloc/pagealloc.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
-#define PA_CACHE_PAGES 256
+#include "common/compiler.h"
+#include "common/osmem.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define PA_MALLOC_PAGES 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PA_MALLOC_PAGES 1
+#endif
+#endif
+#ifndef PA_MALLOC_PAGES
+#define PA_MALLOC_PAGES 0
+#endif
+
+#define PA_ARENA_PAGES (ZSIM_OS_HUGE_SIZE / ZSIM_PAGE_SIZE)
+#define PA_SHARDS 16
+#define PA_SHARD_MAX 64 /* free pages a shard keeps before giving PA_BATCH back */
+#define PA_BATCH 32     /* pages moved between a shard and the shared list */
+
+/* The first words of a free page. A shard gives pages back to the shared
+ * list PA_BATCH at a time, as one chain: the chain's first page links to
+ * the next chain, so that taking a batch back is O(1). */
+struct pa_free {
+	struct pa_free *next;
+	struct pa_free *next_chain;
+};
+
+struct pa_shard {
+	pthread_mutex_t lock;
+	unsigned nr;                  /* pages on head */
+	struct pa_free *head;         /* freed pages, last freed first */
+	unsigned char *bump, *bump_end; /* fresh pages, never touched yet */
+} __attribute__((aligned(ZSIM_CACHELINE)));
 
 struct zsim_page_allocator {
+	struct pa_shard shard[PA_SHARDS];
 	unsigned nr_nodes;
 	uint64_t max_pages;
 	struct zsim_fault_injector *fault;
 	_Atomic uint64_t pages;    /* held now, all nodes */
-	_Atomic uint64_t failures; /* failed attempts (injected, cap, libc) */
-	pthread_mutex_t cache_lock;
-	unsigned nr_cached;
-	void *cache[PA_CACHE_PAGES];
+	_Atomic uint64_t failures; /* failed attempts (injected, cap, OS) */
+	/* Lock order: a shard's lock, then this one. */
+	pthread_mutex_t lock;
+	struct pa_free *chains;            /* shared free list: chains of PA_BATCH */
+	unsigned char *bump, *bump_end;    /* never-used rest of the last arena */
+	void **arenas;                     /* every arena, for destroy */
+	size_t nr_arenas, cap_arenas;
 	_Atomic uint64_t node_pages[]; /* held now, per node */
 };
+
+/* A thread's shard: threads are numbered as they first allocate. */
+static _Atomic unsigned pa_next_thread;
+static _Thread_local unsigned pa_thread; /* 0: not numbered yet */
+
+static struct pa_shard *my_shard(struct zsim_page_allocator *pa)
+{
+	if (zsim_unlikely(!pa_thread))
+		pa_thread = atomic_fetch_add_explicit(&pa_next_thread, 1, memory_order_relaxed) + 1;
+	return &pa->shard[(pa_thread - 1) % PA_SHARDS];
+}
 
 int zsim_page_allocator_create(const struct zsim_page_allocator_config *cfg,
 			       struct zsim_page_allocator **out)
@@ -43,12 +105,16 @@ int zsim_page_allocator_create(const struct zsim_page_allocator_config *cfg,
 	unsigned nodes = cfg && cfg->nr_nodes ? cfg->nr_nodes : 1;
 	if (nodes > 1024)
 		return ZSIM_EINVAL;
-	struct zsim_page_allocator *pa =
-		calloc(1, sizeof(*pa) + nodes * sizeof(pa->node_pages[0]));
+	size_t sz = sizeof(struct zsim_page_allocator) + nodes * sizeof(_Atomic uint64_t);
+	sz = (sz + ZSIM_CACHELINE - 1) / ZSIM_CACHELINE * ZSIM_CACHELINE;
+	struct zsim_page_allocator *pa = aligned_alloc(ZSIM_CACHELINE, sz);
 	if (!pa)
 		return ZSIM_ENOMEM;
+	memset(pa, 0, sz);
 	pa->nr_nodes = nodes;
-	pthread_mutex_init(&pa->cache_lock, NULL);
+	pthread_mutex_init(&pa->lock, NULL);
+	for (unsigned i = 0; i < PA_SHARDS; i++)
+		pthread_mutex_init(&pa->shard[i].lock, NULL);
 	if (cfg) {
 		pa->max_pages = cfg->max_pages;
 		pa->fault = cfg->fault;
@@ -63,9 +129,12 @@ int zsim_page_allocator_destroy(struct zsim_page_allocator *pa)
 		return 0;
 	if (atomic_load(&pa->pages))
 		return ZSIM_EBUSY;
-	for (unsigned i = 0; i < pa->nr_cached; i++)
-		free(pa->cache[i]);
-	pthread_mutex_destroy(&pa->cache_lock);
+	for (size_t i = 0; i < pa->nr_arenas; i++)
+		zsim_os_unmap(pa->arenas[i], ZSIM_OS_HUGE_SIZE);
+	free(pa->arenas);
+	for (unsigned i = 0; i < PA_SHARDS; i++)
+		pthread_mutex_destroy(&pa->shard[i].lock);
+	pthread_mutex_destroy(&pa->lock);
 	free(pa);
 	return 0;
 }
@@ -92,6 +161,114 @@ unsigned zsim_pa_nr_nodes(const struct zsim_page_allocator *pa)
 	return pa->nr_nodes;
 }
 
+uint64_t zsim_pa_mapped_bytes(struct zsim_page_allocator *pa)
+{
+	pthread_mutex_lock(&pa->lock);
+	uint64_t n = (uint64_t)pa->nr_arenas * ZSIM_OS_HUGE_SIZE;
+	pthread_mutex_unlock(&pa->lock);
+	return n;
+}
+
+/* A new arena becomes the bump region. Context: pa->lock held. */
+static int add_arena(struct zsim_page_allocator *pa)
+{
+	if (pa->nr_arenas == pa->cap_arenas) {
+		size_t cap = pa->cap_arenas ? pa->cap_arenas * 2 : 16;
+		void **a = realloc(pa->arenas, cap * sizeof(*a));
+		if (!a)
+			return ZSIM_ENOMEM;
+		pa->arenas = a;
+		pa->cap_arenas = cap;
+	}
+	unsigned char *m = zsim_os_map_huge(ZSIM_OS_HUGE_SIZE);
+	if (!m)
+		return ZSIM_ENOMEM;
+	pa->arenas[pa->nr_arenas++] = m;
+	pa->bump = m;
+	pa->bump_end = m + ZSIM_OS_HUGE_SIZE;
+	return 0;
+}
+
+/*
+ * Shard s has no page left: it takes a chain of PA_BATCH freed pages from
+ * the shared list, else a range of up to PA_BATCH fresh pages (not
+ * touched here: the first touch, and with it the page fault, happens
+ * outside any lock). Context: s->lock held; takes pa->lock.
+ * Return: 0, or ZSIM_ENOMEM when the OS gives no memory.
+ */
+static int refill(struct zsim_page_allocator *pa, struct pa_shard *s)
+{
+	int rc = 0;
+	pthread_mutex_lock(&pa->lock);
+	if (pa->chains) {
+		s->head = pa->chains;
+		pa->chains = s->head->next_chain;
+		s->nr = PA_BATCH;
+	} else if (pa->bump < pa->bump_end || (rc = add_arena(pa)) == 0) {
+		size_t left = (size_t)(pa->bump_end - pa->bump);
+		size_t take = ZSIM_MIN(left, (size_t)PA_BATCH * ZSIM_PAGE_SIZE);
+		s->bump = pa->bump;
+		s->bump_end = pa->bump + take;
+		pa->bump += take;
+	}
+	pthread_mutex_unlock(&pa->lock);
+	return rc;
+}
+
+/* Shard s holds more than PA_SHARD_MAX freed pages: PA_BATCH of them go
+ * to the shared list as one chain. Context: s->lock held; takes pa->lock. */
+static void drain(struct zsim_page_allocator *pa, struct pa_shard *s)
+{
+	struct pa_free *first = s->head, *last = first;
+	for (unsigned i = 1; i < PA_BATCH; i++)
+		last = last->next;
+	s->head = last->next;
+	s->nr -= PA_BATCH;
+	last->next = NULL;
+	pthread_mutex_lock(&pa->lock);
+	first->next_chain = pa->chains;
+	pa->chains = first;
+	pthread_mutex_unlock(&pa->lock);
+}
+
+static void *page_get(struct zsim_page_allocator *pa)
+{
+	if (PA_MALLOC_PAGES)
+		return malloc(ZSIM_PAGE_SIZE);
+	struct pa_shard *s = my_shard(pa);
+	void *page = NULL;
+	pthread_mutex_lock(&s->lock);
+	if (!s->head && s->bump == s->bump_end && refill(pa, s))
+		goto out;
+	if (s->head) {
+		page = s->head;
+		s->head = s->head->next;
+		s->nr--;
+	} else {
+		page = s->bump;
+		s->bump += ZSIM_PAGE_SIZE;
+	}
+out:
+	pthread_mutex_unlock(&s->lock);
+	return page;
+}
+
+static void page_put(struct zsim_page_allocator *pa, void *page)
+{
+	if (PA_MALLOC_PAGES) {
+		free(page);
+		return;
+	}
+	struct pa_shard *s = my_shard(pa);
+	struct pa_free *f = page;
+	pthread_mutex_lock(&s->lock);
+	f->next = s->head;
+	s->head = f;
+	if (++s->nr > PA_SHARD_MAX)
+		drain(pa, s);
+	pthread_mutex_unlock(&s->lock);
+}
+
 void *zsim_pa_alloc(struct zsim_page_allocator *pa, unsigned *nid)
 {
 	if (*nid >= pa->nr_nodes)
@@ -103,13 +280,7 @@ void *zsim_pa_alloc(struct zsim_page_allocator *pa, unsigned *nid)
 		atomic_fetch_sub_explicit(&pa->pages, 1, memory_order_relaxed);
 		goto fail;
 	}
-	void *page = NULL;
-	pthread_mutex_lock(&pa->cache_lock);
-	if (pa->nr_cached)
-		page = pa->cache[--pa->nr_cached];
-	pthread_mutex_unlock(&pa->cache_lock);
-	if (!page)
-		page = malloc(ZSIM_PAGE_SIZE);
+	void *page = page_get(pa);
 	if (!page) {
 		atomic_fetch_sub_explicit(&pa->pages, 1, memory_order_relaxed);
 		goto fail;
@@ -125,13 +296,7 @@ void zsim_pa_free(struct zsim_page_allocator *pa, void *page, unsigned nid)
 {
 	if (!page)
 		return;
-	pthread_mutex_lock(&pa->cache_lock);
-	if (pa->nr_cached < PA_CACHE_PAGES) {
-		pa->cache[pa->nr_cached++] = page;
-		page = NULL;
-	}
-	pthread_mutex_unlock(&pa->cache_lock);
-	free(page);
+	page_put(pa, page);
 	atomic_fetch_sub_explicit(&pa->node_pages[nid], 1, memory_order_relaxed);
 	atomic_fetch_sub_explicit(&pa->pages, 1, memory_order_relaxed);
 }

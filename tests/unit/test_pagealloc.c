@@ -1,7 +1,8 @@
 /*
  * test_pagealloc.c - the simulated page allocator: real writable pages,
- * per-node counts, the max_pages cap, injected failures, and zsmalloc
- * placing a zspage's pages on the node it is asked for.
+ * per-node counts, the max_pages cap, injected failures, freed pages
+ * reused rather than mapped anew, and zsmalloc placing a zspage's pages on
+ * the node it is asked for. test_pagealloc_threads has the threaded side.
  */
 #include "testutil.h"
 
@@ -130,6 +131,49 @@ static void test_fault_injection(void **state)
 	zsim_fault_destroy(f);
 }
 
+/* Freed pages come back: a second round of the same number of pages maps
+ * nothing new, and what is mapped is the peak rounded up to 2 MiB arenas
+ * (plus what threads' shards keep). More pages than a shard keeps, so
+ * pages travel through the shared list both ways. */
+static void test_freed_pages_reused(void **state)
+{
+	(void)state;
+	struct zsim_page_allocator *pa;
+	assert_int_equal(zsim_page_allocator_create(NULL, &pa), 0);
+	enum { N = 3000 };
+	void **p = malloc(N * sizeof(*p));
+	assert_non_null(p);
+	uint64_t mapped[2];
+	for (int round = 0; round < 2; round++) {
+		unsigned nid = 0;
+		for (unsigned i = 0; i < N; i++) {
+			assert_non_null(p[i] = zsim_pa_alloc(pa, &nid));
+			memset(p[i], (int)(i + round), ZSIM_PAGE_SIZE);
+		}
+		/* Distinct pages, each still holding what was written. */
+		for (unsigned i = 0; i < N; i++) {
+			const unsigned char *b = p[i];
+			assert_int_equal(b[0], (unsigned char)(i + round));
+			assert_int_equal(b[ZSIM_PAGE_SIZE - 1], (unsigned char)(i + round));
+		}
+		mapped[round] = zsim_pa_mapped_bytes(pa);
+		/* Free in an order unlike the allocation's. */
+		for (unsigned i = 0; i < N; i += 2)
+			zsim_pa_free(pa, p[i], 0);
+		for (unsigned i = 1; i < N; i += 2)
+			zsim_pa_free(pa, p[i], 0);
+		assert_int_equal(zsim_page_allocator_pages(pa), 0);
+	}
+	if (mapped[0]) { /* 0: AddressSanitizer build, pages from malloc */
+		uint64_t arena = 2u << 20, need = (uint64_t)N * ZSIM_PAGE_SIZE;
+		assert_true(mapped[0] >= need);
+		assert_true(mapped[0] <= (need + arena - 1) / arena * arena + arena);
+		assert_int_equal(mapped[1], mapped[0]);
+	}
+	free(p);
+	assert_int_equal(zsim_page_allocator_destroy(pa), 0);
+}
+
 /* zs_malloc(..., nid): a new zspage's pages come from that node; a shared
  * allocator sees every pool's pages. */
 static void test_zsmalloc_nodes(void **state)
@@ -172,6 +216,7 @@ int main(void)
 		cmocka_unit_test(test_out_of_range_node),
 		cmocka_unit_test(test_max_pages),
 		cmocka_unit_test(test_fault_injection),
+		cmocka_unit_test(test_freed_pages_reused),
 		cmocka_unit_test(test_zsmalloc_nodes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
