@@ -9,7 +9,11 @@
  * the page into a PAGE_SIZE buffer (LZ4_compress_default /
  * ZSTD_compress_advanced with the kernel's parameters) and decompressing
  * it. Ours is zsim_zswap_store / zsim_zswap_load (profile 6.12: exclusive
- * loads, so a load also frees the entry).
+ * loads, so a load also frees the entry). Loads are timed over the pages
+ * zswap took, on both sides. The one-thread rows pair ours and raw on
+ * each 256 pages in turn (thread CPU time), so that a noisy neighbour
+ * on a shared VM, whose bursts last longer than a pair, weighs on both
+ * sides alike; the sums over all warm rounds give the ratio.
  *
  * Last, the IAA stand-in (deflate-iaa-sim, profile 6.13 so large folios
  * are stored): the modelled device latency of one folio store
@@ -20,7 +24,7 @@
  * machine spent on them, which batching does not change. The modelled figures are a model
  * of Sapphire Rapids (docs/iaa.md), not a measurement.
  *
- * Usage: bench_zswap [pages (32768)] [rounds (5)]. $ZSIM_BENCH_CORPUS: raw pages.
+ * Usage: bench_zswap [pages (32768)] [rounds (5; the first is the cold row)]. $ZSIM_BENCH_CORPUS: raw pages.
  */
 #define ZSTD_STATIC_LINKING_ONLY
 #include <lz4.h>
@@ -37,33 +41,30 @@ static unsigned char *pages;
 
 #define MAX_ROUNDS 64
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-/* Median of v[0..n) (n >= 1); sorts v. */
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 struct raw_out {
 	unsigned char *buf; /* npages x PAGE_SIZE compressed */
 	size_t *len;
 };
 
-static double raw_compress(const char *codec, struct raw_out *o)
+/* Pages per pair: ours and raw run back to back on the same PAIR_CHUNK
+ * pages (1 MiB), so a neighbour's burst on a shared machine lands on both
+ * sides of a pair alike; which side goes first alternates, so the second
+ * side's warmer cache favours neither. */
+#define PAIR_CHUNK 256
+
+struct pair_sum {
+	uint64_t ours_ns, raw_ns; /* thread CPU time */
+	size_t ours_n, raw_n;     /* operations timed */
+};
+
+/* The raw compressor over pages [lo, hi) into o. */
+static void raw_compress(int lz4, ZSTD_CCtx *cctx, struct raw_out *o, size_t lo, size_t hi)
 {
-	ZSTD_CCtx *cctx = ZSTD_createCCtx();
 	ZSTD_parameters kp = ZSTD_getParams(3, 0, 0);
-	uint64_t t0 = zsim_bench_cpu_ns();
-	for (size_t i = 0; i < npages; i++) {
+	for (size_t i = lo; i < hi; i++) {
 		const unsigned char *src = pages + i * ZSIM_PAGE_SIZE;
 		unsigned char *dst = o->buf + i * ZSIM_PAGE_SIZE;
-		if (!strcmp(codec, "lz4")) {
+		if (lz4) {
 			int n = LZ4_compress_default((const char *)src, (char *)dst, ZSIM_PAGE_SIZE, ZSIM_PAGE_SIZE);
 			o->len[i] = n > 0 ? (size_t)n : 0;
 		} else {
@@ -74,30 +75,103 @@ static double raw_compress(const char *codec, struct raw_out *o)
 			o->len[i] = ZSTD_isError(r) ? 0 : r;
 		}
 	}
-	uint64_t t1 = zsim_bench_cpu_ns();
-	ZSTD_freeCCtx(cctx);
-	return (double)(t1 - t0) / 1e3 / (double)npages;
 }
 
-static double raw_decompress(const char *codec, const struct raw_out *o)
+/* The raw decompressor over the pages of [lo, hi) that zswap holds
+ * (in_zswap[i]); returns how many. */
+static size_t raw_decompress(int lz4, ZSTD_DCtx *dctx, const struct raw_out *o,
+			     const unsigned char *in_zswap, size_t lo, size_t hi)
 {
-	ZSTD_DCtx *dctx = ZSTD_createDCtx();
 	unsigned char out[ZSIM_PAGE_SIZE];
 	size_t n = 0;
-	uint64_t t0 = zsim_bench_cpu_ns();
-	for (size_t i = 0; i < npages; i++) {
-		if (!o->len[i])
+	for (size_t i = lo; i < hi; i++) {
+		if (!in_zswap[i] || !o->len[i])
 			continue;
 		const unsigned char *src = o->buf + i * ZSIM_PAGE_SIZE;
-		if (!strcmp(codec, "lz4"))
+		if (lz4)
 			LZ4_decompress_safe((const char *)src, (char *)out, (int)o->len[i], ZSIM_PAGE_SIZE);
 		else
 			ZSTD_decompressDCtx(dctx, out, ZSIM_PAGE_SIZE, src, o->len[i]);
 		n++;
 	}
-	uint64_t t1 = zsim_bench_cpu_ns();
+	return n;
+}
+
+/* zsim_zswap_store of pages [lo, hi); in_zswap[i] says where each went. */
+static void ours_store(struct zsim_zswap *z, unsigned char *in_zswap, size_t lo, size_t hi)
+{
+	for (size_t i = lo; i < hi; i++) {
+		struct zsim_swap_folio f = {.offset = i, .data = pages + i * ZSIM_PAGE_SIZE};
+		enum zsim_swap_where where = ZSIM_WHERE_NONE;
+		if (zsim_zswap_store(z, &f, &where)) {
+			fprintf(stderr, "bench_zswap: store %zu failed\n", i);
+			exit(1);
+		}
+		in_zswap[i] = where == ZSIM_WHERE_ZSWAP;
+	}
+}
+
+/* zsim_zswap_load of the pages of [lo, hi) that zswap holds (the rest are
+ * device reads, not zswap's); returns how many. */
+static size_t ours_load(struct zsim_zswap *z, const unsigned char *in_zswap, size_t lo, size_t hi)
+{
+	unsigned char back[ZSIM_PAGE_SIZE];
+	size_t n = 0;
+	for (size_t i = lo; i < hi; i++) {
+		if (!in_zswap[i])
+			continue;
+		if (zsim_zswap_load(z, 0, i, 0, 0, back, NULL)) {
+			fprintf(stderr, "bench_zswap: load %zu failed\n", i);
+			exit(1);
+		}
+		n++;
+	}
+	return n;
+}
+
+/*
+ * One round on one thread: every page stored (ours) and compressed (raw)
+ * in pairs of PAIR_CHUNK pages, then every page zswap took loaded back
+ * (ours, exclusive: the entry goes) and decompressed (raw), in pairs too.
+ */
+static void paired_round(int lz4, struct zsim_zswap *z, struct raw_out *o, unsigned char *in_zswap,
+			 struct pair_sum *st, struct pair_sum *ld)
+{
+	ZSTD_CCtx *cctx = ZSTD_createCCtx();
+	ZSTD_DCtx *dctx = ZSTD_createDCtx();
+	for (int phase = 0; phase < 2; phase++) {
+		struct pair_sum *sum = phase ? ld : st;
+		for (size_t lo = 0, k = 0; lo < npages; lo += PAIR_CHUNK, k++) {
+			size_t hi = lo + PAIR_CHUNK < npages ? lo + PAIR_CHUNK : npages;
+			for (int side = 0; side < 2; side++) {
+				int ours = (int)((k + (size_t)side) & 1);
+				uint64_t t0 = zsim_bench_cpu_ns();
+				size_t n = hi - lo;
+				if (phase == 0 && ours)
+					ours_store(z, in_zswap, lo, hi);
+				else if (phase == 0)
+					raw_compress(lz4, cctx, o, lo, hi);
+				else if (ours)
+					n = ours_load(z, in_zswap, lo, hi);
+				else
+					n = raw_decompress(lz4, dctx, o, in_zswap, lo, hi);
+				uint64_t dt = zsim_bench_cpu_ns() - t0;
+				if (ours)
+					sum->ours_ns += dt, sum->ours_n += n;
+				else
+					sum->raw_ns += dt, sum->raw_n += n;
+			}
+		}
+	}
+	ZSTD_freeCCtx(cctx);
 	ZSTD_freeDCtx(dctx);
-	return n ? (double)(t1 - t0) / 1e3 / (double)n : 0;
+}
+
+static void pair_row(const char *what, const struct pair_sum *p)
+{
+	double ours = p->ours_n ? (double)p->ours_ns / 1e3 / (double)p->ours_n : 0;
+	double raw = p->raw_n ? (double)p->raw_ns / 1e3 / (double)p->raw_n : 0;
+	zsim_bench_row("zswap", what, ours, raw, "us/page");
 }
 
 struct worker {
@@ -282,65 +356,57 @@ int main(int argc, char **argv)
 	if (!pages)
 		return 1;
 	struct raw_out o = {malloc(npages * ZSIM_PAGE_SIZE), calloc(npages, sizeof(size_t))};
-	printf("bench_zswap: %zu pages, profile 6.12; medians of %d interleaved rounds (thread CPU time)\n", npages, rounds);
+	printf("bench_zswap: %zu pages, profile 6.12; %d rounds of ours and raw paired per %d pages (thread CPU time)\n",
+	       npages, rounds, PAIR_CHUNK);
 	printf("%-10s %-34s %12s %12s %-8s %8s\n", "bench", "what", "ours", "raw", "unit", "ours/raw");
 	const char *codecs[] = {"lz4", "zstd"};
+	unsigned char *in_zswap = calloc(npages, 1);
+	memset(o.buf, 0, npages * ZSIM_PAGE_SIZE); /* the raw side's faults out of the cold row */
 	for (int c = 0; c < 2; c++) {
-		/* One-thread figures are thread CPU time, and rounds interleave
-		 * raw and ours on one zswap, so a busy machine slows both alike;
-		 * the median round of each is kept. Round 1 of
-		 * ours also pays for first-touching the allocator's pages (the
-		 * "cold" row); later rounds reuse them, as a long replay does. */
-		double rcv[MAX_ROUNDS], rdv[MAX_ROUNDS], osv[MAX_ROUNDS], olv[MAX_ROUNDS], cold = 0;
+		/* Round 1 also pays for first-touching the allocator's pages
+		 * (the "cold" row); later rounds reuse them, as a long replay
+		 * does, and are summed. */
+		struct pair_sum cold = {0}, cold_ld = {0}, st = {0}, ld = {0};
 		struct zsim_zswap *z = make(codecs[c], 1);
-		for (int rep = 0; rep < rounds; rep++) {
-			rcv[rep] = raw_compress(codecs[c], &o);
-			double s = (double)run_phase_t(z, 1, 0, 1) / 1e3 / (double)npages;
-			struct zsim_zswap_stats st;
-			zsim_zswap_stats(z, &st);
-			rdv[rep] = raw_decompress(codecs[c], &o);
-			olv[rep] = st.stored_pages
-					   ? (double)run_phase_t(z, 1, 1, 1) / 1e3 / (double)st.stored_pages
-					   : 0;
-			if (rep == 0)
-				cold = s;
-			osv[rep] = s;
-		}
+		int lz4 = !strcmp(codecs[c], "lz4");
+		for (int rep = 0; rep < rounds; rep++)
+			paired_round(lz4, z, &o, in_zswap, rep ? &st : &cold, rep ? &ld : &cold_ld);
 		zsim_zswap_destroy(z);
-		/* Medians; the store's over the warm rounds only. */
-		double rc = median(rcv, rounds), rd = median(rdv, rounds);
-		double os = median(osv + 1, rounds - 1), ol = median(olv, rounds);
 		char what[64];
 		snprintf(what, sizeof(what), "store %s, 1 thread", codecs[c]);
-		zsim_bench_row("zswap", what, os, rc, "us/page");
+		pair_row(what, &st);
 		snprintf(what, sizeof(what), "load %s, 1 thread", codecs[c]);
-		zsim_bench_row("zswap", what, ol, rd, "us/page");
+		pair_row(what, &ld);
 		snprintf(what, sizeof(what), "store %s, cold allocator", codecs[c]);
-		zsim_bench_row("zswap", what, cold, rc, "us/page");
+		pair_row(what, &cold);
 	}
+	free(in_zswap);
 	/* Scaling: throughput with 2 threads over 1 (pages/s ratio), ours
-	 * and, as the machine's own ceiling, the raw compressor's. */
+	 * and, as the machine's own ceiling, the raw compressor's. Ours on a
+	 * first fill (the allocator maps its pages) and warm (a fill, all
+	 * loaded back, then the timed fill), each the best of three. */
 	for (int c = 0; c < 2; c++) {
-		double best1 = 0, best2 = 0, raw1 = 0, raw2 = 0;
+		double cold[2] = {0}, warm[2] = {0}, raw[2] = {0};
 		for (int rep = 0; rep < 3; rep++) {
-			struct zsim_zswap *z = make(codecs[c], 2);
-			double t1 = (double)npages / ((double)run_phase(z, 1, 0) / 1e9);
-			zsim_zswap_destroy(z);
-			z = make(codecs[c], 2);
-			double t2 = (double)npages / ((double)run_phase(z, 2, 0) / 1e9);
-			zsim_zswap_destroy(z);
-			best1 = t1 > best1 ? t1 : best1;
-			best2 = t2 > best2 ? t2 : best2;
-			t1 = (double)npages / ((double)raw_phase(codecs[c], 1) / 1e9);
-			t2 = (double)npages / ((double)raw_phase(codecs[c], 2) / 1e9);
-			raw1 = t1 > raw1 ? t1 : raw1;
-			raw2 = t2 > raw2 ? t2 : raw2;
+			for (unsigned t = 0; t < 2; t++) {
+				struct zsim_zswap *z = make(codecs[c], 2);
+				double tc = (double)npages / ((double)run_phase(z, t + 1, 0) / 1e9);
+				run_phase(z, t + 1, 1);
+				double tw = (double)npages / ((double)run_phase(z, t + 1, 0) / 1e9);
+				zsim_zswap_destroy(z);
+				double tr = (double)npages / ((double)raw_phase(codecs[c], t + 1) / 1e9);
+				cold[t] = tc > cold[t] ? tc : cold[t];
+				warm[t] = tw > warm[t] ? tw : warm[t];
+				raw[t] = tr > raw[t] ? tr : raw[t];
+			}
 		}
 		char what[64];
 		snprintf(what, sizeof(what), "store %s 2 thr vs 1 (pages/s)", codecs[c]);
-		zsim_bench_row("scaling", what, best2, best1, "pages/s");
+		zsim_bench_row("scaling", what, warm[1], warm[0], "pages/s");
+		snprintf(what, sizeof(what), "store %s 2 vs 1, first fill", codecs[c]);
+		zsim_bench_row("scaling", what, cold[1], cold[0], "pages/s");
 		snprintf(what, sizeof(what), "raw %s 2 thr vs 1 (pages/s)", codecs[c]);
-		zsim_bench_row("scaling", what, raw2, raw1, "pages/s");
+		zsim_bench_row("scaling", what, raw[1], raw[0], "pages/s");
 	}
 	/* Metadata per stored page. */
 	struct zsim_zswap *z = make("lz4", 1);
