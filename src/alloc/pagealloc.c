@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/brlock.h"
 #include "common/compiler.h"
 #include "common/osmem.h"
 
@@ -85,15 +86,9 @@ struct zsim_page_allocator {
 	_Atomic uint64_t node_pages[]; /* held now, per node */
 };
 
-/* A thread's shard: threads are numbered as they first allocate. */
-static _Atomic unsigned pa_next_thread;
-static _Thread_local unsigned pa_thread; /* 0: not numbered yet */
-
 static struct pa_shard *my_shard(struct zsim_page_allocator *pa)
 {
-	if (zsim_unlikely(!pa_thread))
-		pa_thread = atomic_fetch_add_explicit(&pa_next_thread, 1, memory_order_relaxed) + 1;
-	return &pa->shard[(pa_thread - 1) % PA_SHARDS];
+	return &pa->shard[zsim_thread_index() % PA_SHARDS];
 }
 
 int zsim_page_allocator_create(const struct zsim_page_allocator_config *cfg,

@@ -34,7 +34,7 @@ static int resolve_pin(struct zs_pool *pool, zsim_handle_t h, const char *op,
 {
 	uint32_t st;
 	struct zs_zspage *z = NULL;
-	pthread_rwlock_rdlock(&pool->lock);
+	zsim_brlock_read_lock(&pool->lock);
 	struct zsa_cell *ce = zsa_htab_get(&pool->htab, h, &st);
 	if (ce) {
 		z = (struct zs_zspage *)(uintptr_t)atomic_load_explicit(&ce->loc,
@@ -47,7 +47,7 @@ static int resolve_pin(struct zs_pool *pool, zsim_handle_t h, const char *op,
 			ce = NULL;
 		}
 	}
-	pthread_rwlock_unlock(&pool->lock);
+	zsim_brlock_read_unlock(&pool->lock);
 	*cep = ce;
 	*zp = z;
 	if (!ce) {

@@ -85,14 +85,14 @@ static struct zs_zspage *isolate(struct zs_class *c, int from, int to)
 
 static void lock_class(struct zs_pool *pool, struct zs_class *c)
 {
-	pthread_rwlock_wrlock(&pool->lock);
+	zsim_brlock_write_lock(&pool->lock);
 	pthread_mutex_lock(&c->lock);
 }
 
 static void unlock_class(struct zs_pool *pool, struct zs_class *c)
 {
 	pthread_mutex_unlock(&c->lock);
-	pthread_rwlock_unlock(&pool->lock);
+	zsim_brlock_write_unlock(&pool->lock);
 }
 
 /* Put src back; free it if it is empty. Return: pages freed. */

@@ -7,6 +7,11 @@
  *
  *   pool->lock (rwlock)  ->  class->lock (mutex)  ->  zspage->lock (trylock)
  *
+ * pool->lock is the kernel's rwlock with the cost of a big-reader lock
+ * (common/brlock.h): a reader writes only its thread's shard, so two
+ * threads resolving handles do not bounce one cache line as the kernel's
+ * readers do; compaction write-locks every shard.
+ *
  * pool->lock   read: resolving a handle to its zspage (free, write, read,
  *              map, obj_size), held until the object's zspage is pinned
  *              or its class lock is taken. write: compaction. zs_malloc
@@ -43,6 +48,7 @@
 #include "alloc/handle.h"
 #include "alloc/size_class.h"
 #include "alloc/zpool_internal.h"
+#include "common/brlock.h"
 #include "common/compiler.h"
 
 #define ZS_NR_GROUPS_MAX 12
@@ -102,7 +108,7 @@ struct zs_cpu_area {
 
 struct zs_pool {
 	struct zsim_zpool base;
-	pthread_rwlock_t lock;              /* pool->lock */
+	struct zsim_brlock lock;            /* pool->lock (a big-reader lock) */
 	struct zs_class *size_class[ZSA_NR_RAW_CLASSES]; /* raw -> real */
 	struct zs_class *classes;           /* nr_real, ascending index */
 	unsigned nr_real;

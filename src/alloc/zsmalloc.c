@@ -20,7 +20,6 @@
  * compaction instead of an async work item; metadata memory is counted
  * apart in meta_bytes.
  */
-#define _GNU_SOURCE /* pthread_rwlockattr_setkind_np */
 #include "alloc/zs_internal.h"
 
 #include <stdio.h>
@@ -303,10 +302,10 @@ static int zs_free(struct zsim_zpool *p, zsim_handle_t h)
 {
 	struct zs_pool *pool = zs_pool_of(p);
 	uint32_t st;
-	pthread_rwlock_rdlock(&pool->lock);
+	zsim_brlock_read_lock(&pool->lock);
 	struct zsa_cell *ce = zsa_htab_get(&pool->htab, h, &st);
 	if (!ce || !zsa_htab_claim(&pool->htab, ce, st)) {
-		pthread_rwlock_unlock(&pool->lock);
+		zsim_brlock_read_unlock(&pool->lock);
 		return zsa_bad_handle(p, h, "free");
 	}
 	struct zs_zspage *z =
@@ -315,7 +314,7 @@ static int zs_free(struct zsim_zpool *p, zsim_handle_t h)
 	size_t size = ce->size;
 	struct zs_class *c = z->class;
 	pthread_mutex_lock(&c->lock);
-	pthread_rwlock_unlock(&pool->lock);
+	zsim_brlock_read_unlock(&pool->lock);
 
 	zs_obj_put(c, z, k);
 	c->obj_used--;
@@ -335,11 +334,11 @@ static int zs_obj_size(struct zsim_zpool *p, zsim_handle_t h, size_t *size)
 	if (!size)
 		return ZSIM_EINVAL;
 	uint32_t st;
-	pthread_rwlock_rdlock(&pool->lock);
+	zsim_brlock_read_lock(&pool->lock);
 	struct zsa_cell *ce = zsa_htab_get(&pool->htab, h, &st);
 	if (ce)
 		*size = ce->size;
-	pthread_rwlock_unlock(&pool->lock);
+	zsim_brlock_read_unlock(&pool->lock);
 	return ce ? 0 : zsa_bad_handle(p, h, "obj_size");
 }
 
@@ -434,7 +433,7 @@ static void zs_destroy(struct zsim_zpool *p)
 	}
 	free(pool->classes);
 	zsa_htab_destroy(&pool->htab);
-	pthread_rwlock_destroy(&pool->lock);
+	zsim_brlock_destroy(&pool->lock);
 	if (pool->own_pa)
 		zsim_page_allocator_destroy(pool->pa);
 	free(pool);
@@ -464,12 +463,12 @@ static int zs_create(const struct zsim_zpool_config *cfg, struct zsim_zpool **ou
 	pool->nr_cpus = nr_cpus;
 	zsa_htab_init(&pool->htab, &pool->meta_bytes);
 
-	pthread_rwlockattr_t ra;
-	pthread_rwlockattr_init(&ra);
 	/* A steady stream of readers must not starve compaction. */
-	pthread_rwlockattr_setkind_np(&ra, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-	pthread_rwlock_init(&pool->lock, &ra);
-	pthread_rwlockattr_destroy(&ra);
+	if (zsim_brlock_init(&pool->lock, true)) {
+		zsa_htab_destroy(&pool->htab);
+		free(pool);
+		return ZSIM_ENOMEM;
+	}
 
 	size_t csz = table.nr_real * sizeof(struct zs_class);
 	size_t asz = nr_cpus * sizeof(struct zs_cpu_area);

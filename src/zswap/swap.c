@@ -43,38 +43,24 @@ static void swap_free_locked(struct zsim_zswap *z, struct zsim_swap_info *si, un
 	(void)type;
 }
 
-/* Each thread read-locks one shard, picked once, round robin. */
-static _Atomic unsigned shard_counter;
-static _Thread_local unsigned my_shard_plus1;
-
-static unsigned my_shard(void)
-{
-	if (!my_shard_plus1)
-		my_shard_plus1 = atomic_fetch_add_explicit(&shard_counter, 1, memory_order_relaxed) %
-					 ZSIM_SWAP_LOCK_SHARDS + 1;
-	return my_shard_plus1 - 1;
-}
-
 void zsim_si_read_lock(struct zsim_swap_info *si)
 {
-	pthread_rwlock_rdlock(&si->lock[my_shard()].l);
+	zsim_brlock_read_lock(&si->lock);
 }
 
 void zsim_si_read_unlock(struct zsim_swap_info *si)
 {
-	pthread_rwlock_unlock(&si->lock[my_shard()].l);
+	zsim_brlock_read_unlock(&si->lock);
 }
 
 void zsim_si_write_lock(struct zsim_swap_info *si)
 {
-	for (unsigned i = 0; i < ZSIM_SWAP_LOCK_SHARDS; i++)
-		pthread_rwlock_wrlock(&si->lock[i].l);
+	zsim_brlock_write_lock(&si->lock);
 }
 
 void zsim_si_write_unlock(struct zsim_swap_info *si)
 {
-	for (unsigned i = ZSIM_SWAP_LOCK_SHARDS; i-- > 0;)
-		pthread_rwlock_unlock(&si->lock[i].l);
+	zsim_brlock_write_unlock(&si->lock);
 }
 
 static int swapon_common(struct zsim_zswap *z, unsigned type, uint64_t nr_slots,

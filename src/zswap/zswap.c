@@ -113,8 +113,7 @@ int zsim_zswap_create(const struct zsim_zswap_config *cfg_in, struct zsim_zswap 
 	pthread_mutex_init(&z->hotplug_lock, NULL);
 	pthread_mutex_init(&z->memcg_lock, NULL);
 	for (unsigned t = 0; t < ZSIM_MAX_SWAPFILES; t++)
-		for (unsigned i = 0; i < ZSIM_SWAP_LOCK_SHARDS; i++)
-			pthread_rwlock_init(&z->swap[t].lock[i].l, NULL);
+		zsim_brlock_init(&z->swap[t].lock, false);
 	for (unsigned i = 0; i < ZSIM_SLOT_LOCKS; i++)
 		pthread_mutex_init(&z->slot_locks[i], NULL);
 
@@ -154,8 +153,7 @@ void zsim_zswap_destroy(struct zsim_zswap *z)
 	if (z->pages)
 		zsim_page_allocator_destroy(z->pages);
 	for (unsigned t = 0; t < ZSIM_MAX_SWAPFILES; t++)
-		for (unsigned i = 0; i < ZSIM_SWAP_LOCK_SHARDS; i++)
-			pthread_rwlock_destroy(&z->swap[t].lock[i].l);
+		zsim_brlock_destroy(&z->swap[t].lock);
 	for (unsigned i = 0; i < ZSIM_SLOT_LOCKS; i++)
 		pthread_mutex_destroy(&z->slot_locks[i]);
 	pthread_rwlock_destroy(&z->pools_lock);

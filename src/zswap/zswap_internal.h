@@ -29,6 +29,7 @@
 #include "zswapsim/fault.h"
 #include "zswapsim/zpool.h"
 #include "zswapsim/zswap.h"
+#include "common/brlock.h"
 #include "common/compiler.h"
 #include "tree/xtree.h"
 
@@ -217,18 +218,12 @@ static inline void zsim_model_add(const struct zsim_pool *p, const struct zsim_c
 
 struct zsim_swapdev;
 
-/* A big-reader lock: swapon/swapoff write-lock every shard, a store or a
- * load read-locks its thread's shard only, so readers on different
- * threads never share a cache line (the kernel's get_swap_device() uses a
- * percpu_ref for the same reason). */
-#define ZSIM_SWAP_LOCK_SHARDS 16
-union zsim_brlock_shard {
-	pthread_rwlock_t l;
-	char pad[64];
-};
-
 struct zsim_swap_info {
-	union zsim_brlock_shard lock[ZSIM_SWAP_LOCK_SHARDS];
+	/* A big-reader lock: swapon/swapoff write-lock it, a store or a load
+	 * read-locks its thread's shard only, so readers on different threads
+	 * never share a cache line (the kernel's get_swap_device() uses a
+	 * percpu_ref for the same reason). */
+	struct zsim_brlock lock;
 	bool active;
 	uint64_t nr_slots;
 	unsigned nr_trees;
