@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/brlock.h"
+
 static _Atomic uint32_t pool_tag_counter;
 static _Atomic uint32_t gen_counter;
 
@@ -68,29 +70,58 @@ uint64_t zsa_htab_bytes(const struct zsa_htab *ht)
 	return b;
 }
 
-/* Push the chain first..last (already linked through loc) on the free list. */
-static void push_chain(struct zsa_htab *ht, uint32_t first, struct zsa_cell *last)
+static _Atomic uint64_t *my_head(struct zsa_htab *ht)
 {
-	uint64_t old = atomic_load_explicit(&ht->free_head, memory_order_relaxed);
+	return &ht->free[zsim_thread_index() % ZSA_HT_SHARDS].v;
+}
+
+/* Push the chain first..last (already linked through loc) on a free list. */
+static void push_chain(_Atomic uint64_t *head, uint32_t first, struct zsa_cell *last)
+{
+	uint64_t old = atomic_load_explicit(head, memory_order_relaxed);
 	uint64_t nw;
 	do {
 		atomic_store_explicit(&last->loc, (uint32_t)old, memory_order_relaxed);
 		nw = (((old >> 32) + 1) << 32) | ((uint64_t)first + 1);
-	} while (!atomic_compare_exchange_weak_explicit(&ht->free_head, &old, nw,
-							memory_order_release,
+	} while (!atomic_compare_exchange_weak_explicit(head, &old, nw, memory_order_release,
 							memory_order_relaxed));
 }
 
 void zsa_htab_release(struct zsa_htab *ht, uint32_t idx)
 {
-	push_chain(ht, idx, zsa_htab_cell(ht, idx));
+	push_chain(my_head(ht), idx, zsa_htab_cell(ht, idx));
+}
+
+/* Pop one cell from a free list. Return: its index + 1, or 0 if empty. */
+static uint32_t pop(struct zsa_htab *ht, _Atomic uint64_t *head)
+{
+	uint64_t old = atomic_load_explicit(head, memory_order_acquire);
+	while ((uint32_t)old) {
+		/* The cell may be taken and reused under us; its memory stays
+		 * valid, and the ABA tag makes the CAS fail in that case. */
+		struct zsa_cell *c = zsa_htab_cell(ht, (uint32_t)old - 1);
+		uint64_t next = (uint32_t)atomic_load_explicit(&c->loc, memory_order_relaxed);
+		uint64_t nw = (((old >> 32) + 1) << 32) | next;
+		if (atomic_compare_exchange_weak_explicit(head, &old, nw, memory_order_acquire,
+							  memory_order_acquire))
+			return (uint32_t)old;
+	}
+	return 0;
+}
+
+static bool any_free(struct zsa_htab *ht)
+{
+	for (unsigned s = 0; s < ZSA_HT_SHARDS; s++)
+		if ((uint32_t)atomic_load_explicit(&ht->free[s].v, memory_order_acquire))
+			return true;
+	return false;
 }
 
 static int grow(struct zsa_htab *ht)
 {
 	pthread_mutex_lock(&ht->grow_lock);
 	/* Someone else may have grown (or freed) while we waited. */
-	if ((uint32_t)atomic_load_explicit(&ht->free_head, memory_order_acquire)) {
+	if (any_free(ht)) {
 		pthread_mutex_unlock(&ht->grow_lock);
 		return 0;
 	}
@@ -120,33 +151,24 @@ static int grow(struct zsa_htab *ht)
 	atomic_store_explicit(&ht->seg[k], s, memory_order_release);
 	atomic_store_explicit(&ht->nr_cells, base + n, memory_order_release);
 	ht->nr_segs = k + 1;
-	push_chain(ht, base, &s[n - 1]);
+	push_chain(my_head(ht), base, &s[n - 1]);
 	pthread_mutex_unlock(&ht->grow_lock);
 	return 0;
 }
 
 int zsa_htab_alloc(struct zsa_htab *ht, uint32_t *idx)
 {
-	uint64_t old = atomic_load_explicit(&ht->free_head, memory_order_acquire);
+	unsigned me = zsim_thread_index() % ZSA_HT_SHARDS;
 	for (;;) {
-		uint32_t i1 = (uint32_t)old;
-		if (!i1) {
-			int rc = grow(ht);
-			if (rc)
-				return rc;
-			old = atomic_load_explicit(&ht->free_head, memory_order_acquire);
-			continue;
+		for (unsigned k = 0; k < ZSA_HT_SHARDS; k++) {
+			uint32_t i1 = pop(ht, &ht->free[(me + k) % ZSA_HT_SHARDS].v);
+			if (i1) {
+				*idx = i1 - 1;
+				return 0;
+			}
 		}
-		/* The cell may be taken and reused under us; its memory stays
-		 * valid, and the ABA tag makes the CAS fail in that case. */
-		struct zsa_cell *c = zsa_htab_cell(ht, i1 - 1);
-		uint64_t next = (uint32_t)atomic_load_explicit(&c->loc, memory_order_relaxed);
-		uint64_t nw = (((old >> 32) + 1) << 32) | next;
-		if (atomic_compare_exchange_weak_explicit(&ht->free_head, &old, nw,
-							  memory_order_acquire,
-							  memory_order_acquire)) {
-			*idx = i1 - 1;
-			return 0;
-		}
+		int rc = grow(ht);
+		if (rc)
+			return rc;
 	}
 }

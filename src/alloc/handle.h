@@ -13,7 +13,10 @@
  * Cells live in segments that are never moved or freed before the table
  * is destroyed (segment k > 0 holds 2^(k+9) cells), so a cell pointer
  * stays valid for the table's life and lookups need no lock. Free cells
- * form a lock-free LIFO (a Treiber stack whose head carries an ABA tag).
+ * form lock-free LIFOs (Treiber stacks whose heads carry an ABA tag), one
+ * per thread shard as the kernel's slab has per-CPU freelists: a thread
+ * frees to and allocates from its own, takes from another's only when
+ * its own is empty, and grows the table only when all are.
  *
  * Locking: the table itself needs none for lookup, alloc and release
  * (atomics); grow_lock serialises growth only. The cell's loc/obj_idx/size
@@ -44,9 +47,17 @@ struct zsa_cell {
 #define ZSA_HT_SEGMENTS 23 /* covers 2^32 cells */
 #define ZSA_HT_SEG0_SHIFT 10
 
+#define ZSA_HT_SHARDS 16
+
+/* 128 bytes apart: two shards' heads never share a cache line. */
+union zsa_free_head {
+	_Atomic uint64_t v; /* (aba tag << 32) | (index + 1); index + 1 == 0: empty */
+	char pad[128];
+};
+
 struct zsa_htab {
 	_Atomic(struct zsa_cell *) seg[ZSA_HT_SEGMENTS];
-	_Atomic uint64_t free_head; /* (aba tag << 32) | (index + 1) */
+	union zsa_free_head free[ZSA_HT_SHARDS];
 	_Atomic uint32_t nr_cells;  /* cells in segments published so far */
 	unsigned nr_segs;           /* under grow_lock */
 	pthread_mutex_t grow_lock;

@@ -1,0 +1,156 @@
+/*
+ * test_handle_threads.c - the handle table's per-thread free lists: cells
+ * freed by one thread are found by another before the table grows (so a
+ * producer/consumer split, one thread storing and another loading, does
+ * not grow it without bound), and threads allocating and freeing at once
+ * never get the same cell twice. Runs under TSan in CI (name: 'thread').
+ */
+#include "testutil.h"
+
+#include <pthread.h>
+
+#include "alloc/handle.h"
+
+enum { N = 5000, THREADS = 4, ROUNDS = 200, BURST = 64 };
+
+struct batch {
+	struct zsa_htab *ht;
+	uint32_t idx[N];
+	unsigned n;
+	int rc;
+};
+
+static void *alloc_all(void *arg)
+{
+	struct batch *b = arg;
+	for (unsigned i = 0; i < b->n; i++) {
+		b->rc = zsa_htab_alloc(b->ht, &b->idx[i]);
+		if (b->rc)
+			return NULL;
+		struct zsa_cell *c = zsa_htab_cell(b->ht, b->idx[i]);
+		if (!c) {
+			b->rc = -1;
+			return NULL;
+		}
+		zsa_htab_publish(b->ht, b->idx[i], c);
+	}
+	return NULL;
+}
+
+static void *free_all(void *arg)
+{
+	struct batch *b = arg;
+	for (unsigned i = 0; i < b->n; i++) {
+		struct zsa_cell *c = zsa_htab_cell(b->ht, b->idx[i]);
+		if (!c || !zsa_htab_claim(b->ht, c, atomic_load(&c->state))) {
+			b->rc = -1;
+			return NULL;
+		}
+		zsa_htab_release(b->ht, b->idx[i]);
+	}
+	return NULL;
+}
+
+static void run_in_thread(void *(*fn)(void *), struct batch *b)
+{
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, fn, b), 0);
+	pthread_join(t, NULL);
+	assert_int_equal(b->rc, 0);
+}
+
+/* Allocate on one thread, free on another, allocate again on a third:
+ * the second round reuses the freed cells, wherever they were freed. */
+static void test_freed_elsewhere_reused(void **state)
+{
+	(void)state;
+	struct zsa_htab ht;
+	zsa_htab_init(&ht, NULL);
+	struct batch *b = calloc(1, sizeof(*b));
+	assert_non_null(b);
+	b->ht = &ht;
+	b->n = N;
+	run_in_thread(alloc_all, b);
+	uint64_t bytes = zsa_htab_bytes(&ht);
+	for (int round = 0; round < 3; round++) {
+		run_in_thread(free_all, b);
+		run_in_thread(alloc_all, b);
+		assert_int_equal(zsa_htab_bytes(&ht), bytes);
+	}
+	run_in_thread(free_all, b);
+	free(b);
+	zsa_htab_destroy(&ht);
+}
+
+struct churn {
+	struct zsa_htab *ht;
+	_Atomic uint32_t *owner; /* per cell: thread id + 1 while held */
+	unsigned id;
+	int bad;
+};
+
+static void *churn(void *arg)
+{
+	struct churn *w = arg;
+	uint32_t held[BURST];
+	for (unsigned r = 0; r < ROUNDS; r++) {
+		unsigned n = 1 + (r * 7 + w->id) % BURST;
+		for (unsigned i = 0; i < n; i++) {
+			if (zsa_htab_alloc(w->ht, &held[i])) {
+				w->bad++;
+				return NULL;
+			}
+			uint32_t none = 0;
+			/* A cell handed to two threads at once shows here. */
+			if (!atomic_compare_exchange_strong(&w->owner[held[i]], &none, w->id + 1))
+				w->bad++;
+			struct zsa_cell *c = zsa_htab_cell(w->ht, held[i]);
+			if (!c) {
+				w->bad++;
+				return NULL;
+			}
+			zsa_htab_publish(w->ht, held[i], c);
+		}
+		for (unsigned i = 0; i < n; i++) {
+			struct zsa_cell *c = zsa_htab_cell(w->ht, held[i]);
+			if (!c || !zsa_htab_claim(w->ht, c, atomic_load(&c->state)))
+				w->bad++;
+			atomic_store(&w->owner[held[i]], 0);
+			zsa_htab_release(w->ht, held[i]);
+		}
+	}
+	return NULL;
+}
+
+static void test_threads_churn(void **state)
+{
+	(void)state;
+	struct zsa_htab ht;
+	zsa_htab_init(&ht, NULL);
+	/* At most THREADS x BURST cells are held at once: one segment. */
+	_Atomic uint32_t *owner = calloc(1u << 16, sizeof(*owner));
+	assert_non_null(owner);
+	struct churn w[THREADS];
+	pthread_t t[THREADS];
+	for (unsigned i = 0; i < THREADS; i++) {
+		w[i] = (struct churn){.ht = &ht, .owner = owner, .id = i};
+		assert_int_equal(pthread_create(&t[i], NULL, churn, &w[i]), 0);
+	}
+	for (unsigned i = 0; i < THREADS; i++)
+		pthread_join(t[i], NULL);
+	for (unsigned i = 0; i < THREADS; i++)
+		assert_int_equal(w[i].bad, 0);
+	assert_true(atomic_load(&ht.nr_cells) <= 1u << 16);
+	free(owner);
+	zsa_htab_destroy(&ht);
+}
+
+int main(void)
+{
+	zsim_test_seed();
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_freed_elsewhere_reused),
+		cmocka_unit_test(test_threads_churn),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
