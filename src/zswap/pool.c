@@ -6,7 +6,9 @@
  * CPU's context is made at CPU online ("prepare") and freed at offline
  * ("dead"), under its mutex so a racing user retries on another CPU (the
  * 6.13 fix); in "latest" it lives from pool creation to pool destruction.
- * Differences: a pools rwlock stands for RCU + percpu_ref; pools are kept
+ * The pool's reference count is a percpu_ref (common/pcpu_ref.h): per-CPU
+ * while the pool is current, atomic from the switch that retires it.
+ * Differences: a pools rwlock stands for RCU; pools are kept
  * in an id table 1..255 for every profile (the kernel's 2026 layout);
  * a pool is destroyed synchronously when its last reference goes, where
  * the kernel defers it past an RCU grace period.
@@ -119,6 +121,7 @@ static void pool_free(struct zsim_zswap *z, struct zsim_pool *p)
 	if (!p)
 		return;
 	pool_release(z, p);
+	zsim_pcpu_ref_destroy(&p->ref);
 	free(p);
 }
 
@@ -131,10 +134,14 @@ int zsim_pool_create(struct zsim_zswap *z, const char *spec, struct zsim_pool **
 	struct zsim_pool *p = calloc(1, sizeof(*p));
 	if (!p)
 		return ZSIM_ENOMEM;
+	if (zsim_pcpu_ref_init(&p->ref, 1)) { /* the base reference */
+		free(p);
+		return ZSIM_ENOMEM;
+	}
 	strcpy(p->spec, spec);
 	p->ctx = aligned_alloc(ZSIM_CACHELINE, sizeof(*p->ctx) * z->nr_cpus);
 	if (!p->ctx) {
-		free(p);
+		pool_free(z, p);
 		return ZSIM_ENOMEM;
 	}
 	memset(p->ctx, 0, sizeof(*p->ctx) * z->nr_cpus);
@@ -191,7 +198,6 @@ int zsim_pool_create(struct zsim_zswap *z, const char *spec, struct zsim_pool **
 	}
 	if (idx) {
 		p->idx = idx;
-		atomic_store(&p->ref, 1); /* the base reference */
 		z->pools[idx] = p;
 	}
 	pthread_rwlock_unlock(&z->pools_lock);
@@ -209,19 +215,15 @@ struct zsim_pool *zsim_pool_current_get(struct zsim_zswap *z)
 		struct zsim_pool *p = atomic_load_explicit(&z->current, memory_order_acquire);
 		if (!p)
 			return NULL;
-		long r = atomic_load_explicit(&p->ref, memory_order_relaxed);
-		while (r > 0)
-			if (atomic_compare_exchange_weak_explicit(&p->ref, &r, r + 1,
-								  memory_order_acquire,
-								  memory_order_relaxed))
-				return p;
+		if (zsim_pcpu_ref_tryget(&p->ref, 1))
+			return p;
 		/* Dead: a switch replaced it; `current` has moved on. */
 	}
 }
 
-void zsim_pool_get(struct zsim_pool *p)
+void zsim_pool_get(struct zsim_pool *p, long n)
 {
-	atomic_fetch_add_explicit(&p->ref, 1, memory_order_relaxed);
+	zsim_pcpu_ref_get(&p->ref, n);
 }
 
 /* Dropping the last reference unlinks and destroys the pool: the pool
@@ -229,7 +231,7 @@ void zsim_pool_get(struct zsim_pool *p)
  * base reference. */
 void zsim_pool_put(struct zsim_zswap *z, struct zsim_pool *p)
 {
-	if (atomic_fetch_sub_explicit(&p->ref, 1, memory_order_acq_rel) != 1)
+	if (!zsim_pcpu_ref_put(&p->ref, 1))
 		return;
 	pthread_rwlock_wrlock(&z->pools_lock);
 	if (z->pools[p->idx] == p)
@@ -279,6 +281,7 @@ void zsim_pools_destroy_all(struct zsim_zswap *z)
 	while (z->retired) {
 		struct zsim_pool *p = z->retired;
 		z->retired = p->retired_next;
+		zsim_pcpu_ref_destroy(&p->ref);
 		free(p);
 	}
 	z->current_pool = 0;
@@ -345,10 +348,7 @@ int zsim_zswap_set_compressor(struct zsim_zswap *z, const char *spec)
 		struct zsim_pool *q = z->pools[i];
 		if (q && i != z->current_pool && !strcmp(q->spec, spec)) {
 			/* tryget: only while its entries keep it alive */
-			long r = atomic_load(&q->ref);
-			while (r > 0 && !atomic_compare_exchange_weak(&q->ref, &r, r + 1))
-				;
-			if (r > 0) {
+			if (zsim_pcpu_ref_tryget(&q->ref, 1)) {
 				p = q; /* the new ref becomes its base reference */
 				break;
 			}
@@ -368,8 +368,12 @@ int zsim_zswap_set_compressor(struct zsim_zswap *z, const char *spec)
 	atomic_store_explicit(&z->current, p, memory_order_release);
 	pthread_rwlock_unlock(&z->pools_lock);
 	snprintf(z->compressor, sizeof(z->compressor), "%s", spec);
-	if (old)
-		zsim_pool_put(z, old); /* drop its base ref: it dies with its last entry */
+	if (old) {
+		/* percpu_ref_kill: atomic from now on, then drop its base
+		 * ref; it dies with its last entry. */
+		zsim_pcpu_ref_kill(&old->ref);
+		zsim_pool_put(z, old);
+	}
 out:
 	pthread_mutex_unlock(&z->switch_lock);
 	return rc;
@@ -455,11 +459,9 @@ int64_t zsim_zswap_compact(struct zsim_zswap *z)
 	for (unsigned i = 1; i < ZSIM_MAX_POOLS; i++) {
 		pthread_rwlock_rdlock(&z->pools_lock);
 		struct zsim_pool *p = z->pools[i];
-		long r = p ? atomic_load(&p->ref) : 0;
-		while (r > 0 && !atomic_compare_exchange_weak(&p->ref, &r, r + 1))
-			;
+		bool got = p && zsim_pcpu_ref_tryget(&p->ref, 1);
 		pthread_rwlock_unlock(&z->pools_lock);
-		if (!p || r <= 0)
+		if (!got)
 			continue;
 		int64_t n = zsim_zpool_compact(p->zpool);
 		if (n > 0)

@@ -338,10 +338,10 @@ static bool zswap_store_folio(struct zsim_zswap *z, struct zsim_swap_info *si,
 	ret = i >= nr;
 	/* Each committed entry holds a pool reference. The one this store
 	 * took becomes the first entry's; the others are added at once (one
-	 * atomic on the shared refcount instead of one per entry plus the
-	 * put). Before anything below can free an entry of this folio. */
+	 * add instead of one per entry plus the put). Before anything below
+	 * can free an entry of this folio. */
 	if (s.pool_refs > 1)
-		atomic_fetch_add_explicit(&pool->ref, s.pool_refs - 1, memory_order_relaxed);
+		zsim_pool_get(pool, s.pool_refs - 1);
 	else if (s.pool_refs == 0)
 		zsim_pool_put(z, pool);
 	if (ret) {

@@ -30,6 +30,7 @@
 #include "zswapsim/zpool.h"
 #include "zswapsim/zswap.h"
 #include "common/brlock.h"
+#include "common/pcpu_ref.h"
 #include "common/compiler.h"
 #include "tree/xtree.h"
 
@@ -175,7 +176,9 @@ struct zsim_acomp_ctx {
 
 struct zsim_pool {
 	unsigned idx;
-	_Atomic long ref;          /* base ref (current) + entries + users */
+	/* base ref (current) + entries + users: per-CPU while current (the
+	 * kernel's percpu_ref), atomic once a switch killed it */
+	struct zsim_pcpu_ref ref;
 	char spec[128];            /* compressor spec as given */
 	char desc[160];            /* driver:params */
 	unsigned codec_flags;      /* ZSIM_CODEC_F_* of the driver */
@@ -332,7 +335,7 @@ uint64_t zsim_counter_sum(const struct zsim_zswap *z, enum zsim_ctr c);
 /* pools */
 int zsim_pool_create(struct zsim_zswap *z, const char *spec, struct zsim_pool **out);
 struct zsim_pool *zsim_pool_current_get(struct zsim_zswap *z);
-void zsim_pool_get(struct zsim_pool *p);
+void zsim_pool_get(struct zsim_pool *p, long n);
 void zsim_pool_put(struct zsim_zswap *z, struct zsim_pool *p);
 uint64_t zsim_total_pages(struct zsim_zswap *z);
 void zsim_pools_destroy_all(struct zsim_zswap *z);
