@@ -9,8 +9,10 @@
  * keeps the object alive. zsim_pcpu_ref_kill() switches for good to atomic
  * mode, folding the deltas into the atomic part; from then on a put that
  * brings it to zero reports it. Where the kernel waits an RCU grace period
- * for in-flight per-CPU operations, the switch here write-locks a
- * big-reader lock that each per-CPU get and put read-locks (its own shard).
+ * for in-flight per-CPU operations, the switch here raises a flag and
+ * waits until no thread is inside a per-CPU get or put: each marks itself
+ * in its shard (on the same cache line as its delta) and checks the flag
+ * after (a Dekker handshake, sequentially consistent on both sides).
  */
 #ifndef ZSIM_COMMON_PCPU_REF_H
 #define ZSIM_COMMON_PCPU_REF_H
@@ -18,18 +20,24 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
-#include "common/brlock.h"
+#include <pthread.h>
 
-union zsim_pcpu_ref_delta {
-	_Atomic long v;
+#define ZSIM_PCPU_REF_SHARDS 16
+
+union zsim_pcpu_ref_shard {
+	struct {
+		_Atomic long delta;      /* this shard's gets minus puts */
+		_Atomic unsigned inside; /* threads in a per-CPU get/put now */
+	} s;
 	char pad[128]; /* one per cache line, whatever the base alignment */
 };
 
 struct zsim_pcpu_ref {
-	_Atomic bool atomic_mode; /* set once, under mode (write) */
+	_Atomic bool killing;     /* set once: no new per-CPU operation */
+	_Atomic bool atomic_mode; /* set once, after the deltas are folded */
 	_Atomic long count;       /* the whole count once in atomic mode */
-	struct zsim_brlock mode;
-	union zsim_pcpu_ref_delta delta[ZSIM_BRLOCK_SHARDS];
+	pthread_mutex_t kill_lock;
+	union zsim_pcpu_ref_shard shard[ZSIM_PCPU_REF_SHARDS];
 };
 
 /* Per-CPU mode, count `initial` (the base reference). Return: 0 or ZSIM_ENOMEM. */
