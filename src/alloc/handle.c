@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/brlock.h"
 
 static _Atomic uint32_t pool_tag_counter;
 static _Atomic uint32_t gen_counter;
@@ -72,7 +71,7 @@ uint64_t zsa_htab_bytes(const struct zsa_htab *ht)
 
 static _Atomic uint64_t *my_head(struct zsa_htab *ht)
 {
-	return &ht->free[zsim_thread_index() % ZSA_HT_SHARDS].v;
+	return &ht->free[zsim_shard()].v;
 }
 
 /* Push the chain first..last (already linked through loc) on a free list. */
@@ -111,7 +110,7 @@ static uint32_t pop(struct zsa_htab *ht, _Atomic uint64_t *head)
 
 static bool any_free(struct zsa_htab *ht)
 {
-	for (unsigned s = 0; s < ZSA_HT_SHARDS; s++)
+	for (unsigned s = 0; s < ZSIM_SHARDS; s++)
 		if ((uint32_t)atomic_load_explicit(&ht->free[s].v, memory_order_acquire))
 			return true;
 	return false;
@@ -158,10 +157,10 @@ static int grow(struct zsa_htab *ht)
 
 int zsa_htab_alloc(struct zsa_htab *ht, uint32_t *idx)
 {
-	unsigned me = zsim_thread_index() % ZSA_HT_SHARDS;
+	unsigned me = zsim_shard();
 	for (;;) {
-		for (unsigned k = 0; k < ZSA_HT_SHARDS; k++) {
-			uint32_t i1 = pop(ht, &ht->free[(me + k) % ZSA_HT_SHARDS].v);
+		for (unsigned k = 0; k < ZSIM_SHARDS; k++) {
+			uint32_t i1 = pop(ht, &ht->free[(me + k) % ZSIM_SHARDS].v);
 			if (i1) {
 				*idx = i1 - 1;
 				return 0;

@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "zswapsim/zpool.h"
+#include "common/shard.h"
 
 struct zsa_cell {
 	/* Allocated: the owner's location word (zsmalloc: the zspage; the
@@ -47,17 +48,14 @@ struct zsa_cell {
 #define ZSA_HT_SEGMENTS 23 /* covers 2^32 cells */
 #define ZSA_HT_SEG0_SHIFT 10
 
-#define ZSA_HT_SHARDS 16
-
-/* 128 bytes apart: two shards' heads never share a cache line. */
 union zsa_free_head {
 	_Atomic uint64_t v; /* (aba tag << 32) | (index + 1); index + 1 == 0: empty */
-	char pad[128];
+	char pad[ZSIM_SHARD_STRIDE];
 };
 
 struct zsa_htab {
 	_Atomic(struct zsa_cell *) seg[ZSA_HT_SEGMENTS];
-	union zsa_free_head free[ZSA_HT_SHARDS];
+	union zsa_free_head free[ZSIM_SHARDS]; /* one per thread shard */
 	_Atomic uint32_t nr_cells;  /* cells in segments published so far */
 	unsigned nr_segs;           /* under grow_lock */
 	pthread_mutex_t grow_lock;

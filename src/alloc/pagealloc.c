@@ -35,9 +35,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/brlock.h"
 #include "common/compiler.h"
 #include "common/osmem.h"
+#include "common/shard.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define PA_MALLOC_PAGES 1
@@ -51,7 +51,6 @@
 #endif
 
 #define PA_ARENA_PAGES (ZSIM_OS_HUGE_SIZE / ZSIM_PAGE_SIZE)
-#define PA_SHARDS 16
 #define PA_SHARD_MAX 64 /* free pages a shard keeps before giving PA_BATCH back */
 #define PA_BATCH 32     /* pages moved between a shard and the shared list */
 
@@ -71,7 +70,7 @@ struct pa_shard {
 } __attribute__((aligned(ZSIM_CACHELINE)));
 
 struct zsim_page_allocator {
-	struct pa_shard shard[PA_SHARDS];
+	struct pa_shard shard[ZSIM_SHARDS];
 	unsigned nr_nodes;
 	uint64_t max_pages;
 	struct zsim_fault_injector *fault;
@@ -88,7 +87,7 @@ struct zsim_page_allocator {
 
 static struct pa_shard *my_shard(struct zsim_page_allocator *pa)
 {
-	return &pa->shard[zsim_thread_index() % PA_SHARDS];
+	return &pa->shard[zsim_shard()];
 }
 
 int zsim_page_allocator_create(const struct zsim_page_allocator_config *cfg,
@@ -108,7 +107,7 @@ int zsim_page_allocator_create(const struct zsim_page_allocator_config *cfg,
 	memset(pa, 0, sz);
 	pa->nr_nodes = nodes;
 	pthread_mutex_init(&pa->lock, NULL);
-	for (unsigned i = 0; i < PA_SHARDS; i++)
+	for (unsigned i = 0; i < ZSIM_SHARDS; i++)
 		pthread_mutex_init(&pa->shard[i].lock, NULL);
 	if (cfg) {
 		pa->max_pages = cfg->max_pages;
@@ -127,7 +126,7 @@ int zsim_page_allocator_destroy(struct zsim_page_allocator *pa)
 	for (size_t i = 0; i < pa->nr_arenas; i++)
 		zsim_os_unmap(pa->arenas[i], ZSIM_OS_HUGE_SIZE);
 	free(pa->arenas);
-	for (unsigned i = 0; i < PA_SHARDS; i++)
+	for (unsigned i = 0; i < ZSIM_SHARDS; i++)
 		pthread_mutex_destroy(&pa->shard[i].lock);
 	pthread_mutex_destroy(&pa->lock);
 	free(pa);

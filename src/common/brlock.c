@@ -1,23 +1,10 @@
 /*
- * brlock.c - the big-reader lock's writer side and setup, and the thread
- * index that picks a reader's shard (brlock.h).
+ * brlock.c - the big-reader lock's writer side and setup (brlock.h).
  */
 #define _GNU_SOURCE /* pthread_rwlockattr_setkind_np */
 #include "common/brlock.h"
 
-#include <stdatomic.h>
-
 #include "zswapsim/common.h"
-
-static _Atomic unsigned next_index;
-static _Thread_local unsigned index_plus1; /* 0: not numbered yet */
-
-unsigned zsim_thread_index(void)
-{
-	if (__builtin_expect(!index_plus1, 0))
-		index_plus1 = atomic_fetch_add_explicit(&next_index, 1, memory_order_relaxed) + 1;
-	return index_plus1 - 1;
-}
 
 int zsim_brlock_init(struct zsim_brlock *b, bool prefer_writer)
 {
@@ -27,11 +14,11 @@ int zsim_brlock_init(struct zsim_brlock *b, bool prefer_writer)
 	if (prefer_writer)
 		pthread_rwlockattr_setkind_np(&ra, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
 	unsigned i;
-	for (i = 0; i < ZSIM_BRLOCK_SHARDS; i++)
+	for (i = 0; i < ZSIM_SHARDS; i++)
 		if (pthread_rwlock_init(&b->s[i].l, &ra))
 			break;
 	pthread_rwlockattr_destroy(&ra);
-	if (i == ZSIM_BRLOCK_SHARDS)
+	if (i == ZSIM_SHARDS)
 		return 0;
 	while (i--)
 		pthread_rwlock_destroy(&b->s[i].l);
@@ -40,18 +27,18 @@ int zsim_brlock_init(struct zsim_brlock *b, bool prefer_writer)
 
 void zsim_brlock_destroy(struct zsim_brlock *b)
 {
-	for (unsigned i = 0; i < ZSIM_BRLOCK_SHARDS; i++)
+	for (unsigned i = 0; i < ZSIM_SHARDS; i++)
 		pthread_rwlock_destroy(&b->s[i].l);
 }
 
 void zsim_brlock_write_lock(struct zsim_brlock *b)
 {
-	for (unsigned i = 0; i < ZSIM_BRLOCK_SHARDS; i++)
+	for (unsigned i = 0; i < ZSIM_SHARDS; i++)
 		pthread_rwlock_wrlock(&b->s[i].l);
 }
 
 void zsim_brlock_write_unlock(struct zsim_brlock *b)
 {
-	for (unsigned i = ZSIM_BRLOCK_SHARDS; i-- > 0;)
+	for (unsigned i = ZSIM_SHARDS; i-- > 0;)
 		pthread_rwlock_unlock(&b->s[i].l);
 }

@@ -14,22 +14,16 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-#define ZSIM_BRLOCK_SHARDS 16
+#include "common/shard.h"
 
-/* 128 bytes apart: whatever the base's alignment, two shards never share
- * a cache line. */
 union zsim_brlock_shard {
 	pthread_rwlock_t l;
-	char pad[128];
+	char pad[ZSIM_SHARD_STRIDE];
 };
 
 struct zsim_brlock {
-	union zsim_brlock_shard s[ZSIM_BRLOCK_SHARDS];
+	union zsim_brlock_shard s[ZSIM_SHARDS];
 };
-
-/* A small number for the calling thread, fixed at its first call:
- * threads are numbered 0, 1, 2 ... in the order they first ask. */
-unsigned zsim_thread_index(void);
 
 /* prefer_writer: a waiting writer blocks new readers (glibc's
  * PREFER_WRITER_NONRECURSIVE), so that a steady stream of readers cannot
@@ -39,13 +33,13 @@ void zsim_brlock_destroy(struct zsim_brlock *b);
 
 static inline void zsim_brlock_read_lock(struct zsim_brlock *b)
 {
-	pthread_rwlock_rdlock(&b->s[zsim_thread_index() % ZSIM_BRLOCK_SHARDS].l);
+	pthread_rwlock_rdlock(&b->s[zsim_shard()].l);
 }
 
 /* By the thread that read-locked b (it unlocks the same shard). */
 static inline void zsim_brlock_read_unlock(struct zsim_brlock *b)
 {
-	pthread_rwlock_unlock(&b->s[zsim_thread_index() % ZSIM_BRLOCK_SHARDS].l);
+	pthread_rwlock_unlock(&b->s[zsim_shard()].l);
 }
 
 void zsim_brlock_write_lock(struct zsim_brlock *b);

@@ -11,7 +11,6 @@
 
 #include <sched.h>
 
-#include "common/brlock.h"
 #include "zswapsim/common.h"
 
 int zsim_pcpu_ref_init(struct zsim_pcpu_ref *r, long initial)
@@ -19,7 +18,7 @@ int zsim_pcpu_ref_init(struct zsim_pcpu_ref *r, long initial)
 	atomic_init(&r->killing, false);
 	atomic_init(&r->atomic_mode, false);
 	atomic_init(&r->count, initial);
-	for (unsigned i = 0; i < ZSIM_PCPU_REF_SHARDS; i++) {
+	for (unsigned i = 0; i < ZSIM_SHARDS; i++) {
 		atomic_init(&r->shard[i].s.delta, 0);
 		atomic_init(&r->shard[i].s.inside, 0);
 	}
@@ -36,7 +35,7 @@ static bool pcpu_add(struct zsim_pcpu_ref *r, long n)
 {
 	if (atomic_load_explicit(&r->killing, memory_order_relaxed))
 		return false;
-	union zsim_pcpu_ref_shard *sh = &r->shard[zsim_thread_index() % ZSIM_PCPU_REF_SHARDS];
+	union zsim_pcpu_ref_shard *sh = &r->shard[zsim_shard()];
 	atomic_fetch_add_explicit(&sh->s.inside, 1, memory_order_seq_cst);
 	bool ok = !atomic_load_explicit(&r->killing, memory_order_seq_cst);
 	if (ok)
@@ -87,7 +86,7 @@ void zsim_pcpu_ref_kill(struct zsim_pcpu_ref *r)
 	if (!atomic_load_explicit(&r->atomic_mode, memory_order_relaxed)) {
 		atomic_store_explicit(&r->killing, true, memory_order_seq_cst);
 		long sum = 0;
-		for (unsigned i = 0; i < ZSIM_PCPU_REF_SHARDS; i++) {
+		for (unsigned i = 0; i < ZSIM_SHARDS; i++) {
 			union zsim_pcpu_ref_shard *sh = &r->shard[i];
 			/* An operation that marked itself before our flag was
 			 * visible to it adds its delta: wait for it. */
@@ -107,7 +106,7 @@ long zsim_pcpu_ref_read(struct zsim_pcpu_ref *r)
 		return atomic_load_explicit(&r->count, memory_order_acquire);
 	/* A snapshot: exact when nothing runs concurrently. */
 	long c = atomic_load_explicit(&r->count, memory_order_relaxed);
-	for (unsigned i = 0; i < ZSIM_PCPU_REF_SHARDS; i++)
+	for (unsigned i = 0; i < ZSIM_SHARDS; i++)
 		c += atomic_load_explicit(&r->shard[i].s.delta, memory_order_relaxed);
 	if (atomic_load_explicit(&r->atomic_mode, memory_order_acquire))
 		return atomic_load_explicit(&r->count, memory_order_acquire);

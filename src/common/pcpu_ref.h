@@ -22,14 +22,14 @@
 
 #include <pthread.h>
 
-#define ZSIM_PCPU_REF_SHARDS 16
+#include "common/shard.h"
 
 union zsim_pcpu_ref_shard {
 	struct {
 		_Atomic long delta;      /* this shard's gets minus puts */
 		_Atomic unsigned inside; /* threads in a per-CPU get/put now */
 	} s;
-	char pad[128]; /* one per cache line, whatever the base alignment */
+	char pad[ZSIM_SHARD_STRIDE];
 };
 
 struct zsim_pcpu_ref {
@@ -37,7 +37,7 @@ struct zsim_pcpu_ref {
 	_Atomic bool atomic_mode; /* set once, after the deltas are folded */
 	_Atomic long count;       /* the whole count once in atomic mode */
 	pthread_mutex_t kill_lock;
-	union zsim_pcpu_ref_shard shard[ZSIM_PCPU_REF_SHARDS];
+	union zsim_pcpu_ref_shard shard[ZSIM_SHARDS];
 };
 
 /* Per-CPU mode, count `initial` (the base reference). Return: 0 or ZSIM_ENOMEM. */

@@ -1,0 +1,28 @@
+/*
+ * shard.h - which shard of a per-thread structure the calling thread uses.
+ * The kernel indexes such structures by CPU (this_cpu_ptr); a simulator
+ * thread is not pinned to a CPU, so threads are numbered in the order they
+ * first ask and take shard (number % ZSIM_SHARDS). Used by the big-reader
+ * locks, the per-CPU reference counts, the handle table's free lists and
+ * the page allocator's free lists.
+ */
+#ifndef ZSIM_COMMON_SHARD_H
+#define ZSIM_COMMON_SHARD_H
+
+#define ZSIM_SHARDS 16
+
+/* Bytes between two shards' fields: whatever the base's alignment, two
+ * shards never share a cache line. */
+#define ZSIM_SHARD_STRIDE 128
+
+/* A small number for the calling thread, fixed at its first call:
+ * threads are numbered 0, 1, 2 ... in the order they first ask. */
+unsigned zsim_thread_index(void);
+
+/* The calling thread's shard, 0 .. ZSIM_SHARDS - 1. */
+static inline unsigned zsim_shard(void)
+{
+	return zsim_thread_index() % ZSIM_SHARDS;
+}
+
+#endif
