@@ -50,7 +50,6 @@
 #define PA_MALLOC_PAGES 0
 #endif
 
-#define PA_ARENA_PAGES (ZSIM_OS_HUGE_SIZE / ZSIM_PAGE_SIZE)
 #define PA_SHARD_MAX 64 /* free pages a shard keeps before giving PA_BATCH back */
 #define PA_BATCH 32     /* pages moved between a shard and the shared list */
 
