@@ -58,6 +58,11 @@ struct zsim_page_allocator_config {
 	struct zsim_fault_injector *fault; /* ZSIM_FAULT_PAGE_ALLOC (may be NULL) */
 };
 
+/* Real memory comes from the OS in 2 MiB regions advised for huge pages;
+ * freed pages are kept for reuse until the allocator is destroyed, so the
+ * process holds the peak of pages held, rounded up to 2 MiB, plus up to 96
+ * free pages per thread that allocates. The allocator owns that memory;
+ * destroy gives it back. */
 ZSIM_API int zsim_page_allocator_create(const struct zsim_page_allocator_config *cfg,
 					struct zsim_page_allocator **out);
 /* ZSIM_EBUSY if pages are still held. */
