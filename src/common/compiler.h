@@ -16,4 +16,10 @@
 #define ZSIM_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define ZSIM_MAX(a, b) ((a) > (b) ? (a) : (b))
 
+/* Thread-local variables of the library read on the hot path: the
+ * initial-exec model makes each access one %fs-relative load instead of a
+ * __tls_get_addr call (the library is linked at program start, or
+ * dlopen'd into glibc's static TLS surplus, which these few bytes fit). */
+#define ZSIM_TLS_IE __attribute__((tls_model("initial-exec")))
+
 #endif

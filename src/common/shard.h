@@ -9,15 +9,24 @@
 #ifndef ZSIM_COMMON_SHARD_H
 #define ZSIM_COMMON_SHARD_H
 
+#include "common/compiler.h"
+
 #define ZSIM_SHARDS 16
 
 /* Bytes between two shards' fields: whatever the base's alignment, two
  * shards never share a cache line. */
 #define ZSIM_SHARD_STRIDE 128
 
+extern _Thread_local unsigned zsim_thread_index_plus1 ZSIM_TLS_IE; /* 0: not numbered */
+unsigned zsim_thread_index_slow(void);
+
 /* A small number for the calling thread, fixed at its first call:
  * threads are numbered 0, 1, 2 ... in the order they first ask. */
-unsigned zsim_thread_index(void);
+static inline unsigned zsim_thread_index(void)
+{
+	unsigned v = zsim_thread_index_plus1;
+	return zsim_likely(v) ? v - 1 : zsim_thread_index_slow();
+}
 
 /* The calling thread's shard, 0 .. ZSIM_SHARDS - 1. */
 static inline unsigned zsim_shard(void)

@@ -14,8 +14,8 @@
 
 int zsim_memcg_init_root(struct zsim_zswap *z);
 
-_Thread_local uint64_t zsim_model_acc;
-static _Thread_local uint64_t model_last;
+_Thread_local uint64_t zsim_model_acc ZSIM_TLS_IE;
+static _Thread_local uint64_t model_last ZSIM_TLS_IE;
 
 void zsim_model_begin(void)
 {

@@ -198,7 +198,7 @@ struct zsim_pool {
  * the growth of the instance's modelled sums (sync + batch), read under
  * the context mutex so no other thread's calls are counted.
  */
-extern _Thread_local uint64_t zsim_model_acc;
+extern _Thread_local uint64_t zsim_model_acc ZSIM_TLS_IE;
 void zsim_model_begin(void);
 void zsim_model_end(void);
 
