@@ -24,26 +24,18 @@ static unsigned nthreads = 1;
 static pthread_barrier_t bar;
 static int rounds = 2;
 
-/* Thread id takes swap clusters id, id + nthreads, ... (512 slots each),
- * as the kernel gives each CPU a cluster of its own. */
-static size_t next_slot(size_t i)
-{
-	i++;
-	return i % 512 ? i : i + (size_t)(nthreads - 1) * 512;
-}
-
 static void *worker(void *arg)
 {
 	unsigned id = (unsigned)(uintptr_t)arg;
 	unsigned char back[ZSIM_PAGE_SIZE];
 	for (int round = 0; round < rounds; round++) {
-		for (size_t i = (size_t)id * 512; i < n; i = next_slot(i)) {
+		for (size_t i = zsim_bench_first_slot(id); i < n; i = zsim_bench_next_slot(i, nthreads)) {
 			struct zsim_swap_folio f = {.offset = i, .data = pages + i * ZSIM_PAGE_SIZE,
 						    .cpu = id};
 			zsim_zswap_store(z, &f, NULL);
 		}
 		pthread_barrier_wait(&bar);
-		for (size_t i = (size_t)id * 512; i < n; i = next_slot(i))
+		for (size_t i = zsim_bench_first_slot(id); i < n; i = zsim_bench_next_slot(i, nthreads))
 			zsim_zswap_load(z, 0, i, 0, id, back, NULL);
 		pthread_barrier_wait(&bar);
 	}

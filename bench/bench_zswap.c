@@ -174,44 +174,26 @@ static void pair_row(const char *what, const struct pair_sum *p)
 	zsim_bench_row("zswap", what, ours, raw, "us/page");
 }
 
-/* Thread `id` of `n` takes swap clusters id, id + n, ... of CLUSTER slots,
- * as the kernel gives each CPU a swap cluster of its own to allocate
- * slots from: two threads rarely store into the same tree leaf. */
-#define CLUSTER 512
-
-static size_t next_slot(size_t i, unsigned n)
-{
-	i++;
-	return i % CLUSTER ? i : i + (size_t)(n - 1) * CLUSTER;
-}
-
 struct worker {
 	struct zsim_zswap *z;
 	unsigned id, nthreads;
 	int load;
-	uint64_t ns, cpu_ns;
-	size_t done;
 };
 
 static void *run_worker(void *arg)
 {
 	struct worker *w = arg;
 	unsigned char back[ZSIM_PAGE_SIZE];
-	uint64_t t0 = zsim_bench_now_ns(), c0 = zsim_bench_cpu_ns();
-	for (size_t i = (size_t)w->id * CLUSTER; i < npages; i = next_slot(i, w->nthreads)) {
+	for (size_t i = zsim_bench_first_slot(w->id); i < npages;
+	     i = zsim_bench_next_slot(i, w->nthreads)) {
 		if (w->load) {
-			if (zsim_zswap_load(w->z, 0, i, 0, w->id, back, NULL) == 0)
-				w->done++;
+			zsim_zswap_load(w->z, 0, i, 0, w->id, back, NULL);
 		} else {
 			struct zsim_swap_folio f = {.offset = i, .data = pages + i * ZSIM_PAGE_SIZE,
 						    .cpu = w->id};
-			enum zsim_swap_where where;
-			if (zsim_zswap_store(w->z, &f, &where) == 0)
-				w->done++;
+			zsim_zswap_store(w->z, &f, NULL);
 		}
 	}
-	w->ns = zsim_bench_now_ns() - t0;
-	w->cpu_ns = zsim_bench_cpu_ns() - c0;
 	return NULL;
 }
 
@@ -226,7 +208,8 @@ static void *raw_worker_main(void *arg)
 	unsigned char out[ZSIM_PAGE_SIZE];
 	ZSTD_CCtx *cctx = ZSTD_createCCtx();
 	ZSTD_parameters kp = ZSTD_getParams(3, 0, 0);
-	for (size_t i = (size_t)w->id * CLUSTER; i < npages; i = next_slot(i, w->nthreads)) {
+	for (size_t i = zsim_bench_first_slot(w->id); i < npages;
+	     i = zsim_bench_next_slot(i, w->nthreads)) {
 		const unsigned char *src = pages + i * ZSIM_PAGE_SIZE;
 		if (!strcmp(w->codec, "lz4")) {
 			LZ4_compress_default((const char *)src, (char *)out, ZSIM_PAGE_SIZE, ZSIM_PAGE_SIZE);
@@ -256,9 +239,8 @@ static uint64_t raw_phase(const char *codec, unsigned nthreads)
 	return zsim_bench_now_ns() - t0;
 }
 
-/* Wall time of all threads doing their share; returns ns. With one
- * thread and cpu set, the worker's CPU time instead. */
-static uint64_t run_phase_t(struct zsim_zswap *z, unsigned nthreads, int load, int cpu)
+/* Wall time (ns) of nthreads threads storing (or loading) their share. */
+static uint64_t run_phase(struct zsim_zswap *z, unsigned nthreads, int load)
 {
 	pthread_t t[8];
 	struct worker w[8];
@@ -269,14 +251,7 @@ static uint64_t run_phase_t(struct zsim_zswap *z, unsigned nthreads, int load, i
 	}
 	for (unsigned i = 0; i < nthreads; i++)
 		pthread_join(t[i], NULL);
-	if (cpu && nthreads == 1)
-		return w[0].cpu_ns;
 	return zsim_bench_now_ns() - t0;
-}
-
-static uint64_t run_phase(struct zsim_zswap *z, unsigned nthreads, int load)
-{
-	return run_phase_t(z, nthreads, load, 0);
 }
 
 static struct zsim_zswap *make(const char *codec, unsigned cpus)

@@ -23,6 +23,23 @@ uint64_t zsim_bench_cpu_ns(void);
  * raw 4 KiB pages from $ZSIM_BENCH_CORPUS when set. */
 unsigned char *zsim_bench_pages(size_t n, uint64_t seed, size_t *n_out);
 
+/* Thread `id` of `n` takes swap clusters id, id + n, ... of
+ * ZSIM_BENCH_CLUSTER slots, as the kernel gives each CPU a swap cluster of
+ * its own to allocate slots from: two threads rarely store into the same
+ * tree leaf. Iterate with first_slot(id), then next_slot(i, n). */
+#define ZSIM_BENCH_CLUSTER 512
+
+static inline size_t zsim_bench_first_slot(unsigned id)
+{
+	return (size_t)id * ZSIM_BENCH_CLUSTER;
+}
+
+static inline size_t zsim_bench_next_slot(size_t i, unsigned n)
+{
+	i++;
+	return i % ZSIM_BENCH_CLUSTER ? i : i + (size_t)(n - 1) * ZSIM_BENCH_CLUSTER;
+}
+
 /* Print one row: name, our figure, the raw baseline, and ours/raw. */
 void zsim_bench_row(const char *bench, const char *what, double ours,
 		    double raw, const char *unit);

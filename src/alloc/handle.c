@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 static _Atomic uint32_t pool_tag_counter;
 static _Atomic uint32_t gen_counter;
 
