@@ -52,25 +52,21 @@ int zram_mark_idle(struct zsim_zram *z, uint64_t age_sec, bool all)
 
 enum { RECOMP_IDLE = 1, RECOMP_HUGE = 2 };
 
-struct recomp_pick {
-	unsigned mode, prio_max;
-};
-static struct recomp_pick pick_arg; /* set under init_lock (write) */
-
-static bool recomp_pick(struct zsim_zram *z, struct zram_slot *s, unsigned unused)
+/* arg: the mode in the low byte, prio_max above it. */
+static bool recomp_pick(struct zsim_zram *z, struct zram_slot *s, unsigned arg)
 {
 	(void)z;
-	(void)unused;
+	unsigned mode = arg & 0xff, prio_max = arg >> 8;
 	if (!zram_allocated(s))
 		return false;
-	if ((pick_arg.mode & RECOMP_IDLE) && !zram_test(s, ZRAM_IDLE))
+	if ((mode & RECOMP_IDLE) && !zram_test(s, ZRAM_IDLE))
 		return false;
-	if ((pick_arg.mode & RECOMP_HUGE) && !zram_test(s, ZRAM_HUGE))
+	if ((mode & RECOMP_HUGE) && !zram_test(s, ZRAM_HUGE))
 		return false;
 	if (zram_test(s, ZRAM_WB) || zram_test(s, ZRAM_SAME) ||
 	    zram_test(s, ZRAM_INCOMPRESSIBLE) || zram_test(s, ZRAM_PP_SLOT))
 		return false;
-	if (zram_prio(s) + 1 >= pick_arg.prio_max)
+	if (zram_prio(s) + 1 >= prio_max)
 		return false;
 	return true;
 }
@@ -257,9 +253,7 @@ int zram_recompress_store(struct zsim_zram *z, const char *buf)
 		ret = ZSIM_ENOMEM;
 		goto out;
 	}
-	pick_arg.mode = mode;
-	pick_arg.prio_max = prio_max;
-	ret = zram_pp_scan(z, 0, z->nr_slots, recomp_pick, 0, &sel, &n);
+	ret = zram_pp_scan(z, 0, z->nr_slots, recomp_pick, mode | (prio_max << 8), &sel, &n);
 	if (ret)
 		goto out;
 	for (k = 0; k < n; k++) {
