@@ -157,13 +157,13 @@ static void klog_read(struct klog *l, const char *path, size_t npages)
 			char prefix[128];
 			snprintf(prefix, sizeof(prefix), "%.*s", (int)(strrchr(key, '.') - key), key);
 			const char *p = val;
-			for (const char *const *f = fields; *f && *p; f++) {
+			for (const char *const *fld = fields; *fld && *p; fld++) {
 				char k2[192], v2[32];
 				int used = 0;
 				if (sscanf(p, "%31s%n", v2, &used) != 1)
 					break;
 				p += used;
-				snprintf(k2, sizeof(k2), "%s.%s", prefix, *f);
+				snprintf(k2, sizeof(k2), "%s.%s", prefix, *fld);
 				klog_put(l, k2, v2);
 			}
 			continue;
