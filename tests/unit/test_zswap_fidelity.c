@@ -88,11 +88,23 @@ static size_t kernel_len(const char *codec, const unsigned char *page, void *ws)
 		int n = LZ4_compress_default((const char *)page, (char *)out, ZSIM_PAGE_SIZE, ZSIM_PAGE_SIZE);
 		return n > 0 ? (size_t)n : 0;
 	}
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-	size_t r = ZSTD_compress_advanced(ws, out, ZSIM_PAGE_SIZE, page, ZSIM_PAGE_SIZE, NULL, 0,
-					  ZSTD_getParams(3, 0, 0));
-#pragma GCC diagnostic pop
+	/* lib/zstd's zstd_compress_cctx(): reset, pledge, every parameter of
+	 * zstd_get_params(3, 0) set explicitly, ZSTD_compress2 (which then
+	 * adjusts them to the pledged 4096 bytes). */
+	ZSTD_parameters p = ZSTD_getParams(3, 0, 0);
+	ZSTD_CCtx_reset(ws, ZSTD_reset_session_and_parameters);
+	ZSTD_CCtx_setPledgedSrcSize(ws, ZSIM_PAGE_SIZE);
+	ZSTD_CCtx_setParameter(ws, ZSTD_c_windowLog, (int)p.cParams.windowLog);
+	ZSTD_CCtx_setParameter(ws, ZSTD_c_hashLog, (int)p.cParams.hashLog);
+	ZSTD_CCtx_setParameter(ws, ZSTD_c_chainLog, (int)p.cParams.chainLog);
+	ZSTD_CCtx_setParameter(ws, ZSTD_c_searchLog, (int)p.cParams.searchLog);
+	ZSTD_CCtx_setParameter(ws, ZSTD_c_minMatch, (int)p.cParams.minMatch);
+	ZSTD_CCtx_setParameter(ws, ZSTD_c_targetLength, (int)p.cParams.targetLength);
+	ZSTD_CCtx_setParameter(ws, ZSTD_c_strategy, (int)p.cParams.strategy);
+	ZSTD_CCtx_setParameter(ws, ZSTD_c_contentSizeFlag, p.fParams.contentSizeFlag);
+	ZSTD_CCtx_setParameter(ws, ZSTD_c_checksumFlag, p.fParams.checksumFlag);
+	ZSTD_CCtx_setParameter(ws, ZSTD_c_dictIDFlag, !p.fParams.noDictIDFlag);
+	size_t r = ZSTD_compress2(ws, out, ZSIM_PAGE_SIZE, page, ZSIM_PAGE_SIZE);
 	return ZSTD_isError(r) ? 0 : r;
 }
 
