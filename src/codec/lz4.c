@@ -170,8 +170,9 @@ static size_t lz4k_compress(void *table, const uint8_t *src, size_t n, uint8_t *
 	k.t16 = table;
 	memset(table, 0, LZ4K_TABLE_BYTES);
 	const uint8_t *ip = src, *anchor = src, *const iend = src + n;
-	const uint8_t *const mflimit = iend - LZ4K_MFLIMIT;
-	const uint8_t *const matchlimit = iend - LZ4K_LASTLITERALS;
+	/* (inputs shorter than MFLIMIT + 1 never use the limits) */
+	const uint8_t *const mflimit = n > LZ4K_MFLIMIT ? iend - LZ4K_MFLIMIT : src;
+	const uint8_t *const matchlimit = n > LZ4K_MFLIMIT ? iend - LZ4K_LASTLITERALS : src;
 	uint8_t *op = dst, *const olimit = dst + cap;
 	uint32_t fh;
 
