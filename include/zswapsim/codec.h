@@ -72,9 +72,11 @@ enum zsim_codec_flags {
 
 /* Flags of an instance's parameters (struct zsim_codec_params.flags). */
 enum zsim_codec_param_flags {
-	/* zstd: use the library's own parameters for the actual input size
-	 * (ZSTD_compressCCtx) instead of the kernel's choice (parameters for an
-	 * unknown source size, then 4096 pledged). */
+	/* Use the library's own choice instead of the kernel's: zstd, the
+	 * library's parameters for the actual input size (ZSTD_compressCCtx)
+	 * instead of level 3's for an unknown size with the input's size
+	 * pledged; lzo, liblzo2's lzo1x_1_compress (2^14 hash) instead of the
+	 * kernel's 2^13; lz4, liblz4's encoder instead of lib/lz4's rules. */
 	ZSIM_CODEC_P_LIBRARY_DEFAULTS = 1u << 0,
 };
 
@@ -195,7 +197,7 @@ struct zsim_codec;
 
 /*
  * Make an instance from a spec: "NAME" or "NAME:key=value,key=value".
- * Keys: level=N; params=kernel|library (zstd: see
+ * Keys: level=N; params=kernel|library (zstd, lz4, lzo: see
  * ZSIM_CODEC_P_LIBRARY_DEFAULTS); any other key goes to a driver flagged
  * ZSIM_CODEC_F_ARGS (params.args), else it is a ZSIM_EPARSE. NAME is an
  * algorithm or a driver name.

@@ -1,24 +1,42 @@
 /*
- * lz4.c - the "lz4" and "lz4hc" algorithms on liblz4.
+ * lz4.c - the "lz4" and "lz4hc" algorithms.
  *
- * Models crypto/lz4.c and crypto/lz4hc.c: LZ4_compress_default semantics
- * (acceleration 1) with the output bounded by the request's dlen, and
- * LZ4HC at LZ4HC_DEFAULT_CLEVEL (9). The kernel returns -EINVAL when the
- * output does not fit; we return ZSIM_ENOSPC (the codec contract) and
- * zswap's profile maps it to the kernel's counter. liblz4 1.9.4 and the
- * kernel's lz4 give the same length for almost every page (about 0.004% of
- * bytes differ), which is why lz4 fidelity is "within 0.05%".
- * The compression state lives in the context (LZ4_compress_fast_extState),
- * as the kernel keeps it in the tfm's workspace: no allocation per call.
+ * Models crypto/lz4.c and crypto/lz4hc.c. "lz4" is LZ4_compress_default
+ * (acceleration 1) with the output bounded by the request's dlen. The
+ * kernel's lib/lz4 (LZ4 1.8-era, unchanged from 4.19 to 6.12) and liblz4
+ * 1.9.4 differ in one rule at the end of a block: 1.9 may find the last
+ * match at the position MFLIMIT (12) bytes before the end, the kernel stops
+ * searching one byte earlier, so liblz4 is 1 to 6 bytes shorter on about 1%
+ * of pages (181 of 16384 synthetic, 27 of 6981 corpus pages). So "lz4"
+ * carries its own block encoder, written from the kernel's algorithm: one
+ * 2^13-entry table of 16-bit positions (inputs under 64 KiB + 11; 2^12
+ * 32-bit positions hashed on 5 bytes above that), the search step growing
+ * by one every 64 misses, the catch-up backwards, the "next position"
+ * check after each match, and the kernel's conservative output checks
+ * when dlen is below LZ4_compressBound (so the same pages fail). Its
+ * lengths are the kernel's on every page of
+ * scripts/kernel-check/codec-lengths.sh (6.1 and 6.12). params=library
+ * compresses with liblz4's LZ4_compress_fast_extState instead; every
+ * stream is decoded by liblz4.
+ * "lz4hc" is liblz4's LZ4HC at LZ4HC_DEFAULT_CLEVEL (9), not checked
+ * against lib/lz4 (zswap rarely uses it).
+ * The kernel returns -EINVAL when the output does not fit; we return
+ * ZSIM_ENOSPC (the codec contract) and zswap's profile maps it to the
+ * kernel's counter. The compression state lives in the context, as the
+ * kernel keeps it in the tfm's workspace: no allocation per call.
  */
 #include <lz4.h>
 #include <lz4hc.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "codec/codec_internal.h"
 
 struct lz4_ctx {
-	int level; /* lz4hc only */
+	int level;   /* lz4hc only */
+	int library; /* lz4, params=library: liblz4's encoder */
 	size_t state_size;
 	_Alignas(16) unsigned char state[];
 };
@@ -29,14 +47,19 @@ static int lz4_alloc(const struct zsim_codec_params *p, void **ctx, size_t state
 	if (!c)
 		return ZSIM_ENOMEM;
 	c->level = p->level;
+	c->library = !!(p->flags & ZSIM_CODEC_P_LIBRARY_DEFAULTS);
 	c->state_size = state;
 	*ctx = c;
 	return 0;
 }
 
+/* The kernel encoder's table: 16 KiB (LZ4_MEMORY_USAGE 14) either way. */
+#define LZ4K_TABLE_BYTES 16384u
+
 static int lz4_ctx_alloc(const struct zsim_codec_params *p, void **ctx)
 {
-	return lz4_alloc(p, ctx, (size_t)LZ4_sizeofState());
+	size_t st = (size_t)LZ4_sizeofState();
+	return lz4_alloc(p, ctx, st > LZ4K_TABLE_BYTES ? st : LZ4K_TABLE_BYTES);
 }
 
 static int lz4hc_ctx_alloc(const struct zsim_codec_params *p, void **ctx)
@@ -55,13 +78,203 @@ static size_t lz4_ctx_size(const void *ctx)
 	return sizeof(*c) + c->state_size;
 }
 
+
+/* --- the kernel's LZ4 block encoder (see the header comment) ----------- */
+
+#define LZ4K_MINMATCH 4
+#define LZ4K_LASTLITERALS 5
+#define LZ4K_MFLIMIT 12
+#define LZ4K_SKIPTRIGGER 6
+#define LZ4K_MAX_DISTANCE 65535
+#define LZ4K_SMALL_LIMIT (65536 + LZ4K_MFLIMIT - 1)
+
+static inline uint32_t lz4k_rd32(const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint64_t lz4k_rd64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+struct lz4k {
+	const uint8_t *base;
+	bool small; /* 16-bit positions, 13-bit hash of 4 bytes */
+	union {
+		uint16_t *t16;
+		uint32_t *t32;
+	};
+};
+
+static inline uint32_t lz4k_hash(const struct lz4k *k, const uint8_t *p)
+{
+	if (k->small)
+		return (lz4k_rd32(p) * 2654435761u) >> (32 - 13);
+	/* 5 bytes (little-endian), 12 bits */
+	return (uint32_t)(((lz4k_rd64(p) << 24) * 889523592379ull) >> (64 - 12));
+}
+
+static inline void lz4k_put_h(struct lz4k *k, const uint8_t *p, uint32_t h)
+{
+	if (k->small)
+		k->t16[h] = (uint16_t)(p - k->base);
+	else
+		k->t32[h] = (uint32_t)(p - k->base);
+}
+
+static inline const uint8_t *lz4k_get_h(const struct lz4k *k, uint32_t h)
+{
+	return k->base + (k->small ? k->t16[h] : k->t32[h]);
+}
+
+static inline bool lz4k_far(const struct lz4k *k, const uint8_t *m, const uint8_t *ip)
+{
+	return !k->small && (size_t)(ip - m) > LZ4K_MAX_DISTANCE;
+}
+
+/* Common bytes of a and b, stopping at a's limit. */
+static inline size_t lz4k_count(const uint8_t *a, const uint8_t *b, const uint8_t *limit)
+{
+	const uint8_t *start = a;
+	while (a + 8 <= limit) {
+		uint64_t d = lz4k_rd64(a) ^ lz4k_rd64(b);
+		if (d)
+			return (size_t)(a - start) + ((unsigned)__builtin_ctzll(d) >> 3);
+		a += 8;
+		b += 8;
+	}
+	while (a < limit && *a == *b)
+		a++, b++;
+	return (size_t)(a - start);
+}
+
+static uint8_t *lz4k_put_len(uint8_t *op, size_t n)
+{
+	for (; n >= 255; n -= 255)
+		*op++ = 255;
+	*op++ = (uint8_t)n;
+	return op;
+}
+
+/* LZ4 block of src into dst (cap bytes): its length, or 0 if the kernel's
+ * checks say it does not fit. table: LZ4K_TABLE_BYTES. */
+static size_t lz4k_compress(void *table, const uint8_t *src, size_t n, uint8_t *dst, size_t cap)
+{
+	const bool limited = cap < (size_t)LZ4_COMPRESSBOUND(n);
+	struct lz4k k = {.base = src, .small = n < LZ4K_SMALL_LIMIT};
+	k.t16 = table;
+	memset(table, 0, LZ4K_TABLE_BYTES);
+	const uint8_t *ip = src, *anchor = src, *const iend = src + n;
+	/* (inputs shorter than MFLIMIT + 1 never use the limits) */
+	const uint8_t *const mflimit = n > LZ4K_MFLIMIT ? iend - LZ4K_MFLIMIT : src;
+	const uint8_t *const matchlimit = n > LZ4K_MFLIMIT ? iend - LZ4K_LASTLITERALS : src;
+	uint8_t *op = dst, *const olimit = dst + cap;
+	uint32_t fh;
+
+	if (n < LZ4K_MFLIMIT + 1)
+		goto last_literals;
+	lz4k_put_h(&k, ip, lz4k_hash(&k, ip));
+	fh = lz4k_hash(&k, ++ip);
+
+	for (;;) {
+		const uint8_t *match;
+		uint8_t *token;
+		{
+			/* Search: the step grows by one every 64 misses. */
+			const uint8_t *fip = ip;
+			unsigned step = 1, tries = 1u << LZ4K_SKIPTRIGGER;
+			do {
+				uint32_t h = fh;
+				ip = fip;
+				fip += step;
+				step = tries++ >> LZ4K_SKIPTRIGGER;
+				if (fip > mflimit)
+					goto last_literals;
+				match = lz4k_get_h(&k, h);
+				fh = lz4k_hash(&k, fip);
+				lz4k_put_h(&k, ip, h);
+			} while (lz4k_far(&k, match, ip) || lz4k_rd32(match) != lz4k_rd32(ip));
+		}
+		while (ip > anchor && match > src && ip[-1] == match[-1])
+			ip--, match--;
+		{
+			size_t lit = (size_t)(ip - anchor);
+			token = op++;
+			if (limited && op + lit + (2 + 1 + LZ4K_LASTLITERALS) + lit / 255 > olimit)
+				return 0;
+			if (lit >= 15) {
+				*token = 15 << 4;
+				op = lz4k_put_len(op, lit - 15);
+			} else {
+				*token = (uint8_t)(lit << 4);
+			}
+			memcpy(op, anchor, lit);
+			op += lit;
+		}
+		for (;;) {
+			/* Offset and match length */
+			size_t off = (size_t)(ip - match);
+			*op++ = (uint8_t)off;
+			*op++ = (uint8_t)(off >> 8);
+			size_t mc = lz4k_count(ip + LZ4K_MINMATCH, match + LZ4K_MINMATCH, matchlimit);
+			ip += LZ4K_MINMATCH + mc;
+			if (limited && op + (1 + LZ4K_LASTLITERALS) + (mc >> 8) > olimit)
+				return 0;
+			if (mc >= 15) {
+				*token = (uint8_t)(*token + 15);
+				op = lz4k_put_len(op, mc - 15);
+			} else {
+				*token = (uint8_t)(*token + mc);
+			}
+			anchor = ip;
+			if (ip > mflimit)
+				goto last_literals;
+			lz4k_put_h(&k, ip - 2, lz4k_hash(&k, ip - 2));
+			/* A match right here continues without literals. */
+			uint32_t h = lz4k_hash(&k, ip);
+			match = lz4k_get_h(&k, h);
+			lz4k_put_h(&k, ip, h);
+			if (lz4k_far(&k, match, ip) || lz4k_rd32(match) != lz4k_rd32(ip))
+				break;
+			token = op++;
+			*token = 0;
+		}
+		fh = lz4k_hash(&k, ++ip);
+	}
+
+last_literals:
+	{
+		size_t last = (size_t)(iend - anchor);
+		if (limited && (size_t)(op - dst) + last + 1 + (last + 255 - 15) / 255 > cap)
+			return 0;
+		if (last >= 15) {
+			*op++ = 15 << 4;
+			op = lz4k_put_len(op, last - 15);
+		} else {
+			*op++ = (uint8_t)(last << 4);
+		}
+		memcpy(op, anchor, last);
+		op += last;
+	}
+	return (size_t)(op - dst);
+}
+
 static int lz4_compress(void *ctx, const void *src, size_t slen, void *dst,
 			size_t *dlen)
 {
 	struct lz4_ctx *c = ctx;
 	if (slen > LZ4_MAX_INPUT_SIZE || *dlen > (size_t)INT32_MAX)
 		return ZSIM_EINVAL;
-	int n = LZ4_compress_fast_extState(c->state, src, dst, (int)slen, (int)*dlen, 1);
+	int n;
+	if (c->library)
+		n = LZ4_compress_fast_extState(c->state, src, dst, (int)slen, (int)*dlen, 1);
+	else
+		n = (int)lz4k_compress(c->state, src, slen, dst, *dlen);
 	if (n <= 0)
 		return ZSIM_ENOSPC;
 	*dlen = (size_t)n;
@@ -111,7 +324,7 @@ static int lz4_decompress(void *ctx, const void *src, size_t slen, void *dst,
 const struct zsim_codec_ops zsim_codec_lz4_ops = {
 	.name = "lz4",
 	.driver_name = "lz4-generic",
-	.description = "LZ4 (liblz4 " LZ4_VERSION_STRING "), acceleration 1 as the kernel",
+	.description = "LZ4, the kernel's block encoder (liblz4 " LZ4_VERSION_STRING " decodes; params=library encodes)",
 	.priority = 100,
 	.ctx_alloc = lz4_ctx_alloc,
 	.ctx_free = lz4_ctx_free,

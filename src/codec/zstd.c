@@ -1,13 +1,22 @@
 /*
  * zstd.c - the "zstd" algorithm on libzstd.
  *
- * Models crypto/zstd.c (6.x): level 3 by default, parameters chosen for an
- * UNKNOWN source size (ZSTD_getParams(level, 0, 0)) and then the input size
- * pledged by compressing with them through the advanced API, as the kernel's
- * zstd_compress_cctx() does. That reproduces the kernel's compressed
- * lengths byte for byte (reference Appendix K). With params=library the
- * driver instead uses ZSTD_compressCCtx(level), whose small-input
- * parameters come out about 0.5% smaller than the kernel.
+ * Models crypto/zstd.c with lib/zstd's zstd_compress_cctx() (5.16 to
+ * 6.12): the parameters are zstd_get_params(3, 0), i.e. level 3's row for
+ * an UNKNOWN source size (window 21, chain 16, hash 17, search 1, min
+ * match 5, dfast, content size on, no checksum, dictID on), set one by one
+ * on the context, the source size pledged, then ZSTD_compress2(). Because
+ * the size is pledged, libzstd shrinks those parameters to the 4096-byte
+ * input (ZSTD_adjustCParams: window 12, hash 13, chain 12) before it
+ * compresses. We make the same calls, so with libzstd 1.5.4 the lengths
+ * are 6.12's (lib/zstd 1.5.2) byte for byte: 6981 of 6981 corpus pages and
+ * 7000 synthetic ones (docs/codecs.md, scripts/kernel-check/codec-lengths.sh).
+ * 6.1's lib/zstd is 1.4.10, whose dfast parser differs: the same calls give
+ * 6.1's exact length on about half the pages (0.1% fewer bytes in total).
+ * The sticky parameters are set once per context; ZSTD_compress2() resets
+ * the session and pledges the input's size itself, which is what the
+ * kernel's reset + setPledgedSrcSize does. With params=library the driver
+ * instead uses ZSTD_compressCCtx(level), libzstd's small-input table.
  * Contexts (CCtx + DCtx) are allocated once per instance, as the kernel
  * keeps them in the tfm's workspace.
  */
@@ -25,8 +34,33 @@ struct zstd_ctx {
 	ZSTD_DCtx *dctx;
 	int level;
 	int library;
-	ZSTD_parameters kparams; /* kernel mode: getParams(level, 0, 0) */
 };
+
+/* The kernel's zstd_cctx_init(): every parameter of zstd_get_params(level,
+ * 0) set explicitly, so none comes from libzstd's small-input table. */
+static size_t zstd_set_kernel_params(ZSTD_CCtx *cctx, int level)
+{
+	const ZSTD_parameters p = ZSTD_getParams(level, 0, 0);
+	const struct {
+		ZSTD_cParameter k;
+		int v;
+	} set[] = {
+		{ZSTD_c_windowLog, (int)p.cParams.windowLog},
+		{ZSTD_c_hashLog, (int)p.cParams.hashLog},
+		{ZSTD_c_chainLog, (int)p.cParams.chainLog},
+		{ZSTD_c_searchLog, (int)p.cParams.searchLog},
+		{ZSTD_c_minMatch, (int)p.cParams.minMatch},
+		{ZSTD_c_targetLength, (int)p.cParams.targetLength},
+		{ZSTD_c_strategy, (int)p.cParams.strategy},
+		{ZSTD_c_contentSizeFlag, p.fParams.contentSizeFlag},
+		{ZSTD_c_checksumFlag, p.fParams.checksumFlag},
+		{ZSTD_c_dictIDFlag, !p.fParams.noDictIDFlag},
+	};
+	size_t r = ZSTD_CCtx_reset(cctx, ZSTD_reset_session_and_parameters);
+	for (size_t i = 0; i < sizeof(set) / sizeof(set[0]) && !ZSTD_isError(r); i++)
+		r = ZSTD_CCtx_setParameter(cctx, set[i].k, set[i].v);
+	return r;
+}
 
 static int zstd_ctx_alloc(const struct zsim_codec_params *p, void **out)
 {
@@ -43,7 +77,12 @@ static int zstd_ctx_alloc(const struct zsim_codec_params *p, void **out)
 	}
 	c->level = p->level;
 	c->library = !!(p->flags & ZSIM_CODEC_P_LIBRARY_DEFAULTS);
-	c->kparams = ZSTD_getParams(c->level, 0, 0);
+	if (!c->library && ZSTD_isError(zstd_set_kernel_params(c->cctx, c->level))) {
+		ZSTD_freeCCtx(c->cctx);
+		ZSTD_freeDCtx(c->dctx);
+		free(c);
+		return ZSIM_EINVAL;
+	}
 	*out = c;
 	return 0;
 }
@@ -88,16 +127,8 @@ static int zstd_compress(void *ctx, const void *src, size_t slen, void *dst,
 	size_t r;
 	if (c->library)
 		r = ZSTD_compressCCtx(c->cctx, dst, *dlen, src, slen, c->level);
-	else {
-		/* The kernel's own call (zstd_compress_cctx); deprecated in
-		 * libzstd in favour of ZSTD_compress2, which would re-derive
-		 * parameters for the small input and lose fidelity. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-		r = ZSTD_compress_advanced(c->cctx, dst, *dlen, src, slen, NULL, 0,
-					   c->kparams);
-#pragma GCC diagnostic pop
-	}
+	else
+		r = ZSTD_compress2(c->cctx, dst, *dlen, src, slen);
 	if (ZSTD_isError(r)) {
 		int e = map_zstd_error(r);
 		return e == ZSIM_ETRUNC || e == ZSIM_EBADMSG ? ZSIM_ENOSPC : e;

@@ -1,0 +1,3 @@
+/* Shim (see types.h). */
+#include <limits.h>
+#include <stdint.h>

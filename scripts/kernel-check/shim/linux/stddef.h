@@ -1,0 +1,2 @@
+/* Shim (see types.h). */
+#include <linux/types.h>
