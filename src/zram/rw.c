@@ -133,7 +133,7 @@ compress_again:
 		return zram_err(z, ZSIM_ENOMEM, "write: mem_limit %llu pages exceeded (%llu)",
 				(unsigned long long)limit, (unsigned long long)alloced);
 	}
-	rc = pool_write(z, h, huge ? page : s->buffer, comp_len, cpu);
+	rc = pool_write(z, h, huge ? page : s->buffer, comp_len, s ? s->cpu : cpu);
 	if (s)
 		zram_stream_put(s);
 	if (rc) {
@@ -183,6 +183,8 @@ int zram_read_from_pool(struct zsim_zram *z, uint32_t index, void *page, unsigne
 	unsigned prio = zram_prio(slot);
 	struct zram_comp *comp = z->comps[prio] ? z->comps[prio] : z->comps[0];
 	struct zram_strm *s = zram_stream_get(comp, cpu);
+	cpu = s->cpu; /* the CPU whose stream it got (another if cpu is offline) */
+	a = &z->areas[cpu];
 	pthread_mutex_lock(&a->lock);
 	rc = zsim_zpool_read_begin(z->pool, slot->handle, size, cpu, s->local_copy, &src);
 	if (!rc) {

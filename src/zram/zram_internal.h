@@ -118,17 +118,22 @@ struct zram_strm {
 	struct zsim_codec *codec; /* NULL while the CPU is offline */
 	uint8_t *buffer;          /* 2 x PAGE_SIZE, as zcomp's */
 	uint8_t *local_copy;      /* PAGE_SIZE: objects spanning pages */
+	unsigned cpu;             /* the CPU it belongs to */
 } __attribute__((aligned(ZSIM_CACHELINE)));
 
 struct zram_comp {
 	char name[ZSIM_CODEC_NAME_MAX];
+	int level;
 	unsigned nr;
 	struct zram_strm *streams;
 	_Atomic uint64_t *contended; /* shared counter of the device */
 };
 
-int zram_comp_create(const char *alg, int level, unsigned nr_cpus,
+int zram_comp_create(const char *alg, int level, unsigned nr_cpus, const bool *online,
 		     _Atomic uint64_t *contended, struct zram_comp **out);
+/* CPU hotplug: make / free one CPU's stream (under its lock). */
+int zram_comp_cpu_up(struct zram_comp *c, unsigned cpu);
+void zram_comp_cpu_dead(struct zram_comp *c, unsigned cpu);
 void zram_comp_destroy(struct zram_comp *c);
 struct zram_strm *zram_stream_get(struct zram_comp *c, unsigned cpu);
 void zram_stream_put(struct zram_strm *s);
@@ -174,6 +179,7 @@ struct zsim_zram {
 	struct zsim_zpool *pool;
 	size_t huge_class_size;
 	struct zram_cpu_area *areas; /* nr_cpus */
+	bool *cpu_online;            /* nr_cpus; under init_lock */
 	_Atomic uint64_t limit_pages;
 
 	/* backing device (writeback.c) */
