@@ -99,9 +99,12 @@ int zsim_zram_create(const struct zsim_zram_config *cfg, struct zsim_zram **out)
 	if (cfg->algorithms && strlen(cfg->algorithms) >= 256)
 		return ZSIM_EINVAL;
 
-	struct zsim_zram *z = calloc(1, sizeof(*z));
+	/* over-aligned (per-shard counters): not calloc */
+	size_t zsize = (sizeof(struct zsim_zram) + ZSIM_SHARD_STRIDE - 1) & ~(size_t)(ZSIM_SHARD_STRIDE - 1);
+	struct zsim_zram *z = aligned_alloc(ZSIM_SHARD_STRIDE, zsize);
 	if (!z)
 		return ZSIM_ENOMEM;
+	memset(z, 0, zsize);
 	z->prof = prof;
 	z->nr_cpus = cfg->nr_cpus ? cfg->nr_cpus : 2;
 	z->nr_nodes = cfg->nr_nodes ? cfg->nr_nodes : 1;
@@ -270,7 +273,7 @@ int zsim_zram_set_disksize(struct zsim_zram *z, uint64_t bytes)
 		if (!z->comp_algs[p][0])
 			continue;
 		rc = zram_comp_create(z->comp_algs[p], z->levels[p], z->nr_cpus, z->cpu_online,
-				      &z->stats.stream_contended, &z->comps[p]);
+				      &z->stream_contended, &z->comps[p]);
 		if (rc) {
 			zram_err(z, rc, "Cannot initialise %s compressing backend: %s",
 				 z->comp_algs[p], zsim_strerror(rc));
@@ -297,10 +300,8 @@ int zsim_zram_reset(struct zsim_zram *z)
 	/* zram_reset_device: stats zeroed, backing device dropped, the
 	 * algorithms back to the default (later kernels also drop the
 	 * secondaries and the parameters). */
-	struct zram_stats zero = {0};
-	uint64_t contended = atomic_load(&z->stats.stream_contended);
-	memcpy((void *)&z->stats, &zero, sizeof(zero));
-	atomic_store(&z->stats.stream_contended, contended);
+	memset((void *)z->stats, 0, sizeof(z->stats));
+	atomic_store(&z->max_used_pages, 0);
 	zram_bdev_reset(z);
 	for (unsigned p = 0; p < ZSIM_ZRAM_MAX_COMPS; p++) {
 		if (p == 0 || z->prof->algorithm_params) {

@@ -27,6 +27,7 @@
 #include "zswapsim/zpool.h"
 #include "zswapsim/zram.h"
 #include "common/compiler.h"
+#include "common/shard.h"
 
 /* ---- profiles (profile.c) -------------------------------------------- */
 
@@ -145,13 +146,21 @@ bool zram_alg_available(const struct zsim_zram *z, const char *alg);
 
 /* ---- the device ------------------------------------------------------ */
 
+/* The kernel's counters are atomic64_t shared by all CPUs; here each
+ * thread shard (common/shard.h) has its own copy and a read sums them, so
+ * that two threads do not bounce one line per page. Gauges may go below
+ * zero in one shard; the sum (mod 2^64) is exact. */
 struct zram_stats {
-	_Atomic uint64_t compr_data_size, pages_stored, max_used_pages, same_pages,
-		huge_pages, huge_pages_since, failed_reads, failed_writes, invalid_io,
-		notify_free, bd_count, bd_reads, bd_writes, writestall, miss_free,
-		num_reads, num_writes, pswpout, pswpin, swpout_zero, swpin_zero,
-		recompressed, recompress_tried, stream_contended;
-};
+	_Atomic uint64_t compr_data_size, pages_stored, same_pages, huge_pages,
+		huge_pages_since, failed_reads, failed_writes, invalid_io, notify_free,
+		bd_count, bd_reads, bd_writes, writestall, miss_free, num_reads, num_writes,
+		pswpout, pswpin, swpout_zero, swpin_zero, recompressed, recompress_tried;
+} __attribute__((aligned(ZSIM_SHARD_STRIDE)));
+
+#define zstat_add(z, f, n) \
+	atomic_fetch_add_explicit(&(z)->stats[zsim_shard()].f, (n), memory_order_relaxed)
+#define zstat_sub(z, f, n) \
+	atomic_fetch_sub_explicit(&(z)->stats[zsim_shard()].f, (n), memory_order_relaxed)
 
 struct zram_cpu_area {
 	pthread_mutex_t lock;
@@ -196,7 +205,9 @@ struct zsim_zram {
 	_Atomic uint64_t *zeromap;
 
 	_Atomic uint64_t now;
-	struct zram_stats stats;
+	struct zram_stats stats[ZSIM_SHARDS];
+	_Atomic uint64_t max_used_pages;   /* a maximum: one shared word */
+	_Atomic uint64_t stream_contended; /* counted only when a lock waits */
 
 	pthread_mutex_t err_lock;
 	char err[256];
