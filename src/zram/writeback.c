@@ -92,10 +92,12 @@ void zram_bdev_free_block(struct zsim_zram *z, uint64_t blk)
 {
 	if (!z->bitmap || blk >= z->bd_nr_pages)
 		return;
+	/* Drop the data before the block can be handed out again: a
+	 * writeback on another thread may take it as soon as the bit clears. */
+	zsim_swapdev_discard(z->bdev, blk);
 	pthread_mutex_lock(&z->bitmap_lock);
 	z->bitmap[blk / 64] &= ~(1ull << (blk % 64));
 	pthread_mutex_unlock(&z->bitmap_lock);
-	zsim_swapdev_discard(z->bdev, blk);
 	zstat_sub(z, bd_count, 1);
 }
 
