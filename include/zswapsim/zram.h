@@ -156,6 +156,14 @@ ZSIM_API int zsim_zram_mark_idle(struct zsim_zram *z, uint64_t age_sec);
 /* The simulated boottime in seconds that stamps each access (ac_time). */
 ZSIM_API void zsim_zram_set_time(struct zsim_zram *z, uint64_t seconds);
 
+/* CPU hotplug: offline frees the CPU's streams (zcomp_cpu_dead); I/O
+ * naming that cpu then runs on the next online CPU's streams, as a task
+ * migrated off a dead CPU does. Online makes them again (up_prepare).
+ * ZSIM_EBUSY for the last online CPU, ZSIM_ERANGE cpu >= nr_cpus. May run
+ * beside I/O. */
+ZSIM_API int zsim_zram_cpu_offline(struct zsim_zram *z, unsigned cpu);
+ZSIM_API int zsim_zram_cpu_online(struct zsim_zram *z, unsigned cpu);
+
 /* --- block I/O -------------------------------------------------------- */
 
 /* Write one page (PAGE_SIZE bytes) to slot `index`. */

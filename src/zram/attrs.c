@@ -138,7 +138,7 @@ int zsim_zram_store(struct zsim_zram *z, const char *attr, const char *value)
 			return zram_err(z, ZSIM_EINVAL, "mem_used_max: only 0 resets it");
 		pthread_rwlock_rdlock(&z->init_lock);
 		if (z->disksize)
-			atomic_store(&z->stats.max_used_pages, zsim_zpool_total_pages(z->pool));
+			atomic_store(&z->max_used_pages, zsim_zpool_total_pages(z->pool));
 		pthread_rwlock_unlock(&z->init_lock);
 		return 0;
 	}

@@ -99,15 +99,25 @@ int zsim_zram_create(const struct zsim_zram_config *cfg, struct zsim_zram **out)
 	if (cfg->algorithms && strlen(cfg->algorithms) >= 256)
 		return ZSIM_EINVAL;
 
-	struct zsim_zram *z = calloc(1, sizeof(*z));
+	/* over-aligned (per-shard counters): not calloc */
+	size_t zsize = (sizeof(struct zsim_zram) + ZSIM_SHARD_STRIDE - 1) & ~(size_t)(ZSIM_SHARD_STRIDE - 1);
+	struct zsim_zram *z = aligned_alloc(ZSIM_SHARD_STRIDE, zsize);
 	if (!z)
 		return ZSIM_ENOMEM;
+	memset(z, 0, zsize);
 	z->prof = prof;
 	z->nr_cpus = cfg->nr_cpus ? cfg->nr_cpus : 2;
 	z->nr_nodes = cfg->nr_nodes ? cfg->nr_nodes : 1;
 	z->chain_size = cfg->chain_size ? cfg->chain_size : prof->chain_size;
 	z->pages = cfg->pages;
 	z->fault = cfg->fault;
+	z->cpu_online = malloc(sizeof(*z->cpu_online) * z->nr_cpus);
+	if (!z->cpu_online) {
+		free(z);
+		return ZSIM_ENOMEM;
+	}
+	for (unsigned c = 0; c < z->nr_cpus; c++)
+		z->cpu_online[c] = true;
 	pthread_rwlock_init(&z->init_lock, NULL);
 	pthread_mutex_init(&z->bitmap_lock, NULL);
 	pthread_mutex_init(&z->wb_limit_lock, NULL);
@@ -174,7 +184,49 @@ void zsim_zram_destroy(struct zsim_zram *z)
 	pthread_mutex_destroy(&z->bitmap_lock);
 	pthread_mutex_destroy(&z->wb_limit_lock);
 	pthread_mutex_destroy(&z->err_lock);
+	free(z->cpu_online);
 	free(z);
+}
+
+static int cpu_set(struct zsim_zram *z, unsigned cpu, bool up)
+{
+	if (!z)
+		return ZSIM_EINVAL;
+	if (cpu >= z->nr_cpus)
+		return zram_err(z, ZSIM_ERANGE, "cpu %u: the device has %u CPUs", cpu, z->nr_cpus);
+	pthread_rwlock_wrlock(&z->init_lock);
+	int rc = 0;
+	unsigned online = 0;
+	for (unsigned c = 0; c < z->nr_cpus; c++)
+		online += z->cpu_online[c];
+	if (!up && z->cpu_online[cpu] && online == 1) {
+		rc = zram_err(z, ZSIM_EBUSY, "cpu %u is the last one online", cpu);
+	} else if (up != z->cpu_online[cpu]) {
+		for (unsigned p = 0; !rc && p < ZSIM_ZRAM_MAX_COMPS; p++) {
+			if (!z->comps[p])
+				continue;
+			if (up)
+				rc = zram_comp_cpu_up(z->comps[p], cpu);
+			else
+				zram_comp_cpu_dead(z->comps[p], cpu);
+		}
+		if (!rc)
+			z->cpu_online[cpu] = up;
+		else
+			zram_err(z, rc, "cpu %u: cannot make its streams", cpu);
+	}
+	pthread_rwlock_unlock(&z->init_lock);
+	return rc;
+}
+
+int zsim_zram_cpu_offline(struct zsim_zram *z, unsigned cpu)
+{
+	return cpu_set(z, cpu, false);
+}
+
+int zsim_zram_cpu_online(struct zsim_zram *z, unsigned cpu)
+{
+	return cpu_set(z, cpu, true);
 }
 
 int zsim_zram_set_disksize(struct zsim_zram *z, uint64_t bytes)
@@ -220,8 +272,8 @@ int zsim_zram_set_disksize(struct zsim_zram *z, uint64_t bytes)
 	for (unsigned p = 0; p < ZSIM_ZRAM_MAX_COMPS; p++) {
 		if (!z->comp_algs[p][0])
 			continue;
-		rc = zram_comp_create(z->comp_algs[p], z->levels[p], z->nr_cpus,
-				      &z->stats.stream_contended, &z->comps[p]);
+		rc = zram_comp_create(z->comp_algs[p], z->levels[p], z->nr_cpus, z->cpu_online,
+				      &z->stream_contended, &z->comps[p]);
 		if (rc) {
 			zram_err(z, rc, "Cannot initialise %s compressing backend: %s",
 				 z->comp_algs[p], zsim_strerror(rc));
@@ -248,10 +300,8 @@ int zsim_zram_reset(struct zsim_zram *z)
 	/* zram_reset_device: stats zeroed, backing device dropped, the
 	 * algorithms back to the default (later kernels also drop the
 	 * secondaries and the parameters). */
-	struct zram_stats zero = {0};
-	uint64_t contended = atomic_load(&z->stats.stream_contended);
-	memcpy((void *)&z->stats, &zero, sizeof(zero));
-	atomic_store(&z->stats.stream_contended, contended);
+	memset((void *)z->stats, 0, sizeof(z->stats));
+	atomic_store(&z->max_used_pages, 0);
 	zram_bdev_reset(z);
 	for (unsigned p = 0; p < ZSIM_ZRAM_MAX_COMPS; p++) {
 		if (p == 0 || z->prof->algorithm_params) {

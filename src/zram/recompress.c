@@ -90,7 +90,7 @@ static int recompress_slot(struct zsim_zram *z, uint32_t index, uint8_t *page,
 		prio = zram_prio(s) + 1;
 	if (prio >= prio_max)
 		return 0;
-	atomic_fetch_add_explicit(&z->stats.recompress_tried, 1, memory_order_relaxed);
+	zstat_add(z, recompress_tried, 1);
 
 	struct zram_strm *st = NULL;
 	unsigned len_new = 0;
@@ -140,9 +140,9 @@ static int recompress_slot(struct zsim_zram *z, uint32_t index, uint8_t *page,
 	s->handle = h;
 	s->size = len_new;
 	zram_set_prio(s, prio);
-	atomic_fetch_add_explicit(&z->stats.compr_data_size, len_new, memory_order_relaxed);
-	atomic_fetch_add_explicit(&z->stats.pages_stored, 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&z->stats.recompressed, 1, memory_order_relaxed);
+	zstat_add(z, compr_data_size, len_new);
+	zstat_add(z, pages_stored, 1);
+	zstat_add(z, recompressed, 1);
 	return 0;
 }
 

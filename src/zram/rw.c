@@ -46,9 +46,9 @@ static void fill_page(void *ptr, uint64_t value)
 
 void zram_update_used_max(struct zsim_zram *z, uint64_t pages)
 {
-	uint64_t cur = atomic_load_explicit(&z->stats.max_used_pages, memory_order_relaxed);
+	uint64_t cur = atomic_load_explicit(&z->max_used_pages, memory_order_relaxed);
 	while (cur < pages &&
-	       !atomic_compare_exchange_weak_explicit(&z->stats.max_used_pages, &cur, pages,
+	       !atomic_compare_exchange_weak_explicit(&z->max_used_pages, &cur, pages,
 						      memory_order_relaxed, memory_order_relaxed))
 		;
 }
@@ -78,8 +78,8 @@ int zram_write_page(struct zsim_zram *z, uint32_t index, const void *page, unsig
 		zram_set(&z->table[index], ZRAM_SAME);
 		z->table[index].handle = element;
 		zram_slot_unlock(z, index);
-		atomic_fetch_add_explicit(&z->stats.same_pages, 1, memory_order_relaxed);
-		atomic_fetch_add_explicit(&z->stats.pages_stored, 1, memory_order_relaxed);
+		zstat_add(z, same_pages, 1);
+		zstat_add(z, pages_stored, 1);
 		return 0;
 	}
 
@@ -109,7 +109,7 @@ compress_again:
 			 * direct reclaim allowed, compress again. */
 			zram_stream_put(s);
 			s = NULL;
-			atomic_fetch_add_explicit(&z->stats.writestall, 1, memory_order_relaxed);
+			zstat_add(z, writestall, 1);
 			rc = zsim_zpool_malloc(z->pool, comp_len, cpu % z->nr_nodes, &h);
 			if (rc)
 				return zram_err(z, rc, "write: zs_malloc(%u) failed", comp_len);
@@ -133,7 +133,7 @@ compress_again:
 		return zram_err(z, ZSIM_ENOMEM, "write: mem_limit %llu pages exceeded (%llu)",
 				(unsigned long long)limit, (unsigned long long)alloced);
 	}
-	rc = pool_write(z, h, huge ? page : s->buffer, comp_len, cpu);
+	rc = pool_write(z, h, huge ? page : s->buffer, comp_len, s ? s->cpu : cpu);
 	if (s)
 		zram_stream_put(s);
 	if (rc) {
@@ -146,14 +146,14 @@ compress_again:
 	struct zram_slot *slot = &z->table[index];
 	if (huge) {
 		zram_set(slot, ZRAM_HUGE);
-		atomic_fetch_add_explicit(&z->stats.huge_pages, 1, memory_order_relaxed);
-		atomic_fetch_add_explicit(&z->stats.huge_pages_since, 1, memory_order_relaxed);
+		zstat_add(z, huge_pages, 1);
+		zstat_add(z, huge_pages_since, 1);
 	}
 	slot->handle = h;
 	slot->size = comp_len;
 	zram_slot_unlock(z, index);
-	atomic_fetch_add_explicit(&z->stats.pages_stored, 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&z->stats.compr_data_size, comp_len, memory_order_relaxed);
+	zstat_add(z, pages_stored, 1);
+	zstat_add(z, compr_data_size, comp_len);
 	return 0;
 }
 
@@ -183,6 +183,8 @@ int zram_read_from_pool(struct zsim_zram *z, uint32_t index, void *page, unsigne
 	unsigned prio = zram_prio(slot);
 	struct zram_comp *comp = z->comps[prio] ? z->comps[prio] : z->comps[0];
 	struct zram_strm *s = zram_stream_get(comp, cpu);
+	cpu = s->cpu; /* the CPU whose stream it got (another if cpu is offline) */
+	a = &z->areas[cpu];
 	pthread_mutex_lock(&a->lock);
 	rc = zsim_zpool_read_begin(z->pool, slot->handle, size, cpu, s->local_copy, &src);
 	if (!rc) {
@@ -223,7 +225,7 @@ static int check_io(struct zsim_zram *z, uint32_t index, const void *page)
 		/* ≤6.3 valid_io_request counted it; later the block layer
 		 * fails the bio before zram sees it. */
 		if (z->prof->invalid_io)
-			atomic_fetch_add_explicit(&z->stats.invalid_io, 1, memory_order_relaxed);
+			zstat_add(z, invalid_io, 1);
 		return zram_err(z, ZSIM_ERANGE, "I/O at page %u beyond disksize (%llu pages)",
 				index, (unsigned long long)z->nr_slots);
 	}
@@ -242,10 +244,10 @@ int zsim_zram_write(struct zsim_zram *z, uint32_t index, const void *page, unsig
 	int rc = check_io(z, index, page);
 	if (rc)
 		return rc;
-	atomic_fetch_add_explicit(&z->stats.num_writes, 1, memory_order_relaxed);
+	zstat_add(z, num_writes, 1);
 	rc = zram_write_page(z, index, page, cpu);
 	if (rc)
-		atomic_fetch_add_explicit(&z->stats.failed_writes, 1, memory_order_relaxed);
+		zstat_add(z, failed_writes, 1);
 	if (!rc || z->prof->accessed_on_error)
 		accessed(z, index);
 	return rc;
@@ -257,10 +259,10 @@ int zsim_zram_read(struct zsim_zram *z, uint32_t index, void *page, unsigned cpu
 	if (rc)
 		return rc;
 	bool unalloc;
-	atomic_fetch_add_explicit(&z->stats.num_reads, 1, memory_order_relaxed);
+	zstat_add(z, num_reads, 1);
 	rc = zram_read_page(z, index, page, cpu, &unalloc);
 	if (rc)
-		atomic_fetch_add_explicit(&z->stats.failed_reads, 1, memory_order_relaxed);
+		zstat_add(z, failed_reads, 1);
 	if (!rc || z->prof->accessed_on_error)
 		accessed(z, index);
 	if (!rc && unalloc)
@@ -282,7 +284,7 @@ int zsim_zram_discard(struct zsim_zram *z, uint32_t index, uint32_t nr)
 		zram_slot_lock(z, i);
 		zram_slot_free(z, i);
 		zram_slot_unlock(z, i);
-		atomic_fetch_add_explicit(&z->stats.notify_free, 1, memory_order_relaxed);
+		zstat_add(z, notify_free, 1);
 	}
 	return 0;
 }
@@ -293,9 +295,9 @@ int zsim_zram_slot_free_notify(struct zsim_zram *z, uint32_t index)
 	int rc = check_io(z, index, one);
 	if (rc)
 		return rc;
-	atomic_fetch_add_explicit(&z->stats.notify_free, 1, memory_order_relaxed);
+	zstat_add(z, notify_free, 1);
 	if (!zram_slot_trylock(z, index)) {
-		atomic_fetch_add_explicit(&z->stats.miss_free, 1, memory_order_relaxed);
+		zstat_add(z, miss_free, 1);
 		return 0;
 	}
 	zram_slot_free(z, index);

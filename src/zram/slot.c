@@ -70,7 +70,7 @@ void zram_slot_free(struct zsim_zram *z, uint32_t index)
 
 	if (zram_test(s, ZRAM_HUGE)) {
 		zram_clear(s, ZRAM_HUGE);
-		atomic_fetch_sub_explicit(&z->stats.huge_pages, 1, memory_order_relaxed);
+		zstat_sub(z, huge_pages, 1);
 	}
 	if (zram_test(s, ZRAM_WB)) {
 		zram_clear(s, ZRAM_WB);
@@ -80,15 +80,15 @@ void zram_slot_free(struct zsim_zram *z, uint32_t index)
 	/* Same-filled pages hold no memory: clear the flag. */
 	if (zram_test(s, ZRAM_SAME)) {
 		zram_clear(s, ZRAM_SAME);
-		atomic_fetch_sub_explicit(&z->stats.same_pages, 1, memory_order_relaxed);
+		zstat_sub(z, same_pages, 1);
 		goto out;
 	}
 	if (!s->handle)
 		return;
 	zsim_zpool_free(z->pool, s->handle);
-	atomic_fetch_sub_explicit(&z->stats.compr_data_size, s->size, memory_order_relaxed);
+	zstat_sub(z, compr_data_size, s->size);
 out:
-	atomic_fetch_sub_explicit(&z->stats.pages_stored, 1, memory_order_relaxed);
+	zstat_sub(z, pages_stored, 1);
 	s->handle = 0;
 	s->size = 0;
 }

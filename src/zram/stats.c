@@ -12,12 +12,22 @@
  * 6.14 and a literal 0 from 6.15. bd_stat is in 4K units.
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "zram/zram_internal.h"
 
-#define LD(f) atomic_load_explicit(&z->stats.f, memory_order_relaxed)
+static uint64_t sum_shards(const struct zsim_zram *z, size_t off)
+{
+	uint64_t v = 0;
+	for (unsigned i = 0; i < ZSIM_SHARDS; i++)
+		v += atomic_load_explicit((_Atomic uint64_t *)((char *)&z->stats[i] + off),
+					  memory_order_relaxed);
+	return v;
+}
+
+#define LD(f) sum_shards(z, offsetof(struct zram_stats, f))
 
 int zsim_zram_stats(struct zsim_zram *z, struct zsim_zram_stats *st)
 {
@@ -37,7 +47,7 @@ int zsim_zram_stats(struct zsim_zram *z, struct zsim_zram_stats *st)
 	st->compr_data_size = LD(compr_data_size);
 	st->mem_used_total = mem_used << ZSIM_PAGE_SHIFT;
 	st->mem_limit = atomic_load(&z->limit_pages) << ZSIM_PAGE_SHIFT;
-	st->mem_used_max = LD(max_used_pages) << ZSIM_PAGE_SHIFT;
+	st->mem_used_max = atomic_load(&z->max_used_pages) << ZSIM_PAGE_SHIFT;
 	st->same_pages = LD(same_pages);
 	st->pages_compacted = compacted;
 	st->huge_pages = LD(huge_pages);
@@ -59,7 +69,7 @@ int zsim_zram_stats(struct zsim_zram *z, struct zsim_zram_stats *st)
 	st->swpin_zero = LD(swpin_zero);
 	st->recompressed = LD(recompressed);
 	st->recompress_tried = LD(recompress_tried);
-	st->stream_contended = LD(stream_contended);
+	st->stream_contended = atomic_load(&z->stream_contended);
 	st->disksize = z->disksize;
 	pthread_rwlock_unlock(&z->init_lock);
 	return 0;

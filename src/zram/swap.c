@@ -82,7 +82,7 @@ int zsim_zram_swap_out(struct zsim_zram *z, uint32_t index, const void *page, un
 		return ZSIM_EINVAL;
 	if (z->prof->swap_zeromap && page_is_zero(page)) {
 		zeromap_set(z, index, true);
-		atomic_fetch_add_explicit(&z->stats.swpout_zero, 1, memory_order_relaxed);
+		zstat_add(z, swpout_zero, 1);
 		if (where)
 			*where = ZSIM_ZRAM_IN_ZEROMAP;
 		return 0;
@@ -92,7 +92,7 @@ int zsim_zram_swap_out(struct zsim_zram *z, uint32_t index, const void *page, un
 	rc = zsim_zram_write(z, index, page, cpu);
 	if (rc)
 		return rc;
-	atomic_fetch_add_explicit(&z->stats.pswpout, 1, memory_order_relaxed);
+	zstat_add(z, pswpout, 1);
 	if (where)
 		*where = ZSIM_ZRAM_IN_DEVICE;
 	return 0;
@@ -108,7 +108,7 @@ int zsim_zram_swap_in(struct zsim_zram *z, uint32_t index, void *page, unsigned 
 		return ZSIM_EINVAL;
 	if (z->prof->swap_zeromap && zeromap_test(z, index)) {
 		memset(page, 0, ZSIM_PAGE_SIZE);
-		atomic_fetch_add_explicit(&z->stats.swpin_zero, 1, memory_order_relaxed);
+		zstat_add(z, swpin_zero, 1);
 		if (where)
 			*where = ZSIM_ZRAM_IN_ZEROMAP;
 		return 0;
@@ -116,7 +116,7 @@ int zsim_zram_swap_in(struct zsim_zram *z, uint32_t index, void *page, unsigned 
 	rc = zsim_zram_read(z, index, page, cpu);
 	if (rc)
 		return rc;
-	atomic_fetch_add_explicit(&z->stats.pswpin, 1, memory_order_relaxed);
+	zstat_add(z, pswpin, 1);
 	if (where)
 		*where = ZSIM_ZRAM_IN_DEVICE;
 	return 0;

@@ -84,7 +84,7 @@ static uint64_t bdev_alloc_block(struct zsim_zram *z)
 	}
 	pthread_mutex_unlock(&z->bitmap_lock);
 	if (blk != NO_BLOCK)
-		atomic_fetch_add_explicit(&z->stats.bd_count, 1, memory_order_relaxed);
+		zstat_add(z, bd_count, 1);
 	return blk;
 }
 
@@ -92,16 +92,18 @@ void zram_bdev_free_block(struct zsim_zram *z, uint64_t blk)
 {
 	if (!z->bitmap || blk >= z->bd_nr_pages)
 		return;
+	/* Drop the data before the block can be handed out again: a
+	 * writeback on another thread may take it as soon as the bit clears. */
+	zsim_swapdev_discard(z->bdev, blk);
 	pthread_mutex_lock(&z->bitmap_lock);
 	z->bitmap[blk / 64] &= ~(1ull << (blk % 64));
 	pthread_mutex_unlock(&z->bitmap_lock);
-	zsim_swapdev_discard(z->bdev, blk);
-	atomic_fetch_sub_explicit(&z->stats.bd_count, 1, memory_order_relaxed);
+	zstat_sub(z, bd_count, 1);
 }
 
 int zram_bdev_read(struct zsim_zram *z, uint64_t blk, void *page)
 {
-	atomic_fetch_add_explicit(&z->stats.bd_reads, 1, memory_order_relaxed);
+	zstat_add(z, bd_reads, 1);
 	if (!z->bdev)
 		return zram_err(z, ZSIM_EIO, "read of a written-back page without backing device");
 	int rc = zsim_swapdev_read(z->bdev, blk, page);
@@ -185,7 +187,7 @@ static int writeback_6_1(struct zsim_zram *z, unsigned mode, uint64_t lo, uint64
 			ret = err;
 			continue;
 		}
-		atomic_fetch_add_explicit(&z->stats.bd_writes, 1, memory_order_relaxed);
+		zstat_add(z, bd_writes, 1);
 		zram_slot_lock(z, (uint32_t)index);
 		if (!zram_allocated(s) || !zram_test(s, ZRAM_IDLE)) {
 			zram_clear(s, ZRAM_UNDER_WB);
@@ -198,7 +200,7 @@ static int writeback_6_1(struct zsim_zram *z, unsigned mode, uint64_t lo, uint64
 		zram_set(s, ZRAM_WB);
 		s->handle = blk;
 		blk = 0;
-		atomic_fetch_add_explicit(&z->stats.pages_stored, 1, memory_order_relaxed);
+		zstat_add(z, pages_stored, 1);
 		wb_limit_charge(z);
 		zram_slot_unlock(z, (uint32_t)index);
 	}
@@ -322,7 +324,7 @@ static int writeback_pp(struct zsim_zram *z, unsigned mode, uint64_t lo, uint64_
 			ret = err;
 			continue;
 		}
-		atomic_fetch_add_explicit(&z->stats.bd_writes, 1, memory_order_relaxed);
+		zstat_add(z, bd_writes, 1);
 		zram_slot_lock(z, index);
 		if (!zram_test(s, ZRAM_PP_SLOT)) {
 			zram_slot_unlock(z, index);
@@ -331,7 +333,7 @@ static int writeback_pp(struct zsim_zram *z, unsigned mode, uint64_t lo, uint64_
 			zram_slot_free(z, index);
 			zram_set(s, ZRAM_WB);
 			s->handle = blk;
-			atomic_fetch_add_explicit(&z->stats.pages_stored, 1, memory_order_relaxed);
+			zstat_add(z, pages_stored, 1);
 			zram_slot_unlock(z, index);
 		}
 		blk = NO_BLOCK;

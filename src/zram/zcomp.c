@@ -29,7 +29,39 @@ static void strm_free(struct zram_strm *s)
 	s->buffer = s->local_copy = NULL;
 }
 
-int zram_comp_create(const char *alg, int level, unsigned nr_cpus,
+static int strm_alloc(struct zram_comp *c, struct zram_strm *s)
+{
+	struct zsim_codec_params params = {.level = c->level};
+	int rc = zsim_codec_create(c->name, &params, &s->codec);
+	if (rc)
+		return rc;
+	s->buffer = malloc(2 * ZSIM_PAGE_SIZE);
+	s->local_copy = malloc(ZSIM_PAGE_SIZE);
+	if (!s->buffer || !s->local_copy) {
+		strm_free(s);
+		return ZSIM_ENOMEM;
+	}
+	return 0;
+}
+
+int zram_comp_cpu_up(struct zram_comp *c, unsigned cpu)
+{
+	struct zram_strm *s = &c->streams[cpu];
+	pthread_mutex_lock(&s->lock);
+	int rc = s->buffer ? 0 : strm_alloc(c, s);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+void zram_comp_cpu_dead(struct zram_comp *c, unsigned cpu)
+{
+	struct zram_strm *s = &c->streams[cpu];
+	pthread_mutex_lock(&s->lock);
+	strm_free(s);
+	pthread_mutex_unlock(&s->lock);
+}
+
+int zram_comp_create(const char *alg, int level, unsigned nr_cpus, const bool *online,
 		     _Atomic uint64_t *contended, struct zram_comp **out)
 {
 	struct zram_comp *c = calloc(1, sizeof(*c));
@@ -37,6 +69,7 @@ int zram_comp_create(const char *alg, int level, unsigned nr_cpus,
 		return ZSIM_ENOMEM;
 	snprintf(c->name, sizeof(c->name), "%s", alg);
 	c->nr = nr_cpus;
+	c->level = level;
 	c->contended = contended;
 	c->streams = aligned_alloc(ZSIM_CACHELINE, sizeof(*c->streams) * nr_cpus);
 	if (!c->streams) {
@@ -44,20 +77,13 @@ int zram_comp_create(const char *alg, int level, unsigned nr_cpus,
 		return ZSIM_ENOMEM;
 	}
 	memset(c->streams, 0, sizeof(*c->streams) * nr_cpus);
-	struct zsim_codec_params params = {.level = level};
 	int rc = 0;
 	for (unsigned i = 0; i < nr_cpus; i++) {
 		struct zram_strm *s = &c->streams[i];
 		pthread_mutex_init(&s->lock, NULL);
-		if (rc)
-			continue;
-		rc = zsim_codec_create(alg, &params, &s->codec);
-		if (rc)
-			continue;
-		s->buffer = malloc(2 * ZSIM_PAGE_SIZE);
-		s->local_copy = malloc(ZSIM_PAGE_SIZE);
-		if (!s->buffer || !s->local_copy)
-			rc = ZSIM_ENOMEM;
+		s->cpu = i;
+		if (!rc && online[i])
+			rc = strm_alloc(c, s);
 	}
 	if (rc) {
 		zram_comp_destroy(c);
@@ -81,12 +107,18 @@ void zram_comp_destroy(struct zram_comp *c)
 
 struct zram_strm *zram_stream_get(struct zram_comp *c, unsigned cpu)
 {
-	struct zram_strm *s = &c->streams[cpu % c->nr];
-	if (pthread_mutex_trylock(&s->lock)) {
-		atomic_fetch_add_explicit(c->contended, 1, memory_order_relaxed);
-		pthread_mutex_lock(&s->lock);
+	for (unsigned k = 0;; k++) {
+		struct zram_strm *s = &c->streams[(cpu + k) % c->nr];
+		if (pthread_mutex_trylock(&s->lock)) {
+			atomic_fetch_add_explicit(c->contended, 1, memory_order_relaxed);
+			pthread_mutex_lock(&s->lock);
+		}
+		if (zsim_likely(s->buffer != NULL))
+			return s;
+		/* The CPU went down: run on the next one. The device keeps at
+		 * least one CPU online. */
+		pthread_mutex_unlock(&s->lock);
 	}
-	return s;
 }
 
 void zram_stream_put(struct zram_strm *s)

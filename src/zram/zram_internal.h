@@ -27,6 +27,7 @@
 #include "zswapsim/zpool.h"
 #include "zswapsim/zram.h"
 #include "common/compiler.h"
+#include "common/shard.h"
 
 /* ---- profiles (profile.c) -------------------------------------------- */
 
@@ -118,17 +119,22 @@ struct zram_strm {
 	struct zsim_codec *codec; /* NULL while the CPU is offline */
 	uint8_t *buffer;          /* 2 x PAGE_SIZE, as zcomp's */
 	uint8_t *local_copy;      /* PAGE_SIZE: objects spanning pages */
+	unsigned cpu;             /* the CPU it belongs to */
 } __attribute__((aligned(ZSIM_CACHELINE)));
 
 struct zram_comp {
 	char name[ZSIM_CODEC_NAME_MAX];
+	int level;
 	unsigned nr;
 	struct zram_strm *streams;
 	_Atomic uint64_t *contended; /* shared counter of the device */
 };
 
-int zram_comp_create(const char *alg, int level, unsigned nr_cpus,
+int zram_comp_create(const char *alg, int level, unsigned nr_cpus, const bool *online,
 		     _Atomic uint64_t *contended, struct zram_comp **out);
+/* CPU hotplug: make / free one CPU's stream (under its lock). */
+int zram_comp_cpu_up(struct zram_comp *c, unsigned cpu);
+void zram_comp_cpu_dead(struct zram_comp *c, unsigned cpu);
 void zram_comp_destroy(struct zram_comp *c);
 struct zram_strm *zram_stream_get(struct zram_comp *c, unsigned cpu);
 void zram_stream_put(struct zram_strm *s);
@@ -140,13 +146,21 @@ bool zram_alg_available(const struct zsim_zram *z, const char *alg);
 
 /* ---- the device ------------------------------------------------------ */
 
+/* The kernel's counters are atomic64_t shared by all CPUs; here each
+ * thread shard (common/shard.h) has its own copy and a read sums them, so
+ * that two threads do not bounce one line per page. Gauges may go below
+ * zero in one shard; the sum (mod 2^64) is exact. */
 struct zram_stats {
-	_Atomic uint64_t compr_data_size, pages_stored, max_used_pages, same_pages,
-		huge_pages, huge_pages_since, failed_reads, failed_writes, invalid_io,
-		notify_free, bd_count, bd_reads, bd_writes, writestall, miss_free,
-		num_reads, num_writes, pswpout, pswpin, swpout_zero, swpin_zero,
-		recompressed, recompress_tried, stream_contended;
-};
+	_Atomic uint64_t compr_data_size, pages_stored, same_pages, huge_pages,
+		huge_pages_since, failed_reads, failed_writes, invalid_io, notify_free,
+		bd_count, bd_reads, bd_writes, writestall, miss_free, num_reads, num_writes,
+		pswpout, pswpin, swpout_zero, swpin_zero, recompressed, recompress_tried;
+} __attribute__((aligned(ZSIM_SHARD_STRIDE)));
+
+#define zstat_add(z, f, n) \
+	atomic_fetch_add_explicit(&(z)->stats[zsim_shard()].f, (n), memory_order_relaxed)
+#define zstat_sub(z, f, n) \
+	atomic_fetch_sub_explicit(&(z)->stats[zsim_shard()].f, (n), memory_order_relaxed)
 
 struct zram_cpu_area {
 	pthread_mutex_t lock;
@@ -174,6 +188,7 @@ struct zsim_zram {
 	struct zsim_zpool *pool;
 	size_t huge_class_size;
 	struct zram_cpu_area *areas; /* nr_cpus */
+	bool *cpu_online;            /* nr_cpus; under init_lock */
 	_Atomic uint64_t limit_pages;
 
 	/* backing device (writeback.c) */
@@ -190,7 +205,9 @@ struct zsim_zram {
 	_Atomic uint64_t *zeromap;
 
 	_Atomic uint64_t now;
-	struct zram_stats stats;
+	struct zram_stats stats[ZSIM_SHARDS];
+	_Atomic uint64_t max_used_pages;   /* a maximum: one shared word */
+	_Atomic uint64_t stream_contended; /* counted only when a lock waits */
 
 	pthread_mutex_t err_lock;
 	char err[256];

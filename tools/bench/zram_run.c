@@ -1,0 +1,602 @@
+/*
+ * zram_run.c - `zswapsim-bench run --frontend zram` and
+ * `zswapsim-bench compare --frontend zswap --frontend zram`: the same
+ * inputs (traces, corpora, page stores, synthetic workloads) replayed into
+ * a simulated zram device used as swap (zswapsim/zram.h), reported under
+ * the kernel's sysfs names (/sys/block/zram0/mm_stat, io_stat, bd_stat,
+ * debug_stat, /proc/vmstat), and compared with zswap on the same pages:
+ * pool bytes, ratio, pages to disk or refused, store/load latency.
+ *
+ * Replay: stores go through the swap layer's rules (zsim_zram_swap_out:
+ * zero pages to the zeromap from 6.12), loads through zsim_zram_swap_in,
+ * invalidates free the swap entry (swap_slot_free_notify); swapoff frees
+ * every slot. One device stands for swap type 0; events on other types
+ * are counted and skipped. The device's disksize is the largest slot the
+ * input uses (or --disksize); mkswap's header goes to slot 0 when the
+ * input leaves it free, as on a real system. One thread replays (zram's
+ * counters do not depend on the thread count); the zswap side of compare
+ * runs the tool's own replay with the same settings.
+ * `--mem-limit SIZE` sets zram's mem_limit and, in compare, zswap's pool
+ * limit to the same bytes (RAM = 5 x SIZE at max_pool_percent 20).
+ * Not handled here: hotcold (the memory model drives zswap only), sweep,
+ * timelines.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bench.h"
+#include "zram_run.h"
+
+bool bench_zram_requested(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *v = NULL;
+		if (!strcmp(argv[i], "--frontend") && i + 1 < argc)
+			v = argv[i + 1];
+		else if (!strncmp(argv[i], "--frontend=", 11))
+			v = argv[i] + 11;
+		if (v && strstr(v, "zram"))
+			return true;
+	}
+	return false;
+}
+
+struct zr_opts {
+	const char *cmd;
+	const char *frontends[8];
+	unsigned nfront;
+	const char *profiles[8];
+	unsigned nprof;
+	const char *compressors[8];
+	unsigned ncomp;
+	uint64_t mem_limit, disksize;
+	const char *json;
+	bool quiet, verify;
+	struct bench_input_spec in;
+};
+
+struct zr_result {
+	const char *frontend, *profile, *compressor;
+	int status;
+	char err[256];
+	/* zram */
+	struct zsim_zram_stats zs;
+	char mm_stat[160], io_stat[80], bd_stat[80], debug_stat[80];
+	uint64_t other_types, refused, verify_mismatch, loads_missed, header;
+	/* zswap */
+	struct zsim_zswap_stats ws;
+	/* common */
+	uint64_t stored_pages, pool_bytes, to_disk;
+	struct bench_hist store, load;
+	double wall_s;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: zswapsim-bench [run|compare] --frontend zram [--frontend zswap] [options]\n"
+		"  input:   --corpus FILE | --trace FILE | --workload NAME (fill) [--pages N]\n"
+		"           [--mix CLASSES] [--seed N]\n"
+		"  device:  --profile P (6.1, 6.12, latest; repeat in compare)\n"
+		"           --compressor NAME (zram's comp_algorithm; repeat in compare)\n"
+		"           --mem-limit SIZE  --disksize SIZE\n"
+		"  output:  --json FILE  --verify  --quiet\n"
+		"compare runs every frontend x profile x compressor on the same input.\n");
+}
+
+static int parse(struct zr_opts *o, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{"frontend", required_argument, 0, 'F'}, {"profile", required_argument, 0, 'p'},
+		{"compressor", required_argument, 0, 'c'}, {"mem-limit", required_argument, 0, 'm'},
+		{"disksize", required_argument, 0, 'd'}, {"corpus", required_argument, 0, 'C'},
+		{"trace", required_argument, 0, 't'}, {"workload", required_argument, 0, 'w'},
+		{"pages", required_argument, 0, 'n'}, {"mix", required_argument, 0, 'x'},
+		{"seed", required_argument, 0, 's'}, {"json", required_argument, 0, 'j'},
+		{"verify", no_argument, 0, 'v'}, {"quiet", no_argument, 0, 'q'},
+		{"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+	};
+	int ch;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		char *tok, *save;
+		switch (ch) {
+		case 'F':
+			for (tok = strtok_r(optarg, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+				if (strcmp(tok, "zram") && strcmp(tok, "zswap")) {
+					fprintf(stderr, "zswapsim-bench: --frontend zram or zswap\n");
+					return BX_USAGE;
+				}
+				if (o->nfront < 8)
+					o->frontends[o->nfront++] = tok;
+			}
+			break;
+		case 'p':
+			if (o->nprof < 8)
+				o->profiles[o->nprof++] = optarg;
+			break;
+		case 'c':
+			if (o->ncomp < 8)
+				o->compressors[o->ncomp++] = optarg;
+			break;
+		case 'm':
+		case 'd':
+			if (bench_parse_size(optarg, ch == 'm' ? &o->mem_limit : &o->disksize)) {
+				fprintf(stderr, "zswapsim-bench: bad size '%s'\n", optarg);
+				return BX_USAGE;
+			}
+			break;
+		case 'C': o->in.corpus = optarg; break;
+		case 't': o->in.trace = optarg; break;
+		case 'w':
+			if (bench_workload_from_name(optarg, &o->in.workload) ||
+			    o->in.workload == WL_HOTCOLD) {
+				fprintf(stderr, "zswapsim-bench: workload '%s' is not replayable into zram\n",
+					optarg);
+				return BX_USAGE;
+			}
+			break;
+		case 'n':
+			if (bench_parse_u64(optarg, &o->in.pages)) {
+				fprintf(stderr, "zswapsim-bench: bad --pages\n");
+				return BX_USAGE;
+			}
+			break;
+		case 'x': o->in.mix = optarg; break;
+		case 's':
+			if (bench_parse_u64(optarg, &o->in.seed))
+				return BX_USAGE;
+			break;
+		case 'j': o->json = optarg; break;
+		case 'v': o->verify = true; break;
+		case 'q': o->quiet = true; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return BX_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "zswapsim-bench: unexpected argument '%s'\n", argv[optind]);
+		return BX_USAGE;
+	}
+	return 0;
+}
+
+/* The page of store event ev, page k. */
+static const unsigned char *event_page(const struct bench_input *in,
+				       const struct zsim_trace_event *ev, unsigned k,
+				       unsigned char *buf)
+{
+	if (ev->content_kind == ZSIM_TRACE_CONTENT_PAGE && ev->content + k < in->corpus_pages)
+		return in->corpus + (ev->content + k) * ZSIM_PAGE_SIZE;
+	zsim_trace_content_page(ev, k, in->corpus, in->corpus_pages, buf);
+	return buf;
+}
+
+static void run_zram(const struct bench_input *in, const struct zr_opts *o,
+		     struct zr_result *r)
+{
+	/* disksize: the largest slot used on type 0 */
+	uint64_t top = 0;
+	bool slot0 = false;
+	for (size_t i = 0; i < in->n; i++) {
+		const struct zsim_trace_event *ev = &in->ev[i];
+		if (ev->swap_type)
+			continue;
+		if (ev->op == ZSIM_TRACE_SWAPON && ev->offset > top)
+			top = ev->offset;
+		if (ev->op == ZSIM_TRACE_STORE || ev->op == ZSIM_TRACE_LOAD ||
+		    ev->op == ZSIM_TRACE_INVALIDATE) {
+			uint64_t end = ev->offset + (1ull << ev->order);
+			if (end > top)
+				top = end;
+			if (ev->offset == 0)
+				slot0 = true;
+		}
+	}
+	uint64_t disk = o->disksize ? o->disksize : (top ? top : 1) * ZSIM_PAGE_SIZE;
+	struct zsim_zram_config zc;
+	zsim_zram_config_init(&zc);
+	zc.profile = r->profile;
+	zc.nr_cpus = 2;
+	struct zsim_zram *z = NULL;
+	int rc = zsim_zram_create(&zc, &z);
+	if (rc) {
+		r->status = BX_CONFIG;
+		snprintf(r->err, sizeof(r->err), "zram profile '%s': %s", r->profile, zsim_strerror(rc));
+		return;
+	}
+	if ((r->compressor && (rc = zsim_zram_set_comp_algorithm(z, r->compressor))) ||
+	    (o->mem_limit && (rc = zsim_zram_set_mem_limit(z, o->mem_limit))) ||
+	    (rc = zsim_zram_set_disksize(z, disk))) {
+		r->status = BX_CONFIG;
+		snprintf(r->err, sizeof(r->err), "zram: %s", zsim_zram_last_error(z));
+		zsim_zram_destroy(z);
+		return;
+	}
+	if (!r->compressor) {
+		char buf[128];
+		zsim_zram_show(z, "comp_algorithm", buf, sizeof(buf));
+		char *a = strchr(buf, '['), *b = a ? strchr(a, ']') : NULL;
+		static char def[64];
+		if (a && b) {
+			*b = 0;
+			snprintf(def, sizeof(def), "%s", a + 1);
+			r->compressor = def;
+		}
+	}
+	uint64_t nr = disk / ZSIM_PAGE_SIZE;
+	if (!slot0 && zsim_zram_mkswap(z, 0) == 0)
+		r->header = 1;
+	/* for --verify: which event and page last stored each slot */
+	uint64_t *last = o->verify ? calloc(nr, sizeof(*last)) : NULL;
+	unsigned char *buf = malloc(ZSIM_PAGE_SIZE), *got = malloc(ZSIM_PAGE_SIZE),
+		      *want = malloc(ZSIM_PAGE_SIZE);
+	uint64_t t0 = now_ns();
+	for (size_t i = 0; i < in->n; i++) {
+		const struct zsim_trace_event *ev = &in->ev[i];
+		unsigned cpu = ev->cpu % 2, nrp = 1u << ev->order;
+		if (ev->swap_type) {
+			r->other_types++;
+			continue;
+		}
+		switch (ev->op) {
+		case ZSIM_TRACE_STORE:
+			for (unsigned k = 0; k < nrp; k++) {
+				uint64_t idx = ev->offset + k;
+				if (idx >= nr)
+					break;
+				const unsigned char *p = event_page(in, ev, k, buf);
+				uint64_t s = now_ns();
+				rc = zsim_zram_swap_out(z, (uint32_t)idx, p, cpu, NULL);
+				bench_hist_add(&r->store, now_ns() - s);
+				if (rc)
+					r->refused++;
+				if (last)
+					last[idx] = rc ? 0 : ((uint64_t)(i + 1) << 10 | k);
+			}
+			break;
+		case ZSIM_TRACE_LOAD:
+			for (unsigned k = 0; k < nrp; k++) {
+				uint64_t idx = ev->offset + k;
+				if (idx >= nr)
+					break;
+				uint64_t s = now_ns();
+				rc = zsim_zram_swap_in(z, (uint32_t)idx, got, cpu, NULL);
+				bench_hist_add(&r->load, now_ns() - s);
+				if (rc == ZSIM_ENOENT)
+					r->loads_missed++;
+				if (last && !rc && last[idx]) {
+					const struct zsim_trace_event *se = &in->ev[(last[idx] >> 10) - 1];
+					const unsigned char *w = event_page(in, se, last[idx] & 1023, want);
+					if (memcmp(w, got, ZSIM_PAGE_SIZE))
+						r->verify_mismatch++;
+				}
+			}
+			break;
+		case ZSIM_TRACE_INVALIDATE:
+			for (unsigned k = 0; k < nrp; k++) {
+				uint64_t idx = ev->offset + k;
+				if (idx < nr) {
+					zsim_zram_swap_free(z, (uint32_t)idx);
+					if (last)
+						last[idx] = 0;
+				}
+			}
+			break;
+		case ZSIM_TRACE_SWAPOFF:
+			for (uint64_t idx = r->header; idx < nr; idx++)
+				zsim_zram_swap_free(z, (uint32_t)idx);
+			if (last)
+				memset(last, 0, nr * sizeof(*last));
+			break;
+		default:
+			break; /* swapon (disksize fixed), marks, memcg files, writeback */
+		}
+	}
+	r->wall_s = (double)(now_ns() - t0) / 1e9;
+	zsim_zram_stats(z, &r->zs);
+	zsim_zram_show(z, "mm_stat", r->mm_stat, sizeof(r->mm_stat));
+	zsim_zram_show(z, "io_stat", r->io_stat, sizeof(r->io_stat));
+	zsim_zram_show(z, "bd_stat", r->bd_stat, sizeof(r->bd_stat));
+	zsim_zram_show(z, "debug_stat", r->debug_stat, sizeof(r->debug_stat));
+	r->stored_pages = r->zs.pages_stored;
+	r->pool_bytes = r->zs.mem_used_total;
+	r->to_disk = r->zs.bd_writes;
+	free(last);
+	free(buf);
+	free(got);
+	free(want);
+	zsim_zram_destroy(z);
+}
+
+static void run_zswap(const struct bench_input *in, const struct zr_opts *o,
+		      struct zr_result *r)
+{
+	struct bench_config cfg;
+	memset(&cfg, 0, sizeof(cfg));
+	char err[256];
+	if ((r->profile && bench_config_set(&cfg, "profile", r->profile, err, sizeof(err))) ||
+	    (r->compressor && bench_config_set(&cfg, "compressor", r->compressor, err, sizeof(err)))) {
+		r->status = BX_CONFIG;
+		snprintf(r->err, sizeof(r->err), "%s", err);
+		bench_config_free(&cfg);
+		return;
+	}
+	if (o->mem_limit) {
+		cfg.ram_bytes = o->mem_limit * 5;
+		cfg.max_pool_percent = 20;
+	}
+	struct bench_run_opts ro;
+	memset(&ro, 0, sizeof(ro));
+	ro.threads = 1;
+	ro.threads_set = true;
+	ro.verify = o->verify;
+	struct bench_result res;
+	memset(&res, 0, sizeof(res));
+	r->status = bench_replay(in, &cfg, &ro, &res);
+	if (r->status) {
+		snprintf(r->err, sizeof(r->err), "%.200s", res.errmsg);
+	} else {
+		r->ws = res.st;
+		r->stored_pages = res.st.stored_pages;
+		r->pool_bytes = res.st.pool_total_size;
+		r->to_disk = res.st.pswpout;
+		r->store = res.lat.wall[BOP_STORE];
+		r->load = res.lat.wall[BOP_LOAD];
+		r->wall_s = res.wall_s;
+		r->verify_mismatch = res.c.verify_mismatches;
+		if (!r->compressor) {
+			static char desc[160];
+			snprintf(desc, sizeof(desc), "%s", res.codec_desc);
+			r->compressor = desc;
+		}
+	}
+	bench_result_free(&res);
+	bench_config_free(&cfg);
+}
+
+static double ratio(const struct zr_result *r)
+{
+	if (!r->pool_bytes)
+		return 0;
+	uint64_t stored = !strcmp(r->frontend, "zram") ? r->zs.orig_data_size / ZSIM_PAGE_SIZE
+						       : r->stored_pages;
+	return (double)stored * ZSIM_PAGE_SIZE / (double)r->pool_bytes;
+}
+
+static double p50_us(const struct bench_hist *h)
+{
+	return h->count ? (double)bench_hist_quantile(h, 0.5) / 1e3 : 0;
+}
+
+static void print_zram(const struct bench_input *in, const struct zr_result *r)
+{
+	const struct zsim_zram_stats *s = &r->zs;
+	printf("zram run: %s\n", in->label);
+	printf("  profile %s, comp_algorithm %s, disksize %" PRIu64 " (%" PRIu64 " pages), "
+	       "mem_limit %" PRIu64 "%s\n",
+	       r->profile, r->compressor, s->disksize, s->disksize / ZSIM_PAGE_SIZE, s->mem_limit,
+	       r->header ? ", swap header in slot 0" : "");
+	printf("/sys/block/zram0/mm_stat:    %s", r->mm_stat);
+	printf("  orig_data_size %" PRIu64 "  compr_data_size %" PRIu64 "  mem_used_total %" PRIu64
+	       "  mem_limit %" PRIu64 "  mem_used_max %" PRIu64 "\n  same_pages %" PRIu64
+	       "  pages_compacted %" PRIu64 "  huge_pages %" PRIu64 "  huge_pages_since %" PRIu64 "\n",
+	       s->orig_data_size, s->compr_data_size, s->mem_used_total, s->mem_limit,
+	       s->mem_used_max, s->same_pages, s->pages_compacted, s->huge_pages,
+	       s->huge_pages_since);
+	printf("/sys/block/zram0/io_stat:    %s", r->io_stat);
+	printf("  failed_reads %" PRIu64 "  failed_writes %" PRIu64 "  invalid_io %" PRIu64
+	       "  notify_free %" PRIu64 "\n",
+	       s->failed_reads, s->failed_writes, s->invalid_io, s->notify_free);
+	printf("/sys/block/zram0/bd_stat:    %s", r->bd_stat);
+	printf("/sys/block/zram0/debug_stat: %s", r->debug_stat);
+	printf("/proc/vmstat: pswpout %" PRIu64 "  pswpin %" PRIu64 "  swpout_zero %" PRIu64
+	       "  swpin_zero %" PRIu64 "\n",
+	       s->pswpout, s->pswpin, s->swpout_zero, s->swpin_zero);
+	printf("ratio (orig_data_size / mem_used_total): %.3f\n", ratio(r));
+	printf("store: %" PRIu64 " pages, p50 %.2f us, p99 %.2f us; load: %" PRIu64
+	       " pages, p50 %.2f us, p99 %.2f us; %.3f s\n",
+	       r->store.count, p50_us(&r->store),
+	       r->store.count ? (double)bench_hist_quantile(&r->store, 0.99) / 1e3 : 0,
+	       r->load.count, p50_us(&r->load),
+	       r->load.count ? (double)bench_hist_quantile(&r->load, 0.99) / 1e3 : 0, r->wall_s);
+	if (r->other_types)
+		printf("note: %" PRIu64 " events on swap types other than 0 skipped\n",
+		       r->other_types);
+	if (r->verify_mismatch)
+		printf("VERIFY: %" PRIu64 " loads returned other bytes than stored\n",
+		       r->verify_mismatch);
+}
+
+static void json_hist(FILE *f, const char *name, const struct bench_hist *h)
+{
+	fprintf(f, "\"%s\": {\"count\": %" PRIu64 ", \"p50\": %" PRIu64 ", \"p99\": %" PRIu64 "}",
+		name, h->count, h->count ? bench_hist_quantile(h, 0.5) : 0,
+		h->count ? bench_hist_quantile(h, 0.99) : 0);
+}
+
+static void json_result(FILE *f, const struct zr_result *r)
+{
+	fprintf(f, "  {\"frontend\": \"%s\", \"profile\": ", r->frontend);
+	bench_json_string(f, r->profile ? r->profile : "");
+	fprintf(f, ", \"compressor\": ");
+	bench_json_string(f, r->compressor ? r->compressor : "");
+	fprintf(f, ", \"status\": %d, \"stored_pages\": %" PRIu64 ", \"pool_bytes\": %" PRIu64
+		   ", \"ratio\": %.4f, \"to_disk\": %" PRIu64 ", ",
+		r->status, r->stored_pages, r->pool_bytes, ratio(r), r->to_disk);
+	if (!strcmp(r->frontend, "zram")) {
+		const struct zsim_zram_stats *s = &r->zs;
+		fprintf(f,
+			"\"mm_stat\": {\"orig_data_size\": %" PRIu64 ", \"compr_data_size\": %" PRIu64
+			", \"mem_used_total\": %" PRIu64 ", \"mem_limit\": %" PRIu64
+			", \"mem_used_max\": %" PRIu64 ", \"same_pages\": %" PRIu64
+			", \"pages_compacted\": %" PRIu64 ", \"huge_pages\": %" PRIu64
+			", \"huge_pages_since\": %" PRIu64 "}, ",
+			s->orig_data_size, s->compr_data_size, s->mem_used_total, s->mem_limit,
+			s->mem_used_max, s->same_pages, s->pages_compacted, s->huge_pages,
+			s->huge_pages_since);
+		fprintf(f,
+			"\"io_stat\": {\"failed_reads\": %" PRIu64 ", \"failed_writes\": %" PRIu64
+			", \"invalid_io\": %" PRIu64 ", \"notify_free\": %" PRIu64 "}, ",
+			s->failed_reads, s->failed_writes, s->invalid_io, s->notify_free);
+		fprintf(f,
+			"\"bd_stat\": {\"bd_count\": %" PRIu64 ", \"bd_reads\": %" PRIu64
+			", \"bd_writes\": %" PRIu64 "}, \"debug_stat\": {\"writestall\": %" PRIu64
+			", \"miss_free\": %" PRIu64 "}, ",
+			s->bd_count, s->bd_reads, s->bd_writes, s->writestall, s->miss_free);
+		fprintf(f,
+			"\"vmstat\": {\"pswpout\": %" PRIu64 ", \"pswpin\": %" PRIu64
+			", \"swpout_zero\": %" PRIu64 ", \"swpin_zero\": %" PRIu64 "}, ",
+			s->pswpout, s->pswpin, s->swpout_zero, s->swpin_zero);
+	} else {
+		const struct zsim_zswap_stats *s = &r->ws;
+		fprintf(f,
+			"\"zswap\": {\"stored_pages\": %" PRIu64 ", \"pool_total_size\": %" PRIu64
+			", \"written_back_pages\": %" PRIu64 ", \"reject_compress_poor\": %" PRIu64
+			", \"pool_limit_hit\": %" PRIu64 "}, \"vmstat\": {\"zswpout\": %" PRIu64
+			", \"zswpin\": %" PRIu64 ", \"pswpout\": %" PRIu64 ", \"pswpin\": %" PRIu64
+			", \"swpout_zero\": %" PRIu64 "}, ",
+			s->stored_pages, s->pool_total_size, s->written_back_pages,
+			s->reject_compress_poor, s->pool_limit_hit, s->zswpout, s->zswpin, s->pswpout,
+			s->pswpin, s->swpout_zero);
+	}
+	fprintf(f, "\"latency_ns\": {");
+	json_hist(f, "store", &r->store);
+	fprintf(f, ", ");
+	json_hist(f, "load", &r->load);
+	fprintf(f, "}}");
+}
+
+int bench_zram_main(int argc, char **argv)
+{
+	struct zr_opts o;
+	memset(&o, 0, sizeof(o));
+	o.cmd = "run";
+	o.in.seed = 1;
+	if (argc > 1 && (!strcmp(argv[1], "run") || !strcmp(argv[1], "compare"))) {
+		o.cmd = argv[1];
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
+	int rc = parse(&o, argc, argv);
+	if (rc)
+		return rc;
+	bool compare = !strcmp(o.cmd, "compare");
+	if (!compare && (o.nfront != 1 || strcmp(o.frontends[0], "zram"))) {
+		fprintf(stderr, "zswapsim-bench: run takes one frontend; compare zswap and zram with "
+				"`compare --frontend zswap --frontend zram`\n");
+		return BX_USAGE;
+	}
+	if (!compare && (o.nprof > 1 || o.ncomp > 1)) {
+		fprintf(stderr, "zswapsim-bench: one --profile and one --compressor for run\n");
+		return BX_USAGE;
+	}
+	if (!o.nprof)
+		o.profiles[o.nprof++] = "6.12";
+	if (!o.ncomp)
+		o.compressors[o.ncomp++] = NULL;
+	o.in.gen_threads = 2;
+	struct bench_input in;
+	char err[512];
+	rc = bench_input_load(&o.in, &in, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "zswapsim-bench: %s\n", err);
+		return rc;
+	}
+	if (in.workload == WL_HOTCOLD) {
+		fprintf(stderr, "zswapsim-bench: hotcold drives zswap's memory model; not zram\n");
+		bench_input_free(&in);
+		return BX_USAGE;
+	}
+	size_t nres = (size_t)o.nfront * o.nprof * o.ncomp, k = 0;
+	struct zr_result *res = calloc(nres, sizeof(*res));
+	if (!res) {
+		bench_input_free(&in);
+		return BX_INTERNAL;
+	}
+	int status = BX_OK;
+	for (unsigned p = 0; p < o.nprof; p++)
+		for (unsigned c = 0; c < o.ncomp; c++)
+			for (unsigned f = 0; f < o.nfront; f++, k++) {
+				struct zr_result *r = &res[k];
+				r->frontend = o.frontends[f];
+				r->profile = o.profiles[p];
+				r->compressor = o.compressors[c];
+				bench_hist_init(&r->store);
+				bench_hist_init(&r->load);
+				if (!strcmp(r->frontend, "zram"))
+					run_zram(&in, &o, r);
+				else
+					run_zswap(&in, &o, r);
+				if (r->status) {
+					fprintf(stderr, "zswapsim-bench: %s\n", r->err);
+					status = r->status;
+				} else if (r->verify_mismatch && !status) {
+					status = BX_VERIFY;
+				}
+			}
+	if (!compare && !res[0].status && !o.quiet)
+		print_zram(&in, &res[0]);
+	if (compare && !o.quiet) {
+		printf("compare: %s\n", in.label);
+		printf("%-9s %-7s %-22s %10s %12s %7s %9s %9s %10s %10s\n", "frontend", "profile",
+		       "compressor", "stored", "pool bytes", "ratio", "to disk", "refused",
+		       "store p50", "load p50");
+		for (size_t i = 0; i < nres; i++) {
+			const struct zr_result *r = &res[i];
+			if (r->status) {
+				printf("%-9s %-7s %-22s failed: %s\n", r->frontend, r->profile,
+				       r->compressor ? r->compressor : "", r->err);
+				continue;
+			}
+			uint64_t refused = !strcmp(r->frontend, "zram")
+						   ? r->zs.failed_writes
+						   : r->ws.reject_compress_poor + r->ws.reject_alloc_fail +
+							     r->ws.pool_limit_hit;
+			printf("%-9s %-7s %-22.22s %10" PRIu64 " %12" PRIu64 " %7.3f %9" PRIu64
+			       " %9" PRIu64 " %8.2fus %8.2fus\n",
+			       r->frontend, r->profile, r->compressor ? r->compressor : "",
+			       !strcmp(r->frontend, "zram") ? r->zs.orig_data_size / ZSIM_PAGE_SIZE
+							    : r->stored_pages,
+			       r->pool_bytes, ratio(r), r->to_disk, refused, p50_us(&r->store),
+			       p50_us(&r->load));
+		}
+		printf("stored: zram orig_data_size/4096 (same-filled and the swap header "
+		       "included), zswap stored_pages; pool bytes: zram mem_used_total, zswap "
+		       "pool_total_size; to disk: zram bd_writes, zswap pswpout; refused: zram "
+		       "failed_writes (the page stays in memory), zswap rejects (to disk)\n");
+	}
+	if (o.json) {
+		FILE *f = fopen(o.json, "w");
+		if (!f) {
+			fprintf(stderr, "zswapsim-bench: cannot write %s\n", o.json);
+			status = BX_IO;
+		} else {
+			fprintf(f, "{\"command\": \"%s\", \"input\": ", o.cmd);
+			bench_json_string(f, in.label);
+			fprintf(f, ", \"runs\": [\n");
+			for (size_t i = 0; i < nres; i++) {
+				json_result(f, &res[i]);
+				fprintf(f, i + 1 < nres ? ",\n" : "\n");
+			}
+			fprintf(f, "]}\n");
+			if (fclose(f))
+				status = BX_IO;
+		}
+	}
+	free(res);
+	bench_input_free(&in);
+	return status;
+}
