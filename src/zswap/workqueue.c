@@ -49,13 +49,13 @@ void zsim_sched_config_init(struct zsim_sched_config *sc)
 	memset(sc, 0, sizeof(*sc));
 	sc->cpus = 1;
 	sc->seed = 1;
-	sc->store_ns = 250000;
+	sc->store_ns = 330000;
 	sc->iter_ns = 20000;
-	sc->wb_ns = 150000;
+	sc->wb_ns = 900000;
 	sc->tick_ns = 4000000;
 	sc->slice_ns = 750000;
 	sc->wake_ns = 50000;
-	sc->event_ns = 500000;
+	sc->event_ns = 250000;
 	sc->jitter_pct = 25;
 }
 
