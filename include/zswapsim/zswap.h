@@ -129,10 +129,15 @@ struct zsim_zswap_config {
 	int refuse_large_folios;  /* refuse large folios even where the
 				   * profile stores them; default 0 */
 	int same_filled_pages_enabled; /* 6.1 param; default 1 */
-	int batch;                /* compress large folios in batches through
-				   * the codec's batch interface: -1 (default)
-				   * where the codec batches, 0 never, 1 same
-				   * as -1. Counters are identical either way. */
+	int batch;                /* the out-of-tree IAA batching series
+				   * (Sridhar, v13/v14), which no released
+				   * kernel has: 1 compresses large folios in
+				   * batches through the codec's batch
+				   * interface where the codec batches;
+				   * -1 (default, the profile's: no batching)
+				   * and 0 store page by page as the kernel
+				   * does. Counters are identical either way;
+				   * the modelled latency differs. */
 	int shrink_worker_inline; /* run the global shrink worker in the
 				   * store that queues it (deterministic)
 				   * instead of on its own thread; default 0.

@@ -160,7 +160,9 @@ int zsim_pool_create(struct zsim_zswap *z, const char *spec, struct zsim_pool **
 	struct zsim_codec_timing t;
 	p->timed = zsim_codec_timing(probe, &t) == 0;
 	unsigned mb = zsim_codec_max_batch(probe);
-	p->compr_batch = (z->batch != 0 && mb > 1) ? ZSIM_MIN(mb, ZSIM_STORE_BATCH) : 1;
+	/* No released kernel batches compressions (the IAA batching series is
+	 * out of tree): only when asked for by name (config.batch = 1). */
+	p->compr_batch = (z->batch > 0 && mb > 1) ? ZSIM_MIN(mb, ZSIM_STORE_BATCH) : 1;
 	zsim_codec_destroy(probe);
 
 	static _Atomic unsigned pool_counter;
