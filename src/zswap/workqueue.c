@@ -49,9 +49,9 @@ void zsim_sched_config_init(struct zsim_sched_config *sc)
 	memset(sc, 0, sizeof(*sc));
 	sc->cpus = 1;
 	sc->seed = 1;
-	sc->store_ns = 330000;
+	sc->store_ns = 420000;
 	sc->iter_ns = 20000;
-	sc->wb_ns = 900000;
+	sc->wb_ns = 1200000;
 	sc->tick_ns = 4000000;
 	sc->slice_ns = 750000;
 	sc->wake_ns = 50000;
