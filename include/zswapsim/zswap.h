@@ -104,8 +104,18 @@ struct zsim_sched_config {
 	uint64_t wake_ns;     /* wakeup latency of the worker on an idle CPU */
 	uint64_t event_ns;    /* scheduler events between ticks (interrupts,
 			       * I/O completions) come within this delay of
-			       * a slice's end (0.5 ms); the tick bounds it */
+			       * a slice's end (0.25 ms); the tick bounds it */
 	unsigned jitter_pct;  /* each cost varies by up to +-jitter_pct % */
+	int scheduler;        /* enum zsim_cpu_sched; 0 = the profile's */
+};
+
+/* The fair scheduler the modelled kernel has: CFS (up to 6.5) lets a
+ * woken worker that slept preempt the storing task at once; EEVDF (6.6+)
+ * protects the task's slice first (RUN_TO_PARITY). */
+enum zsim_cpu_sched {
+	ZSIM_CPU_SCHED_PROFILE = 0,
+	ZSIM_CPU_SCHED_EEVDF = 1,
+	ZSIM_CPU_SCHED_CFS = 2,
 };
 
 /* Fill sc with the defaults. */

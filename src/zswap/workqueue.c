@@ -100,6 +100,9 @@ void zsim_wq_init(struct zsim_zswap *z, const struct zsim_sched_config *in)
 	if (!c->wake_ns) c->wake_ns = d.wake_ns;
 	if (!c->event_ns) c->event_ns = d.event_ns;
 	if (c->jitter_pct > 100) c->jitter_pct = 100;
+	if (c->scheduler != ZSIM_CPU_SCHED_EEVDF && c->scheduler != ZSIM_CPU_SCHED_CFS)
+		c->scheduler = z->prof->limits == ZSIM_LIMIT_LEGACY ? ZSIM_CPU_SCHED_CFS
+								    : ZSIM_CPU_SCHED_EEVDF;
 	q->rng = c->seed;
 	q->tick_phase = zsim_splitmix64(&q->rng) % c->tick_ns;
 }
@@ -243,11 +246,17 @@ void zsim_wq_queue(struct zsim_zswap *z)
 		q->runnable_at = q->now + cost(q, q->cfg.wake_ns);
 		return;
 	}
-	/* The wakeup preempts the storing task once it has used its slice
-	 * (RUN_TO_PARITY), else the first scheduler event after it does. */
+	/* EEVDF: the wakeup preempts the storing task once it has used its
+	 * slice (RUN_TO_PARITY), else the first scheduler event after it
+	 * does. CFS: a worker that slept is placed far enough behind the
+	 * running task (sleeper credit > wakeup granularity) to preempt it
+	 * at once. */
 	q->runnable_at = q->now;
 	uint64_t slice_end = q->task_pick + q->cfg.slice_ns;
-	q->resched_at = q->now >= slice_end ? q->now : event_after(q, slice_end);
+	if (q->cfg.scheduler == ZSIM_CPU_SCHED_CFS || q->now >= slice_end)
+		q->resched_at = q->now;
+	else
+		q->resched_at = event_after(q, slice_end);
 }
 
 void zsim_wq_after_store(struct zsim_zswap *z, unsigned nr)

@@ -148,6 +148,50 @@ static void test_one_cpu_waits_for_slice(void **state)
 	zsim_zswap_destroy(z);
 }
 
+/* 6.1 (CFS): the worker, woken after a sleep, preempts the storing task
+ * at its next point of preemption: one run per refused store while the
+ * pool is over its limit (each a failed zpool_shrink); refusals under the
+ * hysteresis alone do not queue it. */
+static void test_cfs_one_run_per_refusal(void **state)
+{
+	(void)state;
+	struct zsim_zswap_config cfg;
+	zsim_zswap_config_init(&cfg);
+	cfg.profile = "6.1";
+	cfg.compressor = "lz4";
+	cfg.nr_cpus = 2;
+	cfg.ram_bytes = RAM;
+	cfg.shrink_sched = ZSIM_SHRINK_SCHED_SIM;
+	struct zsim_zswap *z;
+	assert_int_equal(zsim_zswap_create(&cfg, &z), 0);
+	assert_int_equal(zsim_zswap_swapon_memory(z, 0, 4096), 0);
+	unsigned char page[ZSIM_PAGE_SIZE];
+	for (unsigned i = 0; i < 60; i++) {
+		zsim_test_page_partly_random(page, 3800, i + 1);
+		zsim_test_store(z, i, page, 0);
+	}
+	struct zsim_zswap_stats st;
+	zsim_zswap_stats(z, &st);
+	assert_true(st.pool_limit_hit >= 10);
+	assert_int_equal(st.reject_reclaim_fail, st.pool_limit_hit);
+	assert_int_equal(zsim_zswap_shrink_worker_runs(z), st.pool_limit_hit);
+	zsim_zswap_destroy(z);
+
+	/* The same with EEVDF forced: the task keeps its slice, fewer runs. */
+	cfg.sched.scheduler = ZSIM_CPU_SCHED_EEVDF;
+	assert_int_equal(zsim_zswap_create(&cfg, &z), 0);
+	assert_int_equal(zsim_zswap_swapon_memory(z, 0, 4096), 0);
+	for (unsigned i = 0; i < 60; i++) {
+		zsim_test_page_partly_random(page, 3800, i + 1);
+		zsim_test_store(z, i, page, 0);
+	}
+	struct zsim_zswap_stats st2;
+	zsim_zswap_stats(z, &st2);
+	assert_int_equal(st2.pool_limit_hit, st.pool_limit_hit);
+	assert_true(st2.reject_reclaim_fail < st.reject_reclaim_fail);
+	zsim_zswap_destroy(z);
+}
+
 /* Two CPUs: the worker runs concurrently, without the task yielding. */
 static void test_two_cpus_concurrent(void **state)
 {
@@ -329,6 +373,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_one_cpu_waits_for_slice),
+		cmocka_unit_test(test_cfs_one_run_per_refusal),
 		cmocka_unit_test(test_two_cpus_concurrent),
 		cmocka_unit_test(test_worker_stop_conditions),
 		cmocka_unit_test(test_hysteresis),

@@ -83,7 +83,7 @@ static void usage(FILE *out)
 "  --shrink-sched NAME  the shrink worker: sim (default: a simulated work queue,\n"
 "                       deterministic per seed), inline, thread (docs/design.md)\n"
 "  --sched K=NS,...     sim costs and scheduler times in simulated ns: store, iter,\n"
-"                       wb, tick, slice, wake, event; jitter=PCT (docs/design.md)\n"
+"                       wb, tick, slice, wake, event; jitter=PCT; cpu-sched=eevdf|cfs\n"
 "  --sched-seed N       seed of the simulated schedule (default 1)\n"
 "  --sched-cpus N       simulated CPUs of the schedule (default 1)\n"
 "  --sched-seeds N      run: N runs with seeds --sched-seed.., and print each\n"
@@ -318,9 +318,13 @@ static void parse_sched(struct cli *c, const char *spec)
 		else if (!strcmp(tok, "event")) sc->event_ns = num_arg("sched event", v, 1, maxns);
 		else if (!strcmp(tok, "jitter"))
 			sc->jitter_pct = (unsigned)num_arg("sched jitter", v, 0, 100) + 1;
+		else if (!strcmp(tok, "cpu-sched") && !strcmp(v, "eevdf"))
+			sc->scheduler = ZSIM_CPU_SCHED_EEVDF;
+		else if (!strcmp(tok, "cpu-sched") && !strcmp(v, "cfs"))
+			sc->scheduler = ZSIM_CPU_SCHED_CFS;
 		else
 			die(BX_USAGE, "--sched: unknown key '%s' (store, iter, wb, tick, slice, wake, "
-				      "event, jitter)", tok);
+				      "event, jitter, cpu-sched=eevdf|cfs)", tok);
 	}
 }
 

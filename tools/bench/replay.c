@@ -683,6 +683,7 @@ int bench_zswap_open(const struct bench_config *cfg, const struct bench_run_opts
 		if (g->wake_ns) d->wake_ns = g->wake_ns;
 		if (g->event_ns) d->event_ns = g->event_ns;
 		if (g->jitter_pct) d->jitter_pct = g->jitter_pct - 1;
+		if (g->scheduler) d->scheduler = g->scheduler;
 	}
 	if (o->sched_seed)
 		zc.sched.seed = o->sched_seed;

@@ -239,6 +239,15 @@ static void parse_sched(const char *spec)
 		if (!eq)
 			fail("--sched: '%s' is not KEY=VALUE%s", tok, "");
 		*eq = 0;
+		if (!strcmp(tok, "cpu-sched")) {
+			if (!strcmp(eq + 1, "eevdf"))
+				sched_cfg.scheduler = ZSIM_CPU_SCHED_EEVDF;
+			else if (!strcmp(eq + 1, "cfs"))
+				sched_cfg.scheduler = ZSIM_CPU_SCHED_CFS;
+			else
+				fail("--sched: cpu-sched is eevdf or cfs, not '%s'%s", eq + 1, "");
+			continue;
+		}
 		char *end;
 		errno = 0;
 		uint64_t v = strtoull(eq + 1, &end, 10);
