@@ -8,6 +8,7 @@
  * that are neither attempts nor resched points), the acceptance
  * hysteresis of the stores, and the API's errors.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "testutil.h"
@@ -331,6 +332,53 @@ static void test_hysteresis(void **state)
 	zsim_zswap_destroy(z);
 }
 
+/* Several host threads storing at once share the one storing task's
+ * clock; the worker runs in whichever thread reaches a point of
+ * preemption. Every page ends up somewhere and the books balance. */
+struct thr_arg {
+	struct zsim_zswap *z;
+	unsigned base;
+};
+
+static void *store_thread(void *p)
+{
+	struct thr_arg *a = p;
+	unsigned char page[ZSIM_PAGE_SIZE];
+	for (unsigned i = 0; i < 1500; i++) {
+		mixed_page(a->base + i, page);
+		struct zsim_swap_folio f = {.type = 0, .offset = a->base + i, .order = 0,
+					    .data = page, .memcg = 0, .cpu = a->base ? 1 : 0};
+		if (zsim_zswap_store(a->z, &f, NULL))
+			return (void *)1;
+	}
+	return NULL;
+}
+
+static void test_threads_share_the_clock(void **state)
+{
+	(void)state;
+	struct zsim_zswap *z = make_sim(NULL, 2000);
+	pthread_t t[2];
+	struct thr_arg a[2] = {{z, 0}, {z, 20000}};
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, store_thread, &a[i]), 0);
+	for (int i = 0; i < 2; i++) {
+		void *rv;
+		pthread_join(t[i], &rv);
+		assert_null(rv);
+	}
+	struct zsim_zswap_stats st;
+	struct zsim_sched_stats sc;
+	assert_int_equal(zsim_zswap_stats(z, &st), 0);
+	assert_int_equal(zsim_zswap_sched_stats(z, &sc), 0);
+	assert_true(st.pool_limit_hit > 0);
+	assert_int_equal(sc.runs, zsim_zswap_shrink_worker_runs(z));
+	/* every page: in zswap, on the device (refused) or written back */
+	assert_int_equal(st.zswpout + st.pswpout - st.written_back_pages + st.swpout_zero, 3000);
+	assert_int_equal(st.stored_pages, st.zswpout - st.written_back_pages);
+	zsim_zswap_destroy(z);
+}
+
 static void test_api(void **state)
 {
 	(void)state;
@@ -377,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_two_cpus_concurrent),
 		cmocka_unit_test(test_worker_stop_conditions),
 		cmocka_unit_test(test_hysteresis),
+		cmocka_unit_test(test_threads_share_the_clock),
 		cmocka_unit_test(test_api),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
