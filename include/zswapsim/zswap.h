@@ -403,6 +403,9 @@ ZSIM_API int64_t zsim_zswap_shrinker_scan(struct zsim_zswap *z, unsigned memcg, 
  * runs under memory pressure; zswap itself never calls it). Returns the
  * pages freed (>= 0). */
 ZSIM_API int64_t zsim_zswap_compact(struct zsim_zswap *z);
+/* zs_shrinker_count over every live pool: the pages compaction could free
+ * now (sum of zs_can_compact over the classes). 0 for a NULL z. */
+ZSIM_API uint64_t zsim_zswap_compact_count(struct zsim_zswap *z);
 
 /* --- counters ---------------------------------------------------------- */
 

@@ -452,6 +452,26 @@ size_t zsim_zswap_ctx_memory(const struct zsim_zswap *z, unsigned cpu)
 	return total;
 }
 
+uint64_t zsim_zswap_compact_count(struct zsim_zswap *z)
+{
+	if (!z)
+		return 0;
+	uint64_t freeable = 0;
+	for (unsigned i = 1; i < ZSIM_MAX_POOLS; i++) {
+		pthread_rwlock_rdlock(&z->pools_lock);
+		struct zsim_pool *p = z->pools[i];
+		bool got = p && zsim_pcpu_ref_tryget(&p->ref, 1);
+		pthread_rwlock_unlock(&z->pools_lock);
+		if (!got)
+			continue;
+		struct zsim_zpool_stats st;
+		if (zsim_zpool_stats(p->zpool, &st) == 0)
+			freeable += st.freeable;
+		zsim_pool_put(z, p);
+	}
+	return freeable;
+}
+
 int64_t zsim_zswap_compact(struct zsim_zswap *z)
 {
 	if (!z)
