@@ -272,6 +272,8 @@ static int by_offset(const void *a, const void *b)
 static int shrink_sched = ZSIM_SHRINK_SCHED_SIM;
 static uint64_t sched_seed = 1;
 static struct zsim_sched_config sched_cfg;
+/* --reclaim-yield N:NS: the storing task sleeps NS after every N pages */
+static uint64_t reclaim_batch, reclaim_sleep_ns;
 
 static void parse_sched(const char *spec)
 {
@@ -373,6 +375,9 @@ static void simulate(const struct klog *l, const char *profile, const char *comp
 		err = zsim_zswap_store(z, &f, NULL);
 		if (err)
 			fail("store: %s%s", zsim_strerror(err), "");
+		if (reclaim_batch && shrink_sched == ZSIM_SHRINK_SCHED_SIM &&
+		    (k + (1u << ord)) / reclaim_batch != k / reclaim_batch)
+			zsim_zswap_sched_yield(z, reclaim_sleep_ns);
 		k += 1u << ord;
 	}
 	/* The kernel's counters are read as soon as memory.reclaim returns:
@@ -542,10 +547,17 @@ int main(int argc, char **argv)
 			sched_seed = strtoull(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--sched") && i + 1 < argc)
 			parse_sched(argv[++i]);
+		else if (!strcmp(argv[i], "--reclaim-yield") && i + 1 < argc) {
+			char *end;
+			reclaim_batch = strtoull(argv[++i], &end, 10);
+			if (*end != ':' || !reclaim_batch)
+				fail("--reclaim-yield takes PAGES:NS, not '%s'%s", argv[i], "");
+			reclaim_sleep_ns = strtoull(end + 1, NULL, 10);
+		}
 		else if (argv[i][0] == '-') {
 			fprintf(stderr, "usage: %s --profile P --compressor C --scenario S "
 				"--pages FILE.raw [--shrink-sched sim|inline|thread] "
-				"[--sched-seed N] [--sched K=NS,...] LOG...\n", prog);
+				"[--sched-seed N] [--sched K=NS,...] [--reclaim-yield N:NS] LOG...\n", prog);
 			return 2;
 		} else if (nlogs < MAX_LOGS)
 			logs[nlogs++] = argv[i];
