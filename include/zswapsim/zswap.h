@@ -65,6 +65,65 @@ extern "C" {
 #define ZSIM_SWAP_ADDRESS_SPACE_SHIFT 14    /* 16384 slots (64 MiB) per tree */
 #define ZSIM_MAX_MEMCGS 65535
 
+/*
+ * How the global shrink worker (the kernel's zswap-shrink work item) runs
+ * relative to the stores that queue it.
+ *   THREAD  on a host thread of its own, free running: counters depend on
+ *           the host's thread timing (the library's historical default);
+ *   INLINE  to completion inside the store that queued it (deterministic,
+ *           but far more writeback than a kernel: docs/kernel-parity.md);
+ *   SIM     a simulated work queue (src/zswap/workqueue.c): the worker
+ *           runs at the kernel's points of preemption of the storing task
+ *           in simulated time, on `sched.cpus` simulated CPUs; counters are
+ *           a function of the inputs and `sched.seed` only.
+ */
+enum zsim_shrink_sched {
+	ZSIM_SHRINK_SCHED_THREAD = 0,
+	ZSIM_SHRINK_SCHED_INLINE = 1,
+	ZSIM_SHRINK_SCHED_SIM = 2,
+};
+
+/*
+ * The simulated schedule (ZSIM_SHRINK_SCHED_SIM). Times are simulated
+ * nanoseconds of the machine being modelled; 0 in any field = default.
+ * The defaults model the measured machine of docs/kernel-parity.md (one
+ * vCPU under qemu TCG, HZ=250, EEVDF).
+ */
+struct zsim_sched_config {
+	unsigned cpus;        /* CPUs the storing task and the worker share:
+			       * 1 = the worker runs only when the storing
+			       * task is preempted, yields or sleeps; >= 2 =
+			       * it runs concurrently (default 1) */
+	uint64_t seed;        /* tick phase and cost jitter (default 1) */
+	uint64_t store_ns;    /* reclaim's time for one page swapped out */
+	uint64_t iter_ns;     /* one shrink_worker loop iteration (memcg
+			       * walk, LRU visit) without writeback */
+	uint64_t wb_ns;       /* one entry written back (added to iter_ns) */
+	uint64_t tick_ns;     /* scheduler tick (4 ms: HZ=250) */
+	uint64_t slice_ns;    /* base slice of the fair scheduler (0.75 ms) */
+	uint64_t wake_ns;     /* wakeup latency of the worker on an idle CPU */
+	uint64_t event_ns;    /* scheduler events between ticks (interrupts,
+			       * I/O completions) come within this delay of
+			       * a slice's end (0.25 ms); the tick bounds it */
+	unsigned jitter_pct;  /* each cost varies by up to +-jitter_pct % */
+	int scheduler;        /* enum zsim_cpu_sched; 0 = the profile's */
+};
+
+/* The fair scheduler the modelled kernel has: CFS (up to 6.5) lets a
+ * woken worker that slept preempt the storing task at once; EEVDF (6.6+)
+ * protects the task's slice first (RUN_TO_PARITY). */
+enum zsim_cpu_sched {
+	ZSIM_CPU_SCHED_PROFILE = 0,
+	ZSIM_CPU_SCHED_EEVDF = 1,
+	ZSIM_CPU_SCHED_CFS = 2,
+};
+
+/* Fill sc with the defaults. */
+ZSIM_API void zsim_sched_config_init(struct zsim_sched_config *sc);
+/* "thread", "inline", "sim" -> enum zsim_shrink_sched; ZSIM_ENOENT else. */
+ZSIM_API int zsim_shrink_sched_parse(const char *name, int *out);
+ZSIM_API const char *zsim_shrink_sched_name(int sched);
+
 struct zsim_zswap_config {
 	const char *profile;      /* "6.1" "6.12" "6.13" "6.18" "latest"; default "6.12" */
 	const char *compressor;   /* codec spec (zswapsim/codec.h); default "zstd" */
@@ -91,7 +150,14 @@ struct zsim_zswap_config {
 				   * the modelled latency differs. */
 	int shrink_worker_inline; /* run the global shrink worker in the
 				   * store that queues it (deterministic)
-				   * instead of on its own thread; default 0 */
+				   * instead of on its own thread; default 0.
+				   * Same as shrink_sched = ZSIM_SHRINK_SCHED_INLINE */
+	int shrink_sched;         /* enum zsim_shrink_sched: how the global
+				   * shrink worker is scheduled; default
+				   * ZSIM_SHRINK_SCHED_THREAD */
+	struct zsim_sched_config sched; /* ZSIM_SHRINK_SCHED_SIM only; set by
+				   * zsim_zswap_config_init; zero times take
+				   * the defaults, jitter_pct 0 is none */
 	struct zsim_fault_injector *fault; /* borrowed; may be NULL */
 };
 
@@ -293,6 +359,30 @@ ZSIM_API bool zsim_zswap_memcg_exists(const struct zsim_zswap *z, unsigned id);
 ZSIM_API int zsim_zswap_flush_shrink_work(struct zsim_zswap *z);
 /* How many times the shrink worker has run. */
 ZSIM_API uint64_t zsim_zswap_shrink_worker_runs(const struct zsim_zswap *z);
+
+/*
+ * The simulated schedule (ZSIM_SHRINK_SCHED_SIM; ZSIM_ENOTSUP otherwise).
+ * A store is one page of reclaim (its time is charged after it) followed
+ * by a point of preemption (shrink_folio_list's cond_resched). Callers
+ * that model reclaim add its other scheduling points:
+ *   zsim_zswap_sched_yield(z, 0)   cond_resched with the task's slice
+ *                                  used up / end of a reclaim pass: a
+ *                                  runnable worker gets one quantum;
+ *   zsim_zswap_sched_yield(z, ns)  the task sleeps ns (throttling, I/O
+ *                                  wait, the end of a memory.reclaim
+ *                                  write): the worker runs meanwhile.
+ */
+ZSIM_API int zsim_zswap_sched_yield(struct zsim_zswap *z, uint64_t sleep_ns);
+
+struct zsim_sched_stats {
+	uint64_t now_ns;       /* simulated time */
+	uint64_t queued;       /* queue_work calls that queued (not pending) */
+	uint64_t runs;         /* worker runs started */
+	uint64_t preempted;    /* times the worker lost the CPU mid-run */
+	uint64_t iterations;   /* worker loop iterations */
+	uint64_t worker_ns;    /* simulated time the worker ran */
+};
+ZSIM_API int zsim_zswap_sched_stats(const struct zsim_zswap *z, struct zsim_sched_stats *st);
 /* shrink_memcg (6.8+): write back up to the profile's walk (1 entry; 32 in
  * "latest") of the memcg's LRU per node. 0 something written back,
  * ZSIM_ENOENT writeback disabled or nothing to scan, ZSIM_EAGAIN scanned

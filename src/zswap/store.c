@@ -582,5 +582,7 @@ int zsim_zswap_store(struct zsim_zswap *z, const struct zsim_swap_folio *f,
 	zsim_model_begin();
 	int rc = store(z, f, where);
 	zsim_model_end();
+	if (!rc && z->shrink_sched == ZSIM_SHRINK_SCHED_SIM)
+		zsim_wq_after_store(z, 1u << f->order); /* cond_resched: workqueue.c */
 	return rc;
 }

@@ -15,9 +15,11 @@
  *  - the page is written to the device before the entry is erased (the
  *    kernel erases, then submits asynchronous I/O): a failed write leaves
  *    the entry in zswap, so nothing is ever lost;
- *  - the worker runs on its own thread (the kernel's zswap-shrink work
- *    queue) or, for deterministic runs, inline at the end of the store
- *    that queued it.
+ *  - the worker runs on a simulated work queue (workqueue.c: at the
+ *    storing task's points of preemption in simulated time), on its own
+ *    host thread, or inline at the end of the store that queued it
+ *    (enum zsim_shrink_sched). For the simulated queue the loop is a
+ *    state machine (zsim_shrink_run_begin/step), one iteration a step.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -146,49 +148,86 @@ restart:;
  * on each node. Return: 0 something written back; -ENOENT writeback off
  * or nothing to scan; -EAGAIN scanned but nothing written back.
  */
-int zsim_shrink_memcg(struct zsim_zswap *z, struct zsim_memcg *m, unsigned cpu)
+static int shrink_memcg_n(struct zsim_zswap *z, struct zsim_memcg *m, unsigned cpu,
+			  unsigned long *written)
 {
+	*written = 0;
 	if (!zsim_memcg_wb_enabled(m))
 		return ZSIM_ENOENT;
 	struct walk w = {0};
 	for (unsigned nid = 0; nid < z->nr_nodes; nid++)
 		lru_walk(z, &m->lru[nid], z->prof->shrink_nr_to_walk, &w, cpu);
+	*written = w.written;
 	if (!w.scanned)
 		return ZSIM_ENOENT;
 	return w.written ? 0 : ZSIM_EAGAIN;
 }
 
-/* shrink_worker: write back until the pool is at the accept threshold. */
-static void shrink_worker_run(struct zsim_zswap *z)
+int zsim_shrink_memcg(struct zsim_zswap *z, struct zsim_memcg *m, unsigned cpu)
+{
+	unsigned long written;
+	return shrink_memcg_n(z, m, cpu, &written);
+}
+
+/*
+ * shrink_worker: write back until the pool is at the accept threshold
+ * (read once, at the start), one memcg of the round-robin cursor per
+ * iteration. A pass over the whole hierarchy that found no memcg to
+ * attempt, or an attempt that wrote nothing back (a referenced entry
+ * rotated, a slot in the swap cache, a failed write), is a failure; the
+ * 16th ends the run. Only an attempt or the end of a pass reaches the
+ * loop's cond_resched(); a memcg with nothing to scan (-ENOENT) does not.
+ */
+void zsim_shrink_run_begin(struct zsim_zswap *z, struct zsim_shrink_run *r)
 {
 	atomic_fetch_add(&z->shrink_runs, 1);
+	uint64_t maxp = atomic_load(&z->max_pool_percent);
+	r->thr = z->totalram_pages * maxp / 100 * atomic_load(&z->accept_thr_percent) / 100;
+	r->failures = 0;
+	r->attempts = 0;
+}
+
+enum zsim_shrink_step zsim_shrink_run_step(struct zsim_zswap *z, struct zsim_shrink_run *r,
+					   unsigned *written)
+{
+	*written = 0;
 	if (z->prof->limits == ZSIM_LIMIT_LEGACY) {
 		/* 6.1: zpool_shrink on zsmalloc (no evict) fails. */
 		zsim_count(z, 0, ZC_reject_reclaim_fail, 1);
-		return;
+		return ZSIM_STEP_STOP;
 	}
-	uint64_t maxp = atomic_load(&z->max_pool_percent);
-	uint64_t thr = z->totalram_pages * maxp / 100 * atomic_load(&z->accept_thr_percent) / 100;
-	int failures = 0, attempts = 0;
-	do {
-		pthread_mutex_lock(&z->memcg_lock);
-		struct zsim_memcg *m = zsim_memcg_iter(z, z->shrink_cursor);
-		z->shrink_cursor = m;
-		pthread_mutex_unlock(&z->memcg_lock);
-		if (!m) {
-			/* a full pass over the hierarchy ended */
-			if (!attempts && ++failures == MAX_RECLAIM_RETRIES)
-				break;
-			attempts = 0;
-			continue;
+	enum zsim_shrink_step kind = ZSIM_STEP_RESCHED;
+	pthread_mutex_lock(&z->memcg_lock);
+	struct zsim_memcg *m = zsim_memcg_iter(z, z->shrink_cursor);
+	z->shrink_cursor = m;
+	pthread_mutex_unlock(&z->memcg_lock);
+	if (!m) {
+		/* a full pass over the hierarchy ended */
+		if (!r->attempts && ++r->failures == MAX_RECLAIM_RETRIES)
+			return ZSIM_STEP_STOP;
+		r->attempts = 0;
+	} else {
+		unsigned long n;
+		int rc = shrink_memcg_n(z, m, 0, &n);
+		*written = (unsigned)n;
+		if (rc == ZSIM_ENOENT) {
+			kind = ZSIM_STEP_CONTINUE;
+		} else {
+			++r->attempts;
+			if (rc && ++r->failures == MAX_RECLAIM_RETRIES)
+				return ZSIM_STEP_STOP;
 		}
-		int rc = zsim_shrink_memcg(z, m, 0);
-		if (rc == ZSIM_ENOENT)
-			continue;
-		++attempts;
-		if (rc && ++failures == MAX_RECLAIM_RETRIES)
-			break;
-	} while (zsim_total_pages(z) > thr);
+	}
+	return zsim_total_pages(z) > r->thr ? kind : ZSIM_STEP_STOP;
+}
+
+static void shrink_worker_run(struct zsim_zswap *z)
+{
+	struct zsim_shrink_run r;
+	unsigned written;
+	zsim_shrink_run_begin(z, &r);
+	while (zsim_shrink_run_step(z, &r, &written) != ZSIM_STEP_STOP)
+		;
 }
 
 static void *shrink_thread_main(void *arg)
@@ -215,7 +254,19 @@ static void *shrink_thread_main(void *arg)
 /* queue_work(shrink_wq, &zswap_shrink_work): a no-op while pending. */
 void zsim_shrink_queue(struct zsim_zswap *z)
 {
+	if (z->prof->limits == ZSIM_LIMIT_LEGACY) {
+		/* ≤6.7 queued the worker only when is_full (cur > max), not
+		 * for a store refused under the acceptance hysteresis. */
+		uint64_t max = z->totalram_pages * atomic_load(&z->max_pool_percent) / 100;
+		if (zsim_total_pages(z) <= max)
+			return;
+	}
 	pthread_mutex_lock(&z->shrink_lock);
+	if (z->shrink_sched == ZSIM_SHRINK_SCHED_SIM) {
+		zsim_wq_queue(z);
+		pthread_mutex_unlock(&z->shrink_lock);
+		return;
+	}
 	if (z->shrink_inline) {
 		/* One worker at a time (max_active 1): a queue while it runs
 		 * makes it run once more. */
@@ -272,6 +323,8 @@ int zsim_zswap_flush_shrink_work(struct zsim_zswap *z)
 	if (!z)
 		return ZSIM_EINVAL;
 	pthread_mutex_lock(&z->shrink_lock);
+	if (z->shrink_sched == ZSIM_SHRINK_SCHED_SIM)
+		zsim_wq_flush(z);
 	while (z->shrink_pending || z->shrink_running)
 		pthread_cond_wait(&z->shrink_idle, &z->shrink_lock);
 	pthread_mutex_unlock(&z->shrink_lock);

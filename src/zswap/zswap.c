@@ -48,6 +48,7 @@ void zsim_zswap_config_init(struct zsim_zswap_config *cfg)
 	cfg->enabled = 1;
 	cfg->same_filled_pages_enabled = 1;
 	cfg->batch = -1;
+	zsim_sched_config_init(&cfg->sched);
 }
 
 static unsigned machine_cpus(void)
@@ -106,7 +107,14 @@ int zsim_zswap_create(const struct zsim_zswap_config *cfg_in, struct zsim_zswap 
 	}
 	z->batch = cfg.batch;
 	z->fault = cfg.fault;
-	z->shrink_inline = cfg.shrink_worker_inline;
+	if (cfg.shrink_sched < ZSIM_SHRINK_SCHED_THREAD || cfg.shrink_sched > ZSIM_SHRINK_SCHED_SIM ||
+	    cfg.sched.cpus > 4096) {
+		free(z);
+		return ZSIM_EINVAL;
+	}
+	z->shrink_sched = cfg.shrink_worker_inline ? ZSIM_SHRINK_SCHED_INLINE : cfg.shrink_sched;
+	z->shrink_inline = z->shrink_sched == ZSIM_SHRINK_SCHED_INLINE;
+	zsim_wq_init(z, &cfg.sched);
 	zsim_writeback_init(z);
 	pthread_rwlock_init(&z->pools_lock, NULL);
 	pthread_mutex_init(&z->switch_lock, NULL);

@@ -256,6 +256,50 @@ uint64_t zsim_swapdev_bytes_read(const struct zsim_swapdev *d);
 uint64_t zsim_swapdev_count(const struct zsim_swapdev *d);
 int zsim_swapdev_kind(const struct zsim_swapdev *d);
 
+/* ---- the shrink worker and its simulated work queue ------------------- */
+
+/* One run of shrink_worker, as a state machine the work queue steps. */
+struct zsim_shrink_run {
+	uint64_t thr;      /* accept threshold in pages, read at the start */
+	int failures, attempts;
+};
+
+enum zsim_shrink_step {
+	ZSIM_STEP_STOP,     /* the run ended (below thr, or 16 failures) */
+	ZSIM_STEP_RESCHED,  /* an iteration that ended at cond_resched() */
+	ZSIM_STEP_CONTINUE, /* an iteration without one (-ENOENT memcg) */
+};
+
+void zsim_shrink_run_begin(struct zsim_zswap *z, struct zsim_shrink_run *r);
+/* One loop iteration; *written = entries it wrote back. */
+enum zsim_shrink_step zsim_shrink_run_step(struct zsim_zswap *z, struct zsim_shrink_run *r,
+					   unsigned *written);
+
+/* workqueue.c: the simulated schedule (ZSIM_SHRINK_SCHED_SIM). */
+struct zsim_wq {
+	struct zsim_sched_config cfg;
+	uint64_t rng;          /* splitmix64 state: cost jitter */
+	uint64_t now;          /* simulated time of the storing task */
+	uint64_t tick_phase;   /* first tick, in [0, tick_ns) */
+	uint64_t task_pick;    /* when the storing task last got the CPU */
+	uint64_t runnable_at;  /* when the worker became runnable */
+	uint64_t wk_now;       /* cpus >= 2: the worker's CPU clock */
+	bool pending;          /* WORK_STRUCT_PENDING */
+	bool active;           /* a run started and not finished */
+	uint64_t resched_at;   /* one CPU, worker runnable: when the storing
+				* task is told to reschedule */
+	struct zsim_shrink_run run;
+	struct zsim_sched_stats st;
+};
+
+void zsim_wq_init(struct zsim_zswap *z, const struct zsim_sched_config *cfg);
+/* queue_work(). Context: shrink_lock held. */
+void zsim_wq_queue(struct zsim_zswap *z);
+/* After a store of nr pages: charge its time, then a point of preemption. */
+void zsim_wq_after_store(struct zsim_zswap *z, unsigned nr);
+/* flush_work(). Context: shrink_lock held. */
+void zsim_wq_flush(struct zsim_zswap *z);
+
 /* ---- the instance ------------------------------------------------------ */
 
 #define ZSIM_MAX_POOLS 256 /* ids 1..255 */
@@ -309,8 +353,10 @@ struct zsim_zswap {
 	_Atomic(struct zsim_memcg *) *memcgs; /* [ZSIM_MAX_MEMCGS + 1] */
 	_Atomic unsigned memcg_hw;            /* highest id + 1 */
 
-	/* shrinking (writeback.c) */
+	/* shrinking (writeback.c, workqueue.c) */
 	int shrink_inline;             /* run the worker in the caller */
+	int shrink_sched;              /* enum zsim_shrink_sched */
+	struct zsim_wq wq;             /* SIM: under shrink_lock */
 	pthread_mutex_t shrink_lock;   /* cursor, pending, running */
 	pthread_cond_t shrink_cond;
 	pthread_cond_t shrink_idle;

@@ -204,6 +204,22 @@ struct bench_run_opts {
 	 * (zsim_zswap_test_corrupt_entry) so that --verify has something to
 	 * catch. */
 	uint64_t test_corrupt_slot;
+	/* The shrink worker's schedule (zswap.h enum zsim_shrink_sched + 1;
+	 * 0 = the tool's default, sim), the simulated schedule's seed and CPUs
+	 * (0 = defaults), and the seed sweep: sched_seeds runs with seeds
+	 * sched_seed .. sched_seed + sched_seeds - 1 (0 or 1 = one run). */
+	int shrink_sched;
+	uint64_t sched_seed;
+	unsigned sched_cpus;
+	unsigned sched_seeds;
+	struct zsim_sched_config sched; /* --sched KEY=NS,...: the fields given
+					 * (zero = the library's default;
+					 * jitter_pct is stored + 1) */
+	/* Reclaim's own scheduling points (sim): after every reclaim_batch
+	 * pages stored, the storing task sleeps reclaim_sleep_ns (0 = a
+	 * yield). 0 = none. */
+	uint64_t reclaim_batch;
+	uint64_t reclaim_sleep_ns;
 };
 
 /* What a latency histogram times: one library call (store, load,
@@ -275,6 +291,8 @@ struct bench_result {
 	struct bench_latency lat;
 	struct bench_mm_figures mm;
 	struct zsim_swap_stats swapdev; /* swap type 0 at the end */
+	struct zsim_sched_stats sched;  /* the simulated shrink schedule */
+	bool sched_valid;
 	double wall_s;
 	double store_pages_per_s, load_pages_per_s, ops_per_s;
 	struct bench_sample *samples;
@@ -290,6 +308,12 @@ struct bench_result {
  * memory model for hotcold (mmrun.c). 0 or a BX_* code with res->errmsg. */
 int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
 		 const struct bench_run_opts *o, struct bench_result *res);
+
+/* envelope.c: o->sched_seeds runs with consecutive schedule seeds; each
+ * counter's min, median and max as a table to `out` and JSON to `json`
+ * (either may be NULL). 0 or a BX_* code. */
+int bench_seed_sweep(const struct bench_input *in, const struct bench_config *cfg,
+		     const struct bench_run_opts *o, FILE *out, FILE *json);
 
 /* Shared by replay.c and mmrun.c: make the zswap instance of a run (and
  * its fault injector, unarmed), and fill the result's description. */

@@ -81,6 +81,16 @@ static void usage(FILE *out)
 "RUN OPTIONS\n"
 "  --threads N          replay threads (default: this machine's CPUs); operations\n"
 "                       on one slot keep their order; --threads 1 is deterministic\n"
+"  --shrink-sched NAME  the shrink worker: sim (default: a simulated work queue,\n"
+"                       deterministic per seed), inline, thread (docs/design.md)\n"
+"  --sched K=NS,...     sim costs and scheduler times in simulated ns: store, iter,\n"
+"                       wb, tick, slice, wake, event; jitter=PCT; cpu-sched=eevdf|cfs\n"
+"  --sched-seed N       seed of the simulated schedule (default 1)\n"
+"  --sched-cpus N       simulated CPUs of the schedule (default 1)\n"
+"  --sched-seeds N      run: N runs with seeds --sched-seed.., and print each\n"
+"                       counter's min..max and median (the kernel's envelope)\n"
+"  --reclaim-batch N    sim: the storing task yields after every N pages ...\n"
+"  --reclaim-sleep NS   ... sleeping NS simulated nanoseconds (default 0)\n"
 "  --verify             check every loaded page against the content last stored\n"
 "  --swapdev memory|file  back the swap devices by memory (default) or a temporary\n"
 "                       file\n"
@@ -129,6 +139,7 @@ enum {
 	O_PROFILE, O_COMPRESSOR, O_ZPOOL, O_CHAIN, O_MAXPOOL, O_ACCEPT, O_RAM, O_CPUS, O_BATCH,
 	O_CODEC_ARG, O_MEM_LIMIT, O_MIX, O_SWAPDEV, O_TEST_CORRUPT, O_THREADS, O_VERIFY, O_FAULT, O_JSON, O_TIMELINE, O_TL_EVERY, O_QUIET, O_CELL,
 	O_OUT, O_JOBS, O_EMIT_JOBS, O_MERGE, O_TO, O_HELP, O_VERSION,
+	O_SHRINK_SCHED, O_SCHED, O_SCHED_SEED, O_SCHED_SEEDS, O_SCHED_CPUS, O_RECLAIM_BATCH, O_RECLAIM_SLEEP,
 };
 
 static const struct option long_opts[] = {
@@ -157,6 +168,13 @@ static const struct option long_opts[] = {
 	{"test-corrupt-slot", required_argument, NULL, O_TEST_CORRUPT},
 	{"config", required_argument, NULL, 'c'},
 	{"threads", required_argument, NULL, O_THREADS},
+	{"shrink-sched", required_argument, NULL, O_SHRINK_SCHED},
+	{"sched", required_argument, NULL, O_SCHED},
+	{"sched-seed", required_argument, NULL, O_SCHED_SEED},
+	{"sched-seeds", required_argument, NULL, O_SCHED_SEEDS},
+	{"sched-cpus", required_argument, NULL, O_SCHED_CPUS},
+	{"reclaim-batch", required_argument, NULL, O_RECLAIM_BATCH},
+	{"reclaim-sleep", required_argument, NULL, O_RECLAIM_SLEEP},
 	{"verify", no_argument, NULL, O_VERIFY},
 	{"fault", required_argument, NULL, O_FAULT},
 	{"json", required_argument, NULL, O_JSON},
@@ -276,6 +294,41 @@ static void parse_fault(struct cli *c, const char *spec)
 	c->o.nfaults++;
 }
 
+/* --sched store=NS,iter=NS,wb=NS,tick=NS,slice=NS,wake=NS,event=NS,jitter=PCT */
+static void parse_sched(struct cli *c, const char *spec)
+{
+	char buf[256];
+	if (strlen(spec) >= sizeof(buf))
+		die(BX_USAGE, "--sched '%s' too long", spec);
+	strcpy(buf, spec);
+	struct zsim_sched_config *sc = &c->o.sched;
+	for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+		if (!eq)
+			die(BX_USAGE, "--sched: '%s' is not KEY=VALUE", tok);
+		*eq = 0;
+		const char *v = eq + 1;
+		const uint64_t maxns = UINT64_C(1) << 40;
+		if (!strcmp(tok, "store")) sc->store_ns = num_arg("sched store", v, 1, maxns);
+		else if (!strcmp(tok, "iter")) sc->iter_ns = num_arg("sched iter", v, 1, maxns);
+		else if (!strcmp(tok, "wb")) sc->wb_ns = num_arg("sched wb", v, 1, maxns);
+		else if (!strcmp(tok, "tick")) sc->tick_ns = num_arg("sched tick", v, 1, maxns);
+		else if (!strcmp(tok, "slice")) sc->slice_ns = num_arg("sched slice", v, 1, maxns);
+		else if (!strcmp(tok, "wake")) sc->wake_ns = num_arg("sched wake", v, 1, maxns);
+		else if (!strcmp(tok, "event")) sc->event_ns = num_arg("sched event", v, 1, maxns);
+		else if (!strcmp(tok, "jitter"))
+			sc->jitter_pct = (unsigned)num_arg("sched jitter", v, 0, 100) + 1;
+		else if (!strcmp(tok, "cpu-sched") && !strcmp(v, "eevdf"))
+			sc->scheduler = ZSIM_CPU_SCHED_EEVDF;
+		else if (!strcmp(tok, "cpu-sched") && !strcmp(v, "cfs"))
+			sc->scheduler = ZSIM_CPU_SCHED_CFS;
+		else
+			die(BX_USAGE, "--sched: unknown key '%s' (store, iter, wb, tick, slice, wake, "
+				      "event, jitter, cpu-sched=eevdf|cfs)", tok);
+	}
+}
+
 static unsigned online_cpus(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -345,6 +398,41 @@ static void parse(struct cli *c, int argc, char **argv)
 			push(&c->pass, &c->npass, "--threads");
 			push(&c->pass, &c->npass, optarg);
 			break;
+		case O_SHRINK_SCHED: {
+			int v;
+			if (zsim_shrink_sched_parse(optarg, &v))
+				die(BX_USAGE, "unknown --shrink-sched '%s' (sim, inline, thread)", optarg);
+			c->o.shrink_sched = v + 1;
+			push(&c->pass, &c->npass, "--shrink-sched");
+			push(&c->pass, &c->npass, optarg);
+			break;
+		}
+		case O_SCHED:
+			parse_sched(c, optarg);
+			push(&c->pass, &c->npass, "--sched");
+			push(&c->pass, &c->npass, optarg);
+			break;
+		case O_SCHED_SEED:
+			c->o.sched_seed = num_arg(name, optarg, 1, UINT64_MAX);
+			push(&c->pass, &c->npass, "--sched-seed");
+			push(&c->pass, &c->npass, optarg);
+			break;
+		case O_SCHED_SEEDS: c->o.sched_seeds = (unsigned)num_arg(name, optarg, 1, 10000); break;
+		case O_SCHED_CPUS:
+			c->o.sched_cpus = (unsigned)num_arg(name, optarg, 1, 4096);
+			push(&c->pass, &c->npass, "--sched-cpus");
+			push(&c->pass, &c->npass, optarg);
+			break;
+		case O_RECLAIM_BATCH:
+			c->o.reclaim_batch = num_arg(name, optarg, 1, UINT64_C(1) << 32);
+			push(&c->pass, &c->npass, "--reclaim-batch");
+			push(&c->pass, &c->npass, optarg);
+			break;
+		case O_RECLAIM_SLEEP:
+			c->o.reclaim_sleep_ns = num_arg(name, optarg, 0, UINT64_C(1) << 40);
+			push(&c->pass, &c->npass, "--reclaim-sleep");
+			push(&c->pass, &c->npass, optarg);
+			break;
 		case O_VERIFY:
 			c->o.verify = true;
 			push(&c->pass, &c->npass, "--verify");
@@ -403,6 +491,16 @@ static int finish_run(struct cli *c, struct bench_input *in, struct bench_config
 {
 	struct bench_result res;
 	bench_config_label(cfg);
+	if (c->o.sched_seeds > 1) {
+		FILE *j = NULL;
+		if (c->json && !(j = strcmp(c->json, "-") ? fopen(c->json, "w") : stdout))
+			die(BX_IO, "%s: cannot create", c->json);
+		FILE *sum = c->quiet ? NULL : (j == stdout ? stderr : stdout);
+		int rc = bench_seed_sweep(in, cfg, &c->o, sum, j);
+		if (j && j != stdout)
+			fclose(j);
+		return rc;
+	}
 	int rc = bench_replay(in, cfg, &c->o, &res);
 	if (rc) {
 		fprintf(stderr, "zswapsim-bench: %s\n", res.errmsg);

@@ -8,8 +8,8 @@
  * folio (at most 512 slots, aligned) never spans two shards. Scene events
  * (swapon, swapoff, memcg_set, mark) are barriers: every worker finishes
  * the events before it, worker 0 runs it alone, then all continue. With
- * --threads 1 the replay is fully deterministic (the shrink worker then
- * runs inline in the store that queues it, not on its own thread).
+ * --threads 1 the replay is fully deterministic (the shrink worker runs
+ * on the simulated work queue by default: src/zswap/workqueue.c).
  *
  * --verify keeps, per slot, a reference to the content last stored there
  * (16 bytes, not a copy of the page) and compares every loaded page with
@@ -277,6 +277,9 @@ static void do_store(struct run *r, struct worker *w, size_t i)
 		replay_error(r, i, "store", rc);
 	else
 		w->c.store_where[where <= ZSIM_WHERE_KEPT ? where : 0] += nr;
+	const uint64_t rb = r->o->reclaim_batch;
+	if (!rc && rb && (w->c.store_pages / rb) != ((w->c.store_pages - nr) / rb))
+		zsim_zswap_sched_yield(r->z, r->o->reclaim_sleep_ns); /* ENOTSUP unless sim */
 	const uint64_t cs = r->o->test_corrupt_slot;
 	if (!rc && where == ZSIM_WHERE_ZSWAP && cs && ev->swap_type == 0 &&
 	    cs - 1 >= ev->offset && cs - 1 < ev->offset + nr &&
@@ -663,9 +666,29 @@ int bench_zswap_open(const struct bench_config *cfg, const struct bench_run_opts
 	bench_config_to_zswap(cfg, o->threads_set ? threads : online_cpus(), &zc, spec,
 			      sizeof(spec));
 	zc.fault = *fi;
-	/* One thread: the shrink worker runs inline, so every run of the same
-	 * input gives the same counters. */
-	zc.shrink_worker_inline = threads == 1;
+	/* The shrink worker on the simulated work queue by default: with one
+	 * thread every run of the same input and seed gives the same
+	 * counters (the old modes by name: --shrink-sched inline|thread). */
+	zc.shrink_sched = o->shrink_sched ? o->shrink_sched - 1 : ZSIM_SHRINK_SCHED_SIM;
+	zsim_sched_config_init(&zc.sched);
+	{
+		/* --sched: the fields given (non-zero; jitter is stored + 1) */
+		const struct zsim_sched_config *g = &o->sched;
+		struct zsim_sched_config *d = &zc.sched;
+		if (g->store_ns) d->store_ns = g->store_ns;
+		if (g->iter_ns) d->iter_ns = g->iter_ns;
+		if (g->wb_ns) d->wb_ns = g->wb_ns;
+		if (g->tick_ns) d->tick_ns = g->tick_ns;
+		if (g->slice_ns) d->slice_ns = g->slice_ns;
+		if (g->wake_ns) d->wake_ns = g->wake_ns;
+		if (g->event_ns) d->event_ns = g->event_ns;
+		if (g->jitter_pct) d->jitter_pct = g->jitter_pct - 1;
+		if (g->scheduler) d->scheduler = g->scheduler;
+	}
+	if (o->sched_seed)
+		zc.sched.seed = o->sched_seed;
+	if (o->sched_cpus)
+		zc.sched.cpus = o->sched_cpus;
 	int rc = zsim_zswap_create(&zc, z);
 	if (rc) {
 		snprintf(res->errmsg, sizeof(res->errmsg),
@@ -686,6 +709,7 @@ int bench_zswap_open(const struct bench_config *cfg, const struct bench_run_opts
 void bench_result_collect(struct zsim_zswap *z, struct bench_result *res)
 {
 	zsim_zswap_stats(z, &res->st);
+	res->sched_valid = zsim_zswap_sched_stats(z, &res->sched) == 0;
 	if (zsim_zswap_swap_stats(z, 0, &res->swapdev))
 		memset(&res->swapdev, 0, sizeof(res->swapdev));
 	char *buf = NULL;

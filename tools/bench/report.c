@@ -404,6 +404,12 @@ void bench_write_run_json(FILE *out, const struct bench_input *in, const struct 
 		     ", \"bytes_written\": %" PRIu64 ", \"bytes_read\": %" PRIu64 "},\n",
 		P, o->swap_file ? "file" : "memory", r->swapdev.device_pages,
 		r->swapdev.bytes_written, r->swapdev.bytes_read);
+	if (r->sched_valid)
+		fprintf(out, "%s  \"shrink_schedule\": {\"name\": \"sim\", \"now_ns\": %" PRIu64
+			     ", \"queued\": %" PRIu64 ", \"runs\": %" PRIu64 ", \"preempted\": %" PRIu64
+			     ", \"iterations\": %" PRIu64 ", \"worker_ns\": %" PRIu64 "},\n",
+			P, r->sched.now_ns, r->sched.queued, r->sched.runs, r->sched.preempted,
+			r->sched.iterations, r->sched.worker_ns);
 	if (r->mm.valid)
 		fprintf(out, "%s  \"mm\": {\"memcg\": %u, \"memory_max\": %" PRIu64
 			     ", \"memory_current\": %" PRIu64 ", \"anon\": %" PRIu64

@@ -266,9 +266,55 @@ static int by_offset(const void *a, const void *b)
 	return x->offset < y->offset ? -1 : x->offset > y->offset;
 }
 
+/* The shrink worker's schedule (--shrink-sched, --sched-seed, --sched):
+ * run i of the simulator uses seed sched_seed + i, so the simulator's
+ * envelope is over as many seeds as there are kernel runs. */
+static int shrink_sched = ZSIM_SHRINK_SCHED_SIM;
+static uint64_t sched_seed = 1;
+static struct zsim_sched_config sched_cfg;
+/* --reclaim-yield N:NS: the storing task sleeps NS after every N pages */
+static uint64_t reclaim_batch, reclaim_sleep_ns;
+
+static void parse_sched(const char *spec)
+{
+	char buf[256];
+	snprintf(buf, sizeof(buf), "%s", spec);
+	for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+		if (!eq)
+			fail("--sched: '%s' is not KEY=VALUE%s", tok, "");
+		*eq = 0;
+		if (!strcmp(tok, "cpu-sched")) {
+			if (!strcmp(eq + 1, "eevdf"))
+				sched_cfg.scheduler = ZSIM_CPU_SCHED_EEVDF;
+			else if (!strcmp(eq + 1, "cfs"))
+				sched_cfg.scheduler = ZSIM_CPU_SCHED_CFS;
+			else
+				fail("--sched: cpu-sched is eevdf or cfs, not '%s'%s", eq + 1, "");
+			continue;
+		}
+		char *end;
+		errno = 0;
+		uint64_t v = strtoull(eq + 1, &end, 10);
+		if (errno || *end || end == eq + 1)
+			fail("--sched: bad value '%s'%s", eq + 1, "");
+		if (!strcmp(tok, "store")) sched_cfg.store_ns = v;
+		else if (!strcmp(tok, "iter")) sched_cfg.iter_ns = v;
+		else if (!strcmp(tok, "wb")) sched_cfg.wb_ns = v;
+		else if (!strcmp(tok, "tick")) sched_cfg.tick_ns = v;
+		else if (!strcmp(tok, "slice")) sched_cfg.slice_ns = v;
+		else if (!strcmp(tok, "wake")) sched_cfg.wake_ns = v;
+		else if (!strcmp(tok, "event")) sched_cfg.event_ns = v;
+		else if (!strcmp(tok, "jitter")) sched_cfg.jitter_pct = (unsigned)v;
+		else
+			fail("--sched: unknown key '%s'%s", tok, "");
+	}
+}
+
 /* Replay one kernel run's pages through the library. */
 static void simulate(const struct klog *l, const char *profile, const char *compressor,
-		     const unsigned char *pages, struct simres *r, int *mismatches)
+		     const unsigned char *pages, struct simres *r, int *mismatches, int run)
 {
 	uint64_t kept = 0;
 	uint64_t memtotal_kb, mpp = 20, accept = 90, swaptotal_kb;
@@ -290,7 +336,9 @@ static void simulate(const struct klog *l, const char *profile, const char *comp
 	zc.ram_bytes = memtotal_kb * 1024; /* totalram_pages() is MemTotal */
 	zc.nr_cpus = 1;                    /* the guest has one vCPU */
 	zc.shrinker_enabled = shrinker && shrinker[0] == 'Y';
-	zc.shrink_worker_inline = 1;
+	zc.shrink_sched = shrink_sched;
+	zc.sched = sched_cfg;
+	zc.sched.seed = sched_seed + (uint64_t)run;
 	struct zsim_zswap *z;
 	int err = zsim_zswap_create(&zc, &z);
 	if (err)
@@ -327,10 +375,19 @@ static void simulate(const struct klog *l, const char *profile, const char *comp
 		err = zsim_zswap_store(z, &f, NULL);
 		if (err)
 			fail("store: %s%s", zsim_strerror(err), "");
+		if (reclaim_batch && shrink_sched == ZSIM_SHRINK_SCHED_SIM &&
+		    (k + (1u << ord)) / reclaim_batch != k / reclaim_batch)
+			zsim_zswap_sched_yield(z, reclaim_sleep_ns);
 		k += 1u << ord;
 	}
-	zsim_zswap_flush_shrink_work(z);
+	/* The kernel's counters are read as soon as memory.reclaim returns:
+	 * its shrink worker may still have work to do (it finishes while the
+	 * guest prints). Only the schedules without simulated time need it
+	 * done first. */
+	if (shrink_sched != ZSIM_SHRINK_SCHED_SIM)
+		zsim_zswap_flush_shrink_work(z);
 	snapshot(z, profile, "stored", r);
+	zsim_zswap_flush_shrink_work(z);
 
 	/* Read back in page order, as the guest does, and check the bytes. A
 	 * page the kernel kept in memory (memory.zswap.writeback=0) is a swap
@@ -473,6 +530,7 @@ int main(int argc, char **argv)
 	const char *profile = "6.12", *compressor = "lz4", *scenario = "fill", *pagefile = NULL;
 	const char *logs[MAX_LOGS];
 	int nlogs = 0;
+	zsim_sched_config_init(&sched_cfg);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--profile") && i + 1 < argc)
 			profile = argv[++i];
@@ -482,9 +540,24 @@ int main(int argc, char **argv)
 			scenario = argv[++i];
 		else if (!strcmp(argv[i], "--pages") && i + 1 < argc)
 			pagefile = argv[++i];
+		else if (!strcmp(argv[i], "--shrink-sched") && i + 1 < argc) {
+			if (zsim_shrink_sched_parse(argv[++i], &shrink_sched))
+				fail("unknown --shrink-sched '%s'%s (sim, inline, thread)", argv[i], "");
+		} else if (!strcmp(argv[i], "--sched-seed") && i + 1 < argc)
+			sched_seed = strtoull(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--sched") && i + 1 < argc)
+			parse_sched(argv[++i]);
+		else if (!strcmp(argv[i], "--reclaim-yield") && i + 1 < argc) {
+			char *end;
+			reclaim_batch = strtoull(argv[++i], &end, 10);
+			if (*end != ':' || !reclaim_batch)
+				fail("--reclaim-yield takes PAGES:NS, not '%s'%s", argv[i], "");
+			reclaim_sleep_ns = strtoull(end + 1, NULL, 10);
+		}
 		else if (argv[i][0] == '-') {
 			fprintf(stderr, "usage: %s --profile P --compressor C --scenario S "
-				"--pages FILE.raw LOG...\n", prog);
+				"--pages FILE.raw [--shrink-sched sim|inline|thread] "
+				"[--sched-seed N] [--sched K=NS,...] [--reclaim-yield N:NS] LOG...\n", prog);
 			return 2;
 		} else if (nlogs < MAX_LOGS)
 			logs[nlogs++] = argv[i];
@@ -517,7 +590,7 @@ int main(int argc, char **argv)
 		if (!strcmp(scenario, "zram"))
 			simulate_zram(&kl[i], profile, compressor, pages, &sr[i], &simbad[i]);
 		else
-			simulate(&kl[i], profile, compressor, pages, &sr[i], &simbad[i]);
+			simulate(&kl[i], profile, compressor, pages, &sr[i], &simbad[i], i);
 	}
 
 	printf("== kernel %s vs libzswapsim profile %s: %s, %s, %zu pages, %d kernel run(s)\n",

@@ -1,0 +1,326 @@
+/*
+ * workqueue.c - the simulated work queue of the global shrink worker
+ * (ZSIM_SHRINK_SCHED_SIM): when shrink_worker runs relative to the task
+ * whose stores queue it, in simulated time, on one or more simulated CPUs.
+ *
+ * What it models. zswap_store queues zswap_shrink_work on the unbound
+ * "zswap-shrink" work queue (max_active 1) when it rejects a page with the
+ * pool full; queue_work is a no-op while the work is pending, and a queue
+ * while it runs makes it run once more (the kworker takes it again right
+ * after, at process_one_work's cond_resched). The kworker is a normal
+ * fair-class task:
+ *  - one CPU: the storing task (reclaim through memory.reclaim) runs until
+ *    it is told to reschedule, and gives the CPU away only at its points of
+ *    preemption: shrink_folio_list's cond_resched() before each folio (here:
+ *    after each store), the end of a reclaim pass or a sleep
+ *    (zsim_zswap_sched_yield). It is told to reschedule by the worker's
+ *    wakeup once it has used its slice since it got the CPU (EEVDF's
+ *    RUN_TO_PARITY protects the slice), else by the first scheduler tick
+ *    after its slice. The worker then runs until its loop ends or, at one
+ *    of its own cond_resched() points, until the first tick after its own
+ *    slice; the two then alternate tick by tick while both are runnable.
+ *  - cpus >= 2: the worker runs on another CPU at once (after a wakeup
+ *    latency), concurrently with the stores: each store sees the effect of
+ *    every worker iteration that started before it in simulated time.
+ * Simulated time advances by fixed costs (struct zsim_sched_config): a
+ * store's page, a worker iteration, a written-back entry, each varied by
+ * up to +-jitter_pct % from a seeded generator; the seed also sets the
+ * phase of the tick. Counters are therefore a function of the inputs and
+ * the seed only (with one replay thread, bit for bit); different seeds
+ * give the run-to-run spread a kernel shows on the same pages.
+ *
+ * Differences from the kernel: one storing task (several host threads
+ * share its clock); no other tasks, interrupts or I/O completion compete
+ * for the CPUs; the worker's time does not depend on the entry (a fixed
+ * cost per iteration and per entry written back); wakeup latency on a
+ * busy CPU is the tick/slice rule above, not the full EEVDF arithmetic.
+ * Locks: everything here runs under z->shrink_lock, held across worker
+ * iterations (so it is outermost: stores call in without other locks).
+ */
+#include <string.h>
+
+#include "zswap/zswap_internal.h"
+#include "common/rand.h"
+
+void zsim_sched_config_init(struct zsim_sched_config *sc)
+{
+	if (!sc)
+		return;
+	memset(sc, 0, sizeof(*sc));
+	sc->cpus = 1;
+	sc->seed = 1;
+	sc->store_ns = 420000;
+	sc->iter_ns = 20000;
+	sc->wb_ns = 1200000;
+	sc->tick_ns = 4000000;
+	sc->slice_ns = 750000;
+	sc->wake_ns = 50000;
+	sc->event_ns = 250000;
+	sc->jitter_pct = 25;
+}
+
+int zsim_shrink_sched_parse(const char *name, int *out)
+{
+	static const char *const names[] = {"thread", "inline", "sim"};
+	if (!name || !out)
+		return ZSIM_EINVAL;
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(name, names[i])) {
+			*out = i;
+			return 0;
+		}
+	return ZSIM_ENOENT;
+}
+
+const char *zsim_shrink_sched_name(int sched)
+{
+	switch (sched) {
+	case ZSIM_SHRINK_SCHED_THREAD: return "thread";
+	case ZSIM_SHRINK_SCHED_INLINE: return "inline";
+	case ZSIM_SHRINK_SCHED_SIM: return "sim";
+	default: return "?";
+	}
+}
+
+void zsim_wq_init(struct zsim_zswap *z, const struct zsim_sched_config *in)
+{
+	struct zsim_wq *q = &z->wq;
+	struct zsim_sched_config d;
+	zsim_sched_config_init(&d);
+	memset(q, 0, sizeof(*q));
+	q->cfg = in ? *in : d;
+	struct zsim_sched_config *c = &q->cfg;
+	if (!c->cpus) c->cpus = d.cpus;
+	if (!c->seed) c->seed = d.seed;
+	if (!c->store_ns) c->store_ns = d.store_ns;
+	if (!c->iter_ns) c->iter_ns = d.iter_ns;
+	if (!c->wb_ns) c->wb_ns = d.wb_ns;
+	if (!c->tick_ns) c->tick_ns = d.tick_ns;
+	if (!c->slice_ns) c->slice_ns = d.slice_ns;
+	if (!c->wake_ns) c->wake_ns = d.wake_ns;
+	if (!c->event_ns) c->event_ns = d.event_ns;
+	if (c->jitter_pct > 100) c->jitter_pct = 100;
+	if (c->scheduler != ZSIM_CPU_SCHED_EEVDF && c->scheduler != ZSIM_CPU_SCHED_CFS)
+		c->scheduler = z->prof->limits == ZSIM_LIMIT_LEGACY ? ZSIM_CPU_SCHED_CFS
+								    : ZSIM_CPU_SCHED_EEVDF;
+	q->rng = c->seed;
+	q->tick_phase = zsim_splitmix64(&q->rng) % c->tick_ns;
+}
+
+/* base +- jitter_pct %, from the seeded sequence. */
+static uint64_t cost(struct zsim_wq *q, uint64_t base)
+{
+	if (!q->cfg.jitter_pct || !base)
+		return base;
+	uint64_t span = base * q->cfg.jitter_pct / 100;
+	uint64_t r = zsim_splitmix64(&q->rng) % (2 * span + 1);
+	return base - span + r;
+}
+
+/* The first tick at or after t. */
+static uint64_t tick_at_or_after(const struct zsim_wq *q, uint64_t t)
+{
+	const uint64_t ph = q->tick_phase, tk = q->cfg.tick_ns;
+	if (t <= ph)
+		return ph;
+	return ph + (t - ph + tk - 1) / tk * tk;
+}
+
+static bool runnable(const struct zsim_wq *q)
+{
+	return q->pending || q->active;
+}
+
+/*
+ * The first scheduler event at or after t: the tick, or an earlier
+ * interrupt (I/O completions of the swap device, timers) that updates the
+ * running task's time; events other than the tick come at a seeded
+ * uniform delay in [0, event_ns].
+ */
+static uint64_t event_after(struct zsim_wq *q, uint64_t t)
+{
+	uint64_t tick = tick_at_or_after(q, t);
+	if (!q->cfg.event_ns)
+		return tick;
+	uint64_t ev = t + zsim_splitmix64(&q->rng) % (q->cfg.event_ns + 1);
+	return ev < tick ? ev : tick;
+}
+
+/* Start a run if the work is pending. Return false if there is none. */
+static bool start_run(struct zsim_zswap *z)
+{
+	struct zsim_wq *q = &z->wq;
+	if (q->active)
+		return true;
+	if (!q->pending)
+		return false;
+	q->pending = false;
+	q->active = true;
+	q->st.runs++;
+	zsim_shrink_run_begin(z, &q->run);
+	return true;
+}
+
+/* One worker iteration at *clock. Return its kind. */
+static enum zsim_shrink_step step(struct zsim_zswap *z, uint64_t *clock)
+{
+	struct zsim_wq *q = &z->wq;
+	unsigned written;
+	enum zsim_shrink_step k = zsim_shrink_run_step(z, &q->run, &written);
+	uint64_t t = cost(q, q->cfg.iter_ns);
+	for (unsigned i = 0; i < written; i++)
+		t += cost(q, q->cfg.wb_ns);
+	*clock += t;
+	q->st.worker_ns += t;
+	q->st.iterations++;
+	if (k == ZSIM_STEP_STOP) {
+		q->active = false;
+		/* queued again while it ran: the kworker takes it again after
+		 * process_one_work's cond_resched */
+		if (q->pending)
+			return ZSIM_STEP_RESCHED;
+	}
+	return k;
+}
+
+/*
+ * One CPU: the worker has the CPU from q->now until it ends (nothing
+ * pending) or is preempted at a cond_resched at or after `preempt_at`.
+ * The storing task gets the CPU back at the returned time.
+ */
+static void run_on_cpu(struct zsim_zswap *z, uint64_t preempt_at)
+{
+	struct zsim_wq *q = &z->wq;
+	while (start_run(z)) {
+		enum zsim_shrink_step k = step(z, &q->now);
+		if (k == ZSIM_STEP_STOP && !q->pending)
+			break;
+		if (k == ZSIM_STEP_RESCHED && q->now >= preempt_at) {
+			start_run(z); /* a pending re-queue is running now */
+			q->st.preempted++;
+			q->runnable_at = q->now;
+			break;
+		}
+	}
+	q->task_pick = q->now;
+	if (runnable(q)) /* preempted: the task runs its slice, then the worker */
+		q->resched_at = event_after(q, q->task_pick + q->cfg.slice_ns);
+}
+
+/* The worker's own preemption after it got the CPU at q->now. */
+static uint64_t worker_preempt_at(struct zsim_wq *q)
+{
+	return event_after(q, q->now + q->cfg.slice_ns);
+}
+
+/* cpus >= 2: run every worker iteration that starts before `limit`. */
+static void catch_up(struct zsim_zswap *z, uint64_t limit)
+{
+	struct zsim_wq *q = &z->wq;
+	for (;;) {
+		if (!q->active) {
+			if (!q->pending)
+				return;
+			uint64_t start = q->wk_now > q->runnable_at ? q->wk_now : q->runnable_at;
+			if (start >= limit)
+				return;
+			q->wk_now = start;
+			start_run(z);
+		}
+		if (q->wk_now >= limit)
+			return;
+		step(z, &q->wk_now);
+	}
+}
+
+void zsim_wq_queue(struct zsim_zswap *z)
+{
+	struct zsim_wq *q = &z->wq;
+	if (q->pending)
+		return;
+	q->pending = true;
+	q->st.queued++;
+	if (q->active)
+		return; /* runs again once this run ends */
+	if (q->cfg.cpus > 1) {
+		q->runnable_at = q->now + cost(q, q->cfg.wake_ns);
+		return;
+	}
+	/* EEVDF: the wakeup preempts the storing task once it has used its
+	 * slice (RUN_TO_PARITY), else the first scheduler event after it
+	 * does. CFS: a worker that slept is placed far enough behind the
+	 * running task (sleeper credit > wakeup granularity) to preempt it
+	 * at once. */
+	q->runnable_at = q->now;
+	uint64_t slice_end = q->task_pick + q->cfg.slice_ns;
+	if (q->cfg.scheduler == ZSIM_CPU_SCHED_CFS || q->now >= slice_end)
+		q->resched_at = q->now;
+	else
+		q->resched_at = event_after(q, slice_end);
+}
+
+void zsim_wq_after_store(struct zsim_zswap *z, unsigned nr)
+{
+	struct zsim_wq *q = &z->wq;
+	pthread_mutex_lock(&z->shrink_lock);
+	for (unsigned i = 0; i < nr; i++)
+		q->now += cost(q, q->cfg.store_ns);
+	if (q->cfg.cpus > 1) {
+		catch_up(z, q->now);
+	} else {
+		while (runnable(q) && q->now >= q->resched_at)
+			run_on_cpu(z, worker_preempt_at(q));
+	}
+	pthread_mutex_unlock(&z->shrink_lock);
+}
+
+void zsim_wq_flush(struct zsim_zswap *z)
+{
+	struct zsim_wq *q = &z->wq;
+	if (q->cfg.cpus > 1) {
+		catch_up(z, UINT64_MAX);
+		if (q->wk_now > q->now)
+			q->now = q->wk_now;
+	} else {
+		run_on_cpu(z, UINT64_MAX);
+	}
+}
+
+int zsim_zswap_sched_yield(struct zsim_zswap *z, uint64_t sleep_ns)
+{
+	if (!z)
+		return ZSIM_EINVAL;
+	if (z->shrink_sched != ZSIM_SHRINK_SCHED_SIM)
+		return ZSIM_ENOTSUP;
+	struct zsim_wq *q = &z->wq;
+	pthread_mutex_lock(&z->shrink_lock);
+	uint64_t wake = q->now + sleep_ns;
+	if (q->cfg.cpus > 1) {
+		catch_up(z, wake);
+	} else if (runnable(q)) {
+		/* The worker has the CPU; a waking task preempts it once it
+		 * has used its slice, else at the tick after. */
+		uint64_t own = worker_preempt_at(q);
+		uint64_t at = sleep_ns ? (wake > q->now + q->cfg.slice_ns ? wake : own) : own;
+		run_on_cpu(z, at);
+	}
+	if (q->now < wake)
+		q->now = wake; /* idle until the task wakes */
+	q->task_pick = q->now;
+	pthread_mutex_unlock(&z->shrink_lock);
+	return 0;
+}
+
+int zsim_zswap_sched_stats(const struct zsim_zswap *z, struct zsim_sched_stats *st)
+{
+	if (!z || !st)
+		return ZSIM_EINVAL;
+	if (z->shrink_sched != ZSIM_SHRINK_SCHED_SIM)
+		return ZSIM_ENOTSUP;
+	struct zsim_zswap *zz = (struct zsim_zswap *)z;
+	pthread_mutex_lock(&zz->shrink_lock);
+	*st = z->wq.st;
+	st->now_ns = z->wq.now;
+	pthread_mutex_unlock(&zz->shrink_lock);
+	return 0;
+}
