@@ -198,9 +198,16 @@ ZSIM_API int zsim_zram_swap_out(struct zsim_zram *z, uint32_t index, const void 
 /* swap_read_folio: from the zeromap (swpin_zero) or zram (pswpin). */
 ZSIM_API int zsim_zram_swap_in(struct zsim_zram *z, uint32_t index, void *page,
 			       unsigned cpu, enum zsim_zram_where *where);
-/* The swap entry is freed: zeromap bit cleared, then swap_slot_free_notify
- * (the kernel calls it for every freed slot). */
+/* The swap entry is freed (by CPU 0): zeromap bit cleared, then
+ * swap_slot_free_notify (the kernel calls it for every freed slot). */
 ZSIM_API int zsim_zram_swap_free(struct zsim_zram *z, uint32_t index);
+/* The same, freed by simulated CPU `cpu`. In the profiles 6.1 and 6.12
+ * the entry first waits in that CPU's swap slots cache: the 65th free
+ * hands the 64 waiting entries to zram at once, so notify_free and the
+ * slots' memory move in batches of 64, as the kernel's do. */
+ZSIM_API int zsim_zram_swap_free_on(struct zsim_zram *z, uint32_t index, unsigned cpu);
+/* Hand every cached freed entry to zram now (swapoff, CPU offline). */
+ZSIM_API int zsim_zram_swap_drain(struct zsim_zram *z);
 
 /* --- state and statistics -------------------------------------------- */
 

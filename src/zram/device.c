@@ -118,6 +118,16 @@ int zsim_zram_create(const struct zsim_zram_config *cfg, struct zsim_zram **out)
 	}
 	for (unsigned c = 0; c < z->nr_cpus; c++)
 		z->cpu_online[c] = true;
+	z->slots_ret = aligned_alloc(ZSIM_CACHELINE, sizeof(*z->slots_ret) * z->nr_cpus);
+	if (!z->slots_ret) {
+		free(z->cpu_online);
+		free(z);
+		return ZSIM_ENOMEM;
+	}
+	for (unsigned c = 0; c < z->nr_cpus; c++) {
+		pthread_mutex_init(&z->slots_ret[c].lock, NULL);
+		z->slots_ret[c].n = 0;
+	}
 	pthread_rwlock_init(&z->init_lock, NULL);
 	pthread_mutex_init(&z->bitmap_lock, NULL);
 	pthread_mutex_init(&z->wb_limit_lock, NULL);
@@ -170,6 +180,8 @@ static void meta_free(struct zsim_zram *z)
 		z->comps[p] = NULL;
 	}
 	z->num_active_comps = 0;
+	for (unsigned c = 0; c < z->nr_cpus; c++)
+		z->slots_ret[c].n = 0; /* their slots are gone with the table */
 	z->disksize = 0;
 	z->nr_slots = 0;
 }
@@ -184,6 +196,9 @@ void zsim_zram_destroy(struct zsim_zram *z)
 	pthread_mutex_destroy(&z->bitmap_lock);
 	pthread_mutex_destroy(&z->wb_limit_lock);
 	pthread_mutex_destroy(&z->err_lock);
+	for (unsigned c = 0; c < z->nr_cpus; c++)
+		pthread_mutex_destroy(&z->slots_ret[c].lock);
+	free(z->slots_ret);
 	free(z->cpu_online);
 	free(z);
 }

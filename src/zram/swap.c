@@ -5,8 +5,13 @@
  * swpout_zero, and never reach zram), swap_read_folio (pswpin, or
  * swpin_zero from the zeromap) and the freeing of a swap entry (zeromap
  * bit cleared, then swap_slot_free_notify, which the kernel calls for
- * every freed slot). Not modelled: the swap cache, the per-CPU swap slot
- * caches that free entries in batches, readahead, large folios.
+ * every freed slot). Until the swap slots cache went (2025) a freed entry first waits in the freeing
+ * CPU's swap slots cache (free_swap_slot): the 65th free returns the 64
+ * waiting ones to the device at once (swapcache_free_entries), so zram
+ * hears of them, and notify_free counts them, in batches; the last up to
+ * 64 stay until more frees come or the caches are drained (swapoff, CPU
+ * offline: zsim_zram_swap_drain). Not modelled: the swap cache,
+ * readahead, large folios.
  */
 #include <string.h>
 
@@ -122,11 +127,52 @@ int zsim_zram_swap_in(struct zsim_zram *z, uint32_t index, void *page, unsigned 
 	return 0;
 }
 
-int zsim_zram_swap_free(struct zsim_zram *z, uint32_t index)
+/* swap_entry_free's part that reaches zram: zeromap bit, then notify. */
+static int entry_free(struct zsim_zram *z, uint32_t index)
+{
+	zeromap_set(z, index, false);
+	return zsim_zram_slot_free_notify(z, index);
+}
+
+int zsim_zram_swap_free_on(struct zsim_zram *z, uint32_t index, unsigned cpu)
 {
 	int rc = check(z, index);
 	if (rc)
 		return rc;
-	zeromap_set(z, index, false);
-	return zsim_zram_slot_free_notify(z, index);
+	if (cpu >= z->nr_cpus)
+		return zram_err(z, ZSIM_ERANGE, "swap_free: cpu %u: the device has %u CPUs", cpu,
+				z->nr_cpus);
+	if (!z->prof->swap_slots_cache)
+		return entry_free(z, index);
+	struct zram_slots_ret *c = &z->slots_ret[cpu];
+	pthread_mutex_lock(&c->lock);
+	if (c->n >= ZRAM_SWAP_SLOTS_CACHE_SIZE) {
+		for (unsigned i = 0; i < c->n; i++)
+			entry_free(z, c->index[i]);
+		c->n = 0;
+	}
+	c->index[c->n++] = index;
+	pthread_mutex_unlock(&c->lock);
+	return 0;
+}
+
+int zsim_zram_swap_free(struct zsim_zram *z, uint32_t index)
+{
+	return zsim_zram_swap_free_on(z, index, 0);
+}
+
+int zsim_zram_swap_drain(struct zsim_zram *z)
+{
+	if (!z)
+		return ZSIM_EINVAL;
+	for (unsigned cpu = 0; cpu < z->nr_cpus; cpu++) {
+		struct zram_slots_ret *c = &z->slots_ret[cpu];
+		pthread_mutex_lock(&c->lock);
+		for (unsigned i = 0; i < c->n; i++)
+			if (z->disksize && c->index[i] < z->nr_slots)
+				entry_free(z, c->index[i]);
+		c->n = 0;
+		pthread_mutex_unlock(&c->lock);
+	}
+	return 0;
 }

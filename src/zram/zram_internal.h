@@ -49,6 +49,8 @@ struct zram_prof {
 					* + slow path + recompress (≤6.14) */
 	bool invalid_io;               /* io_stat prints invalid_io (≤6.3) */
 	bool swap_zeromap;             /* swap layer zeromap (6.12+) */
+	bool swap_slots_cache;         /* freed swap entries wait in a per-CPU
+					* cache of 64 (swap_slots.c, removed in 2025) */
 	bool idle_skips_same_wb;       /* mark_idle skips SAME/WB (6.2+) */
 	bool idle_clears;              /* mark_idle by age clears newer ones */
 	bool pp_slots;                 /* post-processing buckets (6.12+) */
@@ -111,6 +113,15 @@ bool zram_allocated(const struct zram_slot *s);
 void zram_slot_free(struct zsim_zram *z, uint32_t index);
 /* zram_accessed / mark_slot_accessed: slot lock held. */
 void zram_slot_accessed(struct zsim_zram *z, uint32_t index);
+
+/* ---- the swap layer's per-CPU cache of freed entries (swap.c) ------- */
+
+#define ZRAM_SWAP_SLOTS_CACHE_SIZE 64 /* SWAP_SLOTS_CACHE_SIZE */
+struct zram_slots_ret {
+	pthread_mutex_t lock;         /* the cache's free_lock */
+	unsigned n;
+	uint32_t index[ZRAM_SWAP_SLOTS_CACHE_SIZE];
+} __attribute__((aligned(ZSIM_CACHELINE)));
 
 /* ---- compression streams (zcomp.c) ---------------------------------- */
 
@@ -189,6 +200,8 @@ struct zsim_zram {
 	size_t huge_class_size;
 	struct zram_cpu_area *areas; /* nr_cpus */
 	bool *cpu_online;            /* nr_cpus; under init_lock */
+	struct zram_slots_ret *slots_ret; /* nr_cpus: the swap layer's caches of
+					   * freed entries (swap.c) */
 	_Atomic uint64_t limit_pages;
 
 	/* backing device (writeback.c) */

@@ -102,6 +102,12 @@ static void test_swap_layer_zero_pages(void **state)
 		assert_int_equal(st.pswpin, zeromap ? 1 : 9);
 		for (uint32_t i = 1; i <= 9; i++)
 			assert_int_equal(zsim_zram_swap_free(z, i), 0);
+		/* In 6.1 and 6.12 the frees wait in the CPU's swap slots cache. */
+		bool cached = strcmp(zt_profiles[p], "latest") != 0;
+		st = zt_stats(z);
+		assert_int_equal(st.notify_free, cached ? 0 : 9);
+		assert_int_equal(st.pages_stored, cached ? (zeromap ? 2 : 10) : 1);
+		assert_int_equal(zsim_zram_swap_drain(z), 0);
 		st = zt_stats(z);
 		assert_int_equal(st.notify_free, 9);
 		assert_int_equal(st.pages_stored, 1);
@@ -112,11 +118,47 @@ static void test_swap_layer_zero_pages(void **state)
 	}
 }
 
+/* The swap slots cache (6.1, 6.12): the 65th free on a CPU hands the 64
+ * waiting entries to zram at once; each CPU has its own cache. */
+static void test_swap_slots_cache(void **state)
+{
+	(void)state;
+	struct zsim_zram *z = zt_dev("6.12", NULL, 512);
+	unsigned char page[ZSIM_PAGE_SIZE];
+	for (uint32_t i = 1; i <= 200; i++) {
+		zsim_test_page(ZSIM_PAGE_TEXT, i, page);
+		assert_int_equal(zsim_zram_swap_out(z, i, page, 0, NULL), 0);
+	}
+	for (uint32_t i = 1; i <= 64; i++)
+		assert_int_equal(zsim_zram_swap_free_on(z, i, 0), 0);
+	assert_int_equal(zt_stats(z).notify_free, 0);
+	assert_int_equal(zsim_zram_swap_free_on(z, 65, 0), 0);
+	assert_int_equal(zt_stats(z).notify_free, 64);
+	assert_int_equal(zt_stats(z).pages_stored, 200 - 64);
+	/* CPU 1's cache is apart from CPU 0's. */
+	for (uint32_t i = 66; i <= 130; i++)
+		assert_int_equal(zsim_zram_swap_free_on(z, i, 1), 0);
+	assert_int_equal(zt_stats(z).notify_free, 128);
+	assert_int_equal(zsim_zram_swap_free_on(z, 131, 9), ZSIM_ERANGE);
+	assert_int_equal(zsim_zram_swap_drain(z), 0);
+	assert_int_equal(zt_stats(z).notify_free, 130);
+	assert_int_equal(zt_stats(z).pages_stored, 200 - 130);
+	zsim_zram_destroy(z);
+	/* latest: no cache, each free reaches zram at once. */
+	z = zt_dev("latest", NULL, 64);
+	zsim_test_page(ZSIM_PAGE_TEXT, 1, page);
+	assert_int_equal(zsim_zram_swap_out(z, 1, page, 0, NULL), 0);
+	assert_int_equal(zsim_zram_swap_free_on(z, 1, 0), 0);
+	assert_int_equal(zt_stats(z).notify_free, 1);
+	zsim_zram_destroy(z);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_filled),
 		cmocka_unit_test(test_swap_layer_zero_pages),
+		cmocka_unit_test(test_swap_slots_cache),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
