@@ -497,9 +497,24 @@ static void simulate_zram(const struct klog *l, const char *profile, const char 
 
 /* Tolerance of a counter in a scenario, as a fraction (0 = exact), and
  * why. */
-static double tolerance(const char *scenario, const char *key, const char **why)
+static double tolerance(const char *profile, const char *compressor, const char *scenario,
+			const char *key, const char **why)
 {
 	*why = "";
+	if (!strcmp(profile, "6.1") && !strcmp(compressor, "zstd")) {
+		/* 6.1's lib/zstd is zstd 1.4.10; the library links libzstd 1.5,
+		 * whose level-3 parser differs (docs/codecs.md): lengths come
+		 * out 0.09-0.11% smaller in total, and the pool follows. */
+		if (strstr(key, ".memcg.zswap") || strstr(key, ".compr_data_size")) {
+			*why = "6.1's zstd 1.4.10";
+			return 0.003;
+		}
+		if (strstr(key, "pool_total_size") || strstr(key, "meminfo.Zswap") ||
+		    strstr(key, "mem_used_")) {
+			*why = "6.1's zstd 1.4.10";
+			return 0.005;
+		}
+	}
 	if (!strcmp(key, "readback.zram.mem_used_total")) {
 		/* After the read-back frees all but the last 64 swap entries,
 		 * which zspages the few survivors keep alive depends on where
@@ -629,7 +644,7 @@ int main(int argc, char **argv)
 		if (!strncmp(key, "sim.", 4))
 			continue;
 		const char *why;
-		double tol = tolerance(scenario, key, &why);
+		double tol = tolerance(profile, compressor, scenario, key, &why);
 		double t = tol < 0 ? 0 : tol;
 		double lo = (double)kmin * (1 - t), hi = (double)kmax * (1 + t);
 		int ok = tol < 0 || ((double)smin >= lo - 0.5 && (double)smax <= hi + 0.5);
@@ -651,7 +666,7 @@ int main(int argc, char **argv)
 			snprintf(note, sizeof(note), "MISMATCH%s%s%s", tol > 0 ? " (tolerance " : "",
 				 tol > 0 ? why : "", tol > 0 ? ")" : "");
 		else if (tol > 0)
-			snprintf(note, sizeof(note), "within %.0f%%: %s", tol * 100, why);
+			snprintf(note, sizeof(note), "within %.1f%%: %s", tol * 100, why);
 		else if (tol < 0 && !(kmin == kmax && smin == smax && smin == kmin))
 			snprintf(note, sizeof(note), "not claimed: %s", why);
 		if (!strcmp(key, "readback.vmstat.pswpin") && ok)
