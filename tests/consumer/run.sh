@@ -44,7 +44,7 @@ tool)
 	readelf -d "$prefix/bin/zswapsim-bench" | grep -q 'RUNPATH.*\$ORIGIN/\.\./lib' ||
 		fail "no RUNPATH \$ORIGIN/../lib... on the installed tool"
 	# A short run from the installed tree, on the installed corpus.
-	"$prefix/bin/zswapsim-bench" --quiet --threads 1 --pages 64 \
+	"$prefix/bin/zswapsim-bench" -q --threads 1 --pages 64 \
 		--corpus "$prefix/share/zswapsim/corpus/zswapsim-build.zpk" --json "$build/run.json"
 	grep -q '"stored_pages"' "$build/run.json" || fail "no JSON report"
 	;;

@@ -40,6 +40,25 @@ enum bench_exit {
 
 int bench_exit_for_trace(enum zsim_trace_errc kind);
 
+/* --- about.c: program name, version, environment ------------------------- */
+
+extern const char bench_prog[];   /* "zswapsim-bench": every message starts so */
+/* 0 = --quiet, 1 = default, 2 = --verbose (progress even off a terminal). */
+extern int bench_verbosity;
+/* "zswapsim-bench: MESSAGE\n" on stderr. */
+void bench_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* --version: the tool, the library linked and the codec libraries. */
+void bench_print_version(FILE *out);
+/* "lz4 1.9.4, zstd 1.5.4, ..." */
+void bench_codec_libraries_text(char *buf, size_t len);
+/* Where and when a report was made. */
+struct bench_env {
+	char host[256];
+	char sysname[80], kernel[160], machine[80]; /* uname(2) */
+	char timestamp[32];                         /* UTC, ISO 8601 */
+};
+void bench_env_get(struct bench_env *e);
+
 /* --- configuration of one simulated zswap ---------------------------- */
 
 struct bench_config {

@@ -7,6 +7,7 @@
  * model) the store/load rows are its access/fault latencies and its
  * swap-out/swap-in rates.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,7 +159,7 @@ int bench_compare(const struct bench_input *in, struct bench_config *cfgs, size_
 	for (size_t i = 0; i < ncfg; i++) {
 		bench_config_label(&cfgs[i]);
 		if (o->progress)
-			fprintf(stderr, "compare: [%zu/%zu] %s\n", i + 1, ncfg, cfgs[i].label);
+			fprintf(stderr, "zswapsim-bench: [%zu/%zu] %s\n", i + 1, ncfg, cfgs[i].label);
 		int rc = bench_replay(in, &cfgs[i], o, &res[i]);
 		if (rc) {
 			fprintf(stderr, "zswapsim-bench: %s: %s\n", cfgs[i].label, res[i].errmsg);
@@ -216,7 +217,7 @@ int bench_compare(const struct bench_input *in, struct bench_config *cfgs, size_
 	if (json_path) {
 		FILE *j = strcmp(json_path, "-") ? fopen(json_path, "w") : stdout;
 		if (!j) {
-			fprintf(stderr, "zswapsim-bench: %s: cannot create\n", json_path);
+			fprintf(stderr, "zswapsim-bench: %s: cannot create: %s\n", json_path, strerror(errno));
 			worst = BX_IO;
 		} else {
 			fprintf(j, "{\"compare\": [\n");
@@ -229,7 +230,7 @@ int bench_compare(const struct bench_input *in, struct bench_config *cfgs, size_
 			}
 			fprintf(j, "]}\n");
 			if (j != stdout && fclose(j)) {
-				fprintf(stderr, "zswapsim-bench: %s: write error\n", json_path);
+				fprintf(stderr, "zswapsim-bench: %s: write error: %s\n", json_path, strerror(errno));
 				worst = BX_IO;
 			}
 		}

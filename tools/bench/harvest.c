@@ -126,7 +126,7 @@ static void on_snapshot(const struct zsim_pagestore_writer_stats *st,
 		return;
 	char b1[32];
 	fprintf(stderr,
-		"%sharvest: snapshot %u: pid %u %-15s%s +%" PRIu64 " pages; total %" PRIu64
+		"%szswapsim-bench: snapshot %u: pid %u %-15s%s +%" PRIu64 " pages; total %" PRIu64
 		" pages, %" PRIu64 " unique, %s stored%s",
 		p->tty ? "\r\033[K" : "", p->n, snap->pid, snap->comm,
 		snap->flags & ZSIM_PAGESTORE_SNAP_EXIT ? " (exit)" : "",
@@ -207,27 +207,27 @@ static int finish_store(struct zsim_pagestore_writer *w, const char *out, bool q
 	}
 	char b1[32], b2[32];
 	fprintf(stderr,
-		"harvest: wrote %s: %" PRIu64 " pages (%s) in %" PRIu64 " snapshots of %" PRIu64
+		"zswapsim-bench: wrote %s: %" PRIu64 " pages (%s) in %" PRIu64 " snapshots of %" PRIu64
 		" processes; %" PRIu64 " unique (dedup %.2fx); %s on disk (%.1fx smaller than raw)\n",
 		out, st.pages, bench_human_bytes(st.pages * ZSIM_PAGE_SIZE, b1, sizeof(b1)), res->snapshots,
 		res->processes, st.unique, st.unique ? (double)st.pages / (double)st.unique : 0.0,
 		bench_human_bytes(file_bytes, b2, sizeof(b2)),
 		file_bytes ? (double)(st.pages * ZSIM_PAGE_SIZE) / (double)file_bytes : 0.0);
 	fprintf(stderr,
-		"harvest: skipped %" PRIu64 " stack/environment pages%s, %" PRIu64
+		"zswapsim-bench: skipped %" PRIu64 " stack/environment pages%s, %" PRIu64
 		" swapped out, %" PRIu64 " unreadable\n",
 		res->skipped_stack, res->skipped_stack ? " (--include-stack reads them)" : "",
 		res->skipped_swapped, res->unreadable);
 	if (have_status) {
 		if (WIFEXITED(res->exit_status))
-			fprintf(stderr, "harvest: the command exited with status %d\n",
+			fprintf(stderr, "zswapsim-bench: the command exited with status %d\n",
 				WEXITSTATUS(res->exit_status));
 		else if (WIFSIGNALED(res->exit_status))
-			fprintf(stderr, "harvest: the command was killed by signal %d\n",
+			fprintf(stderr, "zswapsim-bench: the command was killed by signal %d\n",
 				WTERMSIG(res->exit_status));
 	}
 	if (!st.pages)
-		fprintf(stderr, "harvest: warning: no pages were read\n");
+		fprintf(stderr, "zswapsim-bench: warning: no pages were read\n");
 	return BX_OK;
 }
 
@@ -292,20 +292,20 @@ static int cmd_harvest(int argc, char **argv)
 		case H_QUIET: quiet = true; break;
 		case 'h': case H_HELP: harvest_usage(stdout); return BX_OK;
 		default:
-			fprintf(stderr, "Try 'zswapsim-bench harvest --help'.\n");
+			fprintf(stderr, "zswapsim-bench: try \'zswapsim-bench harvest --help\'\n");
 			return BX_USAGE;
 		}
 	}
 	char **cmd = argv + optind;
 	int ncmd = argc - optind;
 	if (!out)
-		return msg(BX_USAGE, "harvest: --out FILE is required (try --help)");
+		return msg(BX_USAGE, "zswapsim-bench: --out FILE is required (try --help)");
 	if (pid && ncmd)
-		return msg(BX_USAGE, "harvest: give either --pid or a command, not both");
+		return msg(BX_USAGE, "zswapsim-bench: give either --pid or a command, not both");
 	if (!pid && !ncmd)
-		return msg(BX_USAGE, "harvest: give a command after -- (or --pid PID)");
+		return msg(BX_USAGE, "zswapsim-bench: give a command after -- (or --pid PID)");
 	if (count && !pid)
-		return msg(BX_USAGE, "harvest: --count applies to --pid");
+		return msg(BX_USAGE, "zswapsim-bench: --count applies to --pid");
 
 	struct zsim_pagestore_writer_opts wo = {.frame_pages = (unsigned)frame,
 						.zstd_level = (int)level,
@@ -365,7 +365,7 @@ static int cmd_harvest(int argc, char **argv)
 			if (rc == ZSIM_ESRCH && k > 0) {
 				rc = 0; /* it exited: keep what we have */
 				if (!quiet)
-					fprintf(stderr, "%sharvest: process %" PRIu64 " exited\n",
+					fprintf(stderr, "%szswapsim-bench: process %" PRIu64 " exited\n",
 						pr.tty ? "\n" : "", pid);
 				break;
 			}
@@ -557,7 +557,7 @@ static int sink_store(void *arg, const unsigned char *pages, uint64_t n)
 static int sink_file(void *arg, const unsigned char *pages, uint64_t n)
 {
 	size_t len = (size_t)n * ZSIM_PAGE_SIZE;
-	return fwrite(pages, 1, len, arg) == len ? 0 : msg(BX_IO, "write error");
+	return fwrite(pages, 1, len, arg) == len ? 0 : msg(BX_IO, "write error: %s", strerror(errno));
 }
 
 /* Pages [from, to) of a store into the writer. */
@@ -645,7 +645,7 @@ static int ps_pack(const char *in, const char *out, const char **clen, unsigned 
 	if (!zsim_pagestore_open(out, &ps, NULL)) {
 		struct zsim_pagestore_info i;
 		zsim_pagestore_info(ps, &i);
-		fprintf(stderr, "pagestore: wrote %s: %" PRIu64 " pages, %" PRIu64 " unique, %s\n", out,
+		fprintf(stderr, "zswapsim-bench: wrote %s: %" PRIu64 " pages, %" PRIu64 " unique, %s\n", out,
 			i.pages, i.unique, bench_human_bytes(i.file_bytes, b1, sizeof(b1)));
 		zsim_pagestore_close(ps);
 	}
@@ -661,7 +661,7 @@ static int ps_unpack(const char *in, const char *out)
 		return msg(BX_IO, "%s: cannot create: %s", out, strerror(errno));
 	int rc = each_page(in, sink_file, f);
 	if (fclose(f) && !rc)
-		rc = msg(BX_IO, "%s: write error", out);
+		rc = msg(BX_IO, "%s: write error: %s", out, strerror(errno));
 	if (rc)
 		unlink(out);
 	return rc;
@@ -819,7 +819,7 @@ static int cmd_pagestore(int argc, char **argv)
 		case P_LEGACY: legacy = true; break;
 		case 'h': case P_HELP: pagestore_usage(stdout); return BX_OK;
 		default:
-			fprintf(stderr, "Try 'zswapsim-bench pagestore --help'.\n");
+			fprintf(stderr, "zswapsim-bench: try \'zswapsim-bench pagestore --help\'\n");
 			return BX_USAGE;
 		}
 	}
@@ -836,7 +836,15 @@ static int cmd_pagestore(int argc, char **argv)
 		return ps_unpack(a[0], a[1]);
 	if (sub && !strcmp(sub, "sizes") && n == 2)
 		return ps_sizes(a[0], clen, nclen, chain, legacy);
-	pagestore_usage(stderr);
+	static const char *const subs = "info, verify, pack, unpack, sizes";
+	if (!sub)
+		msg(BX_USAGE, "pagestore: missing command (%s)", subs);
+	else if (strcmp(sub, "info") && strcmp(sub, "verify") && strcmp(sub, "pack") &&
+		 strcmp(sub, "unpack") && strcmp(sub, "sizes"))
+		msg(BX_USAGE, "pagestore: unknown command '%s' (%s)", sub, subs);
+	else
+		msg(BX_USAGE, "pagestore %s: wrong number of arguments", sub);
+	fprintf(stderr, "zswapsim-bench: try 'zswapsim-bench pagestore --help'\n");
 	return BX_USAGE;
 }
 
@@ -850,13 +858,16 @@ bool bench_extra_command(const char *name)
 
 int bench_extra_main(int argc, char **argv)
 {
-	if (!strcmp(argv[0], "harvest"))
+	/* getopt's own messages name argv[0]: make it the program's name. */
+	const char *verb = argv[0];
+	argv[0] = (char *)bench_prog;
+	if (!strcmp(verb, "harvest"))
 		return cmd_harvest(argc, argv);
-	if (!strcmp(argv[0], "pagestore"))
+	if (!strcmp(verb, "pagestore"))
 		return cmd_pagestore(argc, argv);
-	if (!strcmp(argv[0], "convert-capture"))
+	if (!strcmp(verb, "convert-capture"))
 		return bench_cmd_convert_capture(argc, argv);
-	return msg(BX_USAGE, "unknown command '%s'", argv[0]);
+	return msg(BX_USAGE, "unknown command '%s'", verb);
 }
 
 int bench_pagestore_corpus(struct bench_input *in, const char *path, char *err, size_t errlen)

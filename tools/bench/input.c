@@ -383,13 +383,13 @@ int bench_input_emit(const struct bench_input *in, const char *path, char *err, 
 			ev.content = seed;
 		}
 		if (zsim_trace_write(w, &ev)) {
-			snprintf(err, errlen, "%s: write error", path);
+			snprintf(err, errlen, "%s: write error: %s", path, strerror(errno));
 			zsim_trace_writer_close(w);
 			return BX_IO;
 		}
 	}
 	if (zsim_trace_writer_close(w)) {
-		snprintf(err, errlen, "%s: write error", path);
+		snprintf(err, errlen, "%s: write error: %s", path, strerror(errno));
 		return BX_IO;
 	}
 	return 0;

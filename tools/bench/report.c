@@ -354,6 +354,31 @@ void bench_write_run_json(FILE *out, const struct bench_input *in, const struct 
 	const char *P = pad;
 	fprintf(out, "{\n%s  \"tool\": \"zswapsim-bench\",\n%s  \"version\": ", P, P);
 	bench_json_string(out, zsim_version_string());
+	/* What made the report: the library linked, the codec libraries, the
+	 * machine and kernel, and when. */
+	fprintf(out, ",\n%s  \"library\": {\"name\": \"libzswapsim\", \"version\": ", P);
+	bench_json_string(out, zsim_version_string());
+	fprintf(out, "},\n%s  \"codec_libraries\": {", P);
+	size_t nlib;
+	const struct zsim_codec_library *lib = zsim_codec_libraries(&nlib);
+	for (size_t i = 0; i < nlib; i++) {
+		fprintf(out, "%s", i ? ", " : "");
+		bench_json_string(out, lib[i].name);
+		fputs(": ", out);
+		bench_json_string(out, lib[i].version);
+	}
+	struct bench_env env;
+	bench_env_get(&env);
+	fprintf(out, "},\n%s  \"host\": {\"name\": ", P);
+	bench_json_string(out, env.host);
+	fprintf(out, ", \"sysname\": ");
+	bench_json_string(out, env.sysname);
+	fprintf(out, ", \"kernel\": ");
+	bench_json_string(out, env.kernel);
+	fprintf(out, ", \"machine\": ");
+	bench_json_string(out, env.machine);
+	fprintf(out, "},\n%s  \"timestamp\": ", P);
+	bench_json_string(out, env.timestamp);
 	fprintf(out, ",\n%s  \"config\": {\"label\": ", P);
 	bench_json_string(out, cfg->label);
 	fprintf(out, ", \"profile\": ");

@@ -48,7 +48,7 @@ static void print_rows(FILE *out, struct cell_row *rows, size_t n, const char *c
 		return;
 	FILE *c = fopen(csv_path, "w");
 	if (!c) {
-		fprintf(stderr, "zswapsim-bench: %s: cannot create\n", csv_path);
+		fprintf(stderr, "zswapsim-bench: %s: cannot create: %s\n", csv_path, strerror(errno));
 		return;
 	}
 	fprintf(c, "cell,config,input,ratio,peak_ratio,pool_total_size,stored_pages,pswpout,rejects,"
@@ -318,7 +318,7 @@ static void *cell_worker(void *arg)
 		}
 		FILE *f = fopen(path, "w");
 		if (!f || !buf || fwrite(buf, 1, len, f) != len) {
-			fprintf(stderr, "zswapsim-bench: %s: cannot write\n", path);
+			fprintf(stderr, "zswapsim-bench: %s: cannot write: %s\n", path, strerror(errno));
 			int z = 0;
 			atomic_compare_exchange_strong(&x->worst, &z, BX_IO);
 		}
@@ -496,7 +496,7 @@ int bench_sweep_run(struct bench_sweep *s, const struct bench_run_opts *o, bool 
 					fputc('\n', f);
 				}
 			if (f != stdout && fclose(f)) {
-				fprintf(stderr, "zswapsim-bench: %s: write error\n", s->emit_jobs);
+				fprintf(stderr, "zswapsim-bench: %s: write error: %s\n", s->emit_jobs, strerror(errno));
 				rc = BX_IO;
 			}
 			if (!rc && !quiet && f != stdout)
@@ -534,7 +534,7 @@ int bench_sweep_run(struct bench_sweep *s, const struct bench_run_opts *o, bool 
 			rc = BX_INTERNAL;
 		} else {
 			if (!quiet)
-				fprintf(stderr, "sweep: %zu cells (%zu configurations x %zu inputs) on %u "
+				fprintf(stderr, "zswapsim-bench: %zu cells (%zu configurations x %zu inputs) on %u "
 						"jobs\n",
 					ncells, s->ncfg, nin, jobs);
 			unsigned started = 0;
