@@ -333,11 +333,17 @@ int bench_result_exit(const struct bench_result *res, const struct bench_run_opt
 double bench_ratio(const struct zsim_zswap_stats *st);
 void bench_print_summary(FILE *out, const struct bench_input *in, const struct bench_config *cfg,
 			 const struct bench_run_opts *o, const struct bench_result *r);
-/* One run as a JSON object (indent: spaces before each line). */
+/* One run as a JSON object (jansson; the caller json_decref()s it). */
+struct json_t;
+struct json_t *bench_run_json(const struct bench_input *in, const struct bench_config *cfg,
+			      const struct bench_run_opts *o, const struct bench_result *r,
+			      const char *cell);
+/* Write j through jansson: indented by 2, or compact on one line. 0 or -1. */
+int bench_json_dump(FILE *out, struct json_t *j, bool compact);
+/* bench_run_json written to out (indent < 0: compact). */
 void bench_write_run_json(FILE *out, const struct bench_input *in, const struct bench_config *cfg,
 			  const struct bench_run_opts *o, const struct bench_result *r,
 			  int indent, const char *cell);
-void bench_json_string(FILE *out, const char *s);
 char *bench_human_bytes(uint64_t b, char *buf, size_t len);
 
 /* --- timeline (timeline.c) -------------------------------------------------- */

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "bench.h"
 
 struct figure {
@@ -220,16 +222,18 @@ int bench_compare(const struct bench_input *in, struct bench_config *cfgs, size_
 			fprintf(stderr, "zswapsim-bench: %s: cannot create: %s\n", json_path, strerror(errno));
 			worst = BX_IO;
 		} else {
-			fprintf(j, "{\"compare\": [\n");
+			json_t *runs = json_array(), *root = json_object();
 			for (size_t i = 0; i < ncfg; i++) {
 				char cell[32];
 				snprintf(cell, sizeof(cell), "c%zu", i);
-				fprintf(j, "  ");
-				bench_write_run_json(j, in, &cfgs[i], o, &res[i], 2, cell);
-				fprintf(j, "%s\n", i + 1 < ncfg ? "," : "");
+				json_array_append_new(runs, bench_run_json(in, &cfgs[i], o, &res[i],
+									   cell));
 			}
-			fprintf(j, "]}\n");
-			if (j != stdout && fclose(j)) {
+			json_object_set_new(root, "compare", runs);
+			int bad = bench_json_dump(j, root, false);
+			json_decref(root);
+			fputc('\n', j);
+			if ((j != stdout && fclose(j)) || bad) {
 				fprintf(stderr, "zswapsim-bench: %s: write error: %s\n", json_path, strerror(errno));
 				worst = BX_IO;
 			}

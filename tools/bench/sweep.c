@@ -12,9 +12,12 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include <jansson.h>
 
 #include "bench.h"
 
@@ -75,91 +78,49 @@ static void scopy(char *d, size_t cap, const char *s)
 	d[n] = 0;
 }
 
-static const char *parse_string(const char *p, char *out, size_t cap)
-{
-	size_t k = 0;
-	if (*p != '"')
-		return NULL;
-	for (p++; *p && *p != '"'; p++) {
-		char c = *p;
-		if (c == '\\') {
-			p++;
-			if (!*p)
-				return NULL;
-			c = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
-			if (*p == 'u') {
-				for (int i = 0; i < 4; i++)
-					if (!p[1 + i])
-						return NULL;
-				p += 4;
-				c = '?';
-			}
-		}
-		if (k + 1 < cap)
-			out[k++] = c;
-	}
-	if (*p != '"')
-		return NULL;
-	out[k] = 0;
-	return p + 1;
-}
-
+/* The cell's "summary" object, read through jansson (any JSON layout:
+ * indented or compact). 0, or -1 if the text is not JSON or has none. */
 static int parse_summary(const char *text, struct cell_row *row)
 {
-	const char *p = strstr(text, "\"summary\": {");
-	if (!p)
+	json_t *root = json_loads(text, 0, NULL);
+	json_t *s = json_object_get(root, "summary");
+	if (!json_is_object(s)) {
+		json_decref(root);
 		return -1;
-	p += strlen("\"summary\": {");
-	for (;;) {
-		while (*p == ' ' || *p == ',' || *p == '\n')
-			p++;
-		if (*p == '}')
-			break;
-		char key[64], sval[256];
-		p = parse_string(p, key, sizeof(key));
-		if (!p)
-			return -1;
-		while (*p == ' ' || *p == ':')
-			p++;
-		if (*p == '"') {
-			p = parse_string(p, sval, sizeof(sval));
-			if (!p)
-				return -1;
-			if (!strcmp(key, "cell") && sval[0])
-				scopy(row->cell, sizeof(row->cell), sval);
-			else if (!strcmp(key, "config"))
-				scopy(row->config, sizeof(row->config), sval);
-			else if (!strcmp(key, "input"))
-				scopy(row->input, sizeof(row->input), sval);
-			continue;
-		}
-		char *end;
-		double v = strtod(p, &end);
-		if (end == p)
-			return -1;
-		p = end;
-		if (!strcmp(key, "ratio"))
-			row->ratio = v;
-		else if (!strcmp(key, "peak_ratio"))
-			row->peak_ratio = v;
-		else if (!strcmp(key, "pool_total_size"))
-			row->pool = v;
-		else if (!strcmp(key, "stored_pages"))
-			row->stored = v;
-		else if (!strcmp(key, "pswpout"))
-			row->pswpout = v;
-		else if (!strcmp(key, "rejects"))
-			row->rejects = v;
-		else if (!strcmp(key, "store_p50_ns"))
-			row->store_p50 = v;
-		else if (!strcmp(key, "store_p99_ns"))
-			row->store_p99 = v;
-		else if (!strcmp(key, "store_pages_per_s"))
-			row->rate = v;
-		else if (!strcmp(key, "status"))
-			row->status = (int)v;
 	}
+	const char *cell = json_string_value(json_object_get(s, "cell"));
+	if (cell && cell[0])
+		scopy(row->cell, sizeof(row->cell), cell);
+	const char *v = json_string_value(json_object_get(s, "config"));
+	if (v)
+		scopy(row->config, sizeof(row->config), v);
+	v = json_string_value(json_object_get(s, "input"));
+	if (v)
+		scopy(row->input, sizeof(row->input), v);
+	static const struct {
+		const char *key;
+		size_t off;
+	} nums[] = {
+		{"ratio", offsetof(struct cell_row, ratio)},
+		{"peak_ratio", offsetof(struct cell_row, peak_ratio)},
+		{"pool_total_size", offsetof(struct cell_row, pool)},
+		{"stored_pages", offsetof(struct cell_row, stored)},
+		{"pswpout", offsetof(struct cell_row, pswpout)},
+		{"rejects", offsetof(struct cell_row, rejects)},
+		{"store_p50_ns", offsetof(struct cell_row, store_p50)},
+		{"store_p99_ns", offsetof(struct cell_row, store_p99)},
+		{"store_pages_per_s", offsetof(struct cell_row, rate)},
+	};
+	for (size_t k = 0; k < sizeof(nums) / sizeof(nums[0]); k++) {
+		json_t *n = json_object_get(s, nums[k].key);
+		if (json_is_number(n))
+			*(double *)((char *)row + nums[k].off) = json_number_value(n);
+	}
+	json_t *st = json_object_get(s, "status");
+	if (json_is_integer(st))
+		row->status = (int)json_integer_value(st);
 	row->ok = true;
+	json_decref(root);
 	return 0;
 }
 
