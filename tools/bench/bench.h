@@ -310,6 +310,15 @@ struct bench_result {
 int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
 		 const struct bench_run_opts *o, struct bench_result *res);
 
+/* validate.c: check every event against the state it needs (swap type on,
+ * slots in range, CPU on the machine when nr_cpus is not 0, memcg id)
+ * before anything is applied. 0 or BX_TRACE_RANGE with a message naming
+ * the file and line (or byte offset). */
+int bench_trace_validate(const struct bench_input *in, unsigned nr_cpus, char *err,
+			 size_t errlen);
+bool bench_trace_has_swapon(const struct bench_input *in);
+unsigned bench_trace_max_cpu(const struct bench_input *in);
+
 /* Shared by replay.c and mmrun.c: make the zswap instance of a run (and
  * its fault injector, unarmed), and fill the result's description. */
 int bench_zswap_open(const struct bench_config *cfg, const struct bench_run_opts *o,

@@ -120,7 +120,8 @@ static void usage(FILE *out)
 "  3 cannot read/write     4 bad corpus file          5 unknown codec/profile/zpool\n"
 "  10 not a trace (magic)  11 unsupported version     12 bad trace header\n"
 "  13 truncated trace      14 malformed line/record   15 unknown op\n"
-"  16 bad number           17 value out of range      18 bad content\n"
+"  16 bad number           17 out of range, or not valid in the trace's state\n"
+"  18 bad content\n"
 "  19 content outside the corpus                      20 --verify mismatches\n"
 "  21 the library refused a trace operation           22 memory model setup failed\n",
 		zsim_version_string(), BENCH_DEFAULT_PAGES,

@@ -19,8 +19,9 @@
  *
  * Differences from the kernel: operations run as fast as possible (the
  * trace's timestamps are not honoured), a load of order K is 2^K single
- * page loads (zswap_load is per page in the library), and a CPU number is
- * taken modulo the simulated CPU count.
+ * page loads (zswap_load is per page in the library), and a synthetic
+ * workload's CPU number is taken modulo the simulated CPU count (a trace
+ * file's CPUs are checked against it: validate.c).
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
@@ -558,10 +559,13 @@ static int plan(struct run *r)
 	return 0;
 }
 
-/* Swap types used without a swapon event are swapped on before the
- * replay, with as many slots as the trace uses. */
+/* A trace without any swapon event gets its swap types swapped on before
+ * the replay, with as many slots as it uses (validate.c: once a trace has a
+ * swapon, it must swap on every type it uses). */
 static int auto_swapon(struct run *r, char *err, size_t errlen)
 {
+	if (bench_trace_has_swapon(r->in))
+		return 0;
 	bool has_swapon[ZSIM_MAX_SWAPFILES] = {false};
 	uint64_t end[ZSIM_MAX_SWAPFILES] = {0};
 	for (size_t i = 0; i < r->in->n; i++) {
@@ -720,8 +724,22 @@ int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
 	r.o = o;
 	r.res = res;
 	r.threads = o->threads ? o->threads : 1;
+	/* A trace file names its CPUs: without --cpus, the simulated machine
+	 * has at least as many as the trace uses; with --cpus, a CPU beyond
+	 * them is an error (validate.c). */
+	struct bench_config cpucfg;
+	if (in->trace_path && !cfg->cpus) {
+		cpucfg = *cfg;
+		unsigned need = bench_trace_max_cpu(in) + 1;
+		unsigned dflt = o->threads_set ? r.threads : online_cpus();
+		cpucfg.cpus = need > dflt ? need : 0;
+		cfg = &cpucfg;
+	}
+	int status = bench_trace_validate(in, cfg->cpus, res->errmsg, sizeof(res->errmsg));
+	if (status)
+		return res->status = status;
 	struct zsim_fault_injector *fi;
-	int status = bench_zswap_open(cfg, o, r.threads, res, &r.z, &fi);
+	status = bench_zswap_open(cfg, o, r.threads, res, &r.z, &fi);
 	if (status)
 		return status;
 	pthread_mutex_init(&r.lock, NULL);
