@@ -350,7 +350,10 @@ static void do_load(struct run *r, struct worker *w, size_t i)
 		const uint64_t slot = ev->offset + k;
 		enum zsim_swap_where from = ZSIM_WHERE_NONE;
 		uint64_t t0 = now_ns();
-		int rc = zsim_zswap_load(r->z, ev->swap_type, slot, ev->memcg, cpu, w->page, &from);
+		int rc = zsim_zswap_load_slot(
+			r->z, &(struct zsim_swap_slot){.type = ev->swap_type, .offset = slot,
+						       .memcg = ev->memcg, .cpu = cpu},
+			w->page, &from);
 		uint64_t dt = now_ns() - t0;
 		const uint64_t mdt = zsim_zswap_last_modelled_ns();
 		if (mdt)
