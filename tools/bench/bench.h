@@ -59,6 +59,22 @@ struct bench_env {
 };
 void bench_env_get(struct bench_env *e);
 
+/* --- progress.c: the progress bar of a long phase ------------------------ */
+
+struct bench_progress {
+	const char *what, *unit;
+	uint64_t total, t0, next, delay_ns;
+	bool enabled, tty, shown;
+};
+/* May a bar be shown: --verbose, or a terminal and not --quiet. */
+bool bench_progress_allowed(void);
+/* A phase of `total` units; nothing is drawn unless enabled, nor before it
+ * has run a second. Update from one thread (rate-limited inside). */
+void bench_progress_start(struct bench_progress *p, const char *what, const char *unit,
+			  uint64_t total, bool enabled);
+void bench_progress_update(struct bench_progress *p, uint64_t done);
+void bench_progress_end(struct bench_progress *p);
+
 /* --- configuration of one simulated zswap ---------------------------- */
 
 struct bench_config {
@@ -136,7 +152,10 @@ struct bench_input {
 	uint64_t corpus_pages;
 	size_t map_len;         /* mmap'ed corpus file; 0 = malloc'ed */
 	char *corpus_path;      /* NULL: synthetic */
-	bool synthetic;
+	bool synthetic;         /* content made on demand: corpus is NULL and
+				 * bench_input_page generates page i from
+				 * (seed, i), so memory does not grow with
+				 * the page count */
 	uint64_t syn_seed;
 	struct bench_mix mix;
 	unsigned syn_unit_order;
@@ -167,6 +186,11 @@ int bench_corpus_open(struct bench_input *in, const char *path, char *err, size_
 int bench_input_load(const struct bench_input_spec *spec, struct bench_input *in,
 		     char *err, size_t errlen);
 void bench_input_free(struct bench_input *in);
+/* Content page `page` of the input (page < corpus_pages): a pointer into
+ * the corpus, or, for synthetic content, the page generated into buf
+ * (4096 bytes) from the seed and the page index, the same bytes every time. */
+const unsigned char *bench_input_page(const struct bench_input *in, uint64_t page,
+				      unsigned char *buf);
 int bench_input_push(struct bench_input *in, const struct zsim_trace_event *ev);
 /* Write the events as a trace (synthetic content becomes class: refs). */
 int bench_input_emit(const struct bench_input *in, const char *path, char *err, size_t errlen);

@@ -141,73 +141,31 @@ int bench_corpus_open(struct bench_input *in, const char *path, char *err, size_
 
 /* --- synthetic content --------------------------------------------------- */
 
-struct gen_job {
-	struct bench_input *in;
-	uint64_t first, last; /* units */
-	int rc;
-};
-
-static void *gen_worker(void *arg)
+const unsigned char *bench_input_page(const struct bench_input *in, uint64_t page,
+				      unsigned char *buf)
 {
-	struct gen_job *j = arg;
-	const unsigned per = 1u << j->in->syn_unit_order;
-	for (uint64_t u = j->first; u < j->last; u++) {
-		enum zsim_page_class cls;
-		uint64_t seed;
-		bench_synthetic_unit(&j->in->mix, j->in->syn_seed, u, &cls, &seed);
-		for (unsigned p = 0; p < per; p++) {
-			uint64_t page = u * per + p;
-			if (page >= j->in->corpus_pages)
-				break;
-			int rc = zsim_page_fill(cls, seed, p,
-						j->in->corpus + page * ZSIM_PAGE_SIZE);
-			if (rc)
-				j->rc = rc;
-		}
-	}
-	return NULL;
+	if (in->corpus)
+		return in->corpus + page * ZSIM_PAGE_SIZE;
+	enum zsim_page_class cls;
+	uint64_t seed;
+	const unsigned order = in->syn_unit_order;
+	bench_synthetic_unit(&in->mix, in->syn_seed, page >> order, &cls, &seed);
+	if (zsim_page_fill(cls, seed, (unsigned)(page & ((UINT64_C(1) << order) - 1)), buf))
+		memset(buf, 0, ZSIM_PAGE_SIZE); /* cannot happen: a class of the mix */
+	return buf;
 }
 
+/* Synthetic content is not materialised: a page is generated when the
+ * replay needs it (bench_input_page), so a run holds the pool plus one
+ * folio buffer per thread, whatever --pages says. */
 static int make_synthetic(struct bench_input *in, uint64_t pages, unsigned unit_order,
-			  uint64_t seed, unsigned threads, char *err, size_t errlen)
+			  uint64_t seed)
 {
-	in->corpus = malloc(pages * ZSIM_PAGE_SIZE);
-	if (!in->corpus) {
-		snprintf(err, errlen, "cannot allocate %" PRIu64 " synthetic pages", pages);
-		return BX_INTERNAL;
-	}
+	in->corpus = NULL;
 	in->corpus_pages = pages;
 	in->synthetic = true;
 	in->syn_seed = seed;
 	in->syn_unit_order = unit_order;
-	uint64_t units = (pages + (1u << unit_order) - 1) >> unit_order;
-	if (threads < 1)
-		threads = 1;
-	if (threads > 64)
-		threads = 64;
-	if (units < threads * 4u)
-		threads = 1;
-	struct gen_job jobs[64];
-	pthread_t tid[64];
-	for (unsigned t = 0; t < threads; t++) {
-		jobs[t] = (struct gen_job){in, units * t / threads, units * (t + 1) / threads, 0};
-		if (threads > 1 && pthread_create(&tid[t], NULL, gen_worker, &jobs[t])) {
-			snprintf(err, errlen, "cannot start a generator thread");
-			for (unsigned k = 0; k < t; k++)
-				pthread_join(tid[k], NULL);
-			return BX_INTERNAL;
-		}
-	}
-	if (threads == 1)
-		gen_worker(&jobs[0]);
-	else
-		for (unsigned t = 0; t < threads; t++)
-			pthread_join(tid[t], NULL);
-	for (unsigned t = 0; t < threads; t++)
-		if (jobs[t].rc) {
-			snprintf(err, errlen, "page generator failed: %s", zsim_strerror(jobs[t].rc));
-			return BX_INTERNAL;
-		}
 	return 0;
 }
 
@@ -303,8 +261,7 @@ int bench_input_load(const struct bench_input_spec *spec, struct bench_input *in
 	if (!in->corpus) {
 		if (bench_mix_parse(&in->mix, spec->mix, err, errlen))
 			return BX_USAGE;
-		rc = make_synthetic(in, pages, in->order, spec->seed, spec->gen_threads, err,
-				    errlen);
+		rc = make_synthetic(in, pages, in->order, spec->seed);
 		if (rc)
 			return rc;
 	} else if (in->corpus_pages < (UINT64_C(1) << in->order)) {

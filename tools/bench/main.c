@@ -543,8 +543,12 @@ static int write_corpus(const struct bench_input *in, const char *path, char *er
 			size_t errlen)
 {
 	FILE *f = fopen(path, "wb");
-	size_t n = (size_t)in->corpus_pages * ZSIM_PAGE_SIZE;
-	if (!f || fwrite(in->corpus, 1, n, f) != n) {
+	unsigned char buf[ZSIM_PAGE_SIZE];
+	uint64_t i = 0;
+	for (; f && i < in->corpus_pages; i++)
+		if (fwrite(bench_input_page(in, i, buf), 1, ZSIM_PAGE_SIZE, f) != ZSIM_PAGE_SIZE)
+			break;
+	if (!f || i < in->corpus_pages) {
 		snprintf(err, errlen, "%s: cannot write the corpus: %s", path, strerror(errno));
 		if (f)
 			fclose(f);

@@ -242,8 +242,14 @@ static const void *store_data(struct run *r, struct worker *w, const struct zsim
 {
 	const struct bench_input *in = r->in;
 	const unsigned nr = 1u << ev->order;
-	if (ev->content_kind == ZSIM_TRACE_CONTENT_PAGE)
+	if (ev->content_kind == ZSIM_TRACE_CONTENT_PAGE && in->corpus)
 		return in->corpus + ev->content * ZSIM_PAGE_SIZE; /* checked on load */
+	if (ev->content_kind == ZSIM_TRACE_CONTENT_PAGE) {
+		/* Synthetic content, generated now into this worker's folio. */
+		for (unsigned i = 0; i < nr; i++)
+			bench_input_page(in, ev->content + i, w->folio + (size_t)i * ZSIM_PAGE_SIZE);
+		return w->folio;
+	}
 	for (unsigned i = 0; i < nr; i++)
 		zsim_trace_content_page(ev, i, in->corpus, in->corpus_pages,
 					w->folio + (size_t)i * ZSIM_PAGE_SIZE);
@@ -325,7 +331,7 @@ static void verify_page(struct run *r, struct worker *w, const struct zsim_trace
 	v->loaded = 1;
 	const void *expect;
 	if (v->kind == ZSIM_TRACE_CONTENT_PAGE) {
-		expect = r->in->corpus + v->content * ZSIM_PAGE_SIZE;
+		expect = bench_input_page(r->in, v->content, w->expect);
 	} else {
 		struct zsim_trace_event e;
 		memset(&e, 0, sizeof(e));
@@ -600,31 +606,6 @@ static int auto_swapon(struct run *r, char *err, size_t errlen)
 	return 0;
 }
 
-/* --- progress ------------------------------------------------------------- */
-
-static void progress(struct run *r, bool *shown)
-{
-	uint64_t done = 0;
-	for (unsigned t = 0; t < r->threads; t++)
-		done += atomic_load_explicit(&r->w[t].done, memory_order_relaxed);
-	double el = elapsed_s(r);
-	if (el < 1.0)
-		return;
-	const uint64_t total = r->in->n ? r->in->n : 1;
-	const int width = 30;
-	int fill = (int)((double)done / (double)total * width);
-	if (fill > width)
-		fill = width;
-	char bar[64];
-	for (int i = 0; i < width; i++)
-		bar[i] = i < fill ? '=' : (i == fill ? '>' : ' ');
-	bar[width] = 0;
-	fprintf(stderr, "\r[%s] %3d%% %" PRIu64 "/%" PRIu64 " ops %.0f ops/s ", bar,
-		(int)(100.0 * (double)done / (double)total), done, total, (double)done / el);
-	fflush(stderr);
-	*shown = true;
-}
-
 /* --- entry point ---------------------------------------------------------- */
 
 static void describe_codec(const char *spec, struct bench_result *res)
@@ -790,7 +771,8 @@ int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
 		fprintf(stderr, "zswapsim-bench: could not start %u threads\n", r.threads);
 		exit(BX_INTERNAL);
 	}
-	bool shown = false;
+	struct bench_progress pb;
+	bench_progress_start(&pb, "replay", "ops", in->n, o->progress);
 	if (o->progress) {
 		for (;;) {
 			uint64_t done = 0;
@@ -798,18 +780,15 @@ int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
 				done += atomic_load_explicit(&r.w[t].done, memory_order_relaxed);
 			if (done >= in->n)
 				break;
-			struct timespec ts = {0, 100 * 1000 * 1000};
+			struct timespec ts = {0, 50 * 1000 * 1000};
 			nanosleep(&ts, NULL);
-			progress(&r, &shown);
+			bench_progress_update(&pb, done);
 		}
 	}
 	for (unsigned t = 0; t < r.threads; t++)
 		pthread_join(r.w[t].tid, NULL);
 	res->wall_s = elapsed_s(&r);
-	if (shown) {
-		fprintf(stderr, "\r%*s\r", 90, "");
-		fflush(stderr);
-	}
+	bench_progress_end(&pb);
 	pthread_barrier_destroy(&r.barrier);
 	for (size_t k = 0; k < o->nfaults; k++)
 		zsim_fault_set(fi, o->faults[k].point, NULL);

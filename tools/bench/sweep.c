@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -243,6 +244,7 @@ struct sweep_ctx {
 	size_t ninputs;
 	struct cell_row *rows;
 	_Atomic size_t next;
+	_Atomic size_t finished;    /* cells done, for the progress bar */
 	_Atomic int worst;
 };
 
@@ -264,6 +266,7 @@ static void *cell_worker(void *arg)
 			int z = 0;
 			atomic_compare_exchange_strong(&x->worst, &z, rc);
 			bench_result_free(&res);
+			atomic_fetch_add(&x->finished, 1);
 			continue;
 		}
 		char path[4096];
@@ -295,6 +298,7 @@ static void *cell_worker(void *arg)
 			atomic_compare_exchange_strong(&x->worst, &z, ex);
 		}
 		bench_result_free(&res);
+		atomic_fetch_add(&x->finished, 1);
 	}
 	return NULL;
 }
@@ -504,6 +508,15 @@ int bench_sweep_run(struct bench_sweep *s, const struct bench_run_opts *o, bool 
 					break;
 			if (!started)
 				cell_worker(&x);
+			struct bench_progress pb;
+			bench_progress_start(&pb, "sweep", "cells", ncells,
+					     started && !quiet && bench_progress_allowed());
+			while (started && atomic_load(&x.finished) < ncells) {
+				struct timespec ts = {0, 50 * 1000 * 1000};
+				nanosleep(&ts, NULL);
+				bench_progress_update(&pb, atomic_load(&x.finished));
+			}
+			bench_progress_end(&pb);
 			for (unsigned t = 0; t < started; t++)
 				pthread_join(tid[t], NULL);
 			rc = atomic_load(&x.worst);
