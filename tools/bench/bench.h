@@ -141,6 +141,7 @@ struct bench_input_spec {
 	uint64_t ops;           /* hotcold accesses; 0 = 4 x pages */
 	uint64_t mem_limit;     /* hotcold memory.max; 0 = half the pages */
 	const char *mix;        /* synthetic mix; NULL = the default */
+	const char *snapshot;   /* page store: all, last (default), largest, N */
 	uint64_t seed;
 	unsigned gen_threads;   /* threads generating synthetic pages */
 };
@@ -152,6 +153,8 @@ struct bench_input {
 	uint64_t corpus_pages;
 	size_t map_len;         /* mmap'ed corpus file; 0 = malloc'ed */
 	char *corpus_path;      /* NULL: synthetic */
+	const char *snapshot;   /* page store: which snapshots (NULL = last) */
+	char snapshot_desc[96]; /* what was taken ("" for a raw corpus) */
 	bool synthetic;         /* content made on demand: corpus is NULL and
 				 * bench_input_page generates page i from
 				 * (seed, i), so memory does not grow with

@@ -224,8 +224,13 @@ int bench_input_load(const struct bench_input_spec *spec, struct bench_input *in
 		snprintf(err, errlen, "--trace and --workload exclude each other");
 		return BX_USAGE;
 	}
+	in->snapshot = spec->snapshot;
 	if (spec->corpus && (rc = bench_corpus_open(in, spec->corpus, err, errlen)))
 		return rc;
+	if (spec->snapshot && !in->snapshot_desc[0]) {
+		snprintf(err, errlen, "--snapshot applies to a page store given as --corpus");
+		return BX_USAGE;
+	}
 	if (spec->trace) {
 		if ((rc = load_trace(in, spec->trace, err, errlen)))
 			return rc;
@@ -300,8 +305,9 @@ int bench_input_load(const struct bench_input_spec *spec, struct bench_input *in
 			 what, pages, spec->seed);
 	else
 		snprintf(in->label, sizeof(in->label),
-			 "workload %s, %" PRIu64 " pages from %s (%" PRIu64 " pages)", what, pages,
-			 spec->corpus, in->corpus_pages);
+			 "workload %s, %" PRIu64 " pages from %s (%" PRIu64 " pages%s%s)", what,
+			 pages, spec->corpus, in->corpus_pages, in->snapshot_desc[0] ? "; " : "",
+			 in->snapshot_desc);
 	return 0;
 }
 
@@ -378,6 +384,8 @@ int bench_input_spec_parse(struct bench_input_spec *spec, const char *text, char
 				snprintf(err, errlen, "unknown workload '%s'", v);
 				rc = -1;
 			}
+		} else if (!strcmp(k, "snapshot")) {
+			spec->snapshot = dup_s(v);
 		} else if (!strcmp(k, "mix")) {
 			struct bench_mix m;
 			if (bench_mix_parse(&m, v, err, errlen))
@@ -406,7 +414,7 @@ int bench_input_spec_parse(struct bench_input_spec *spec, const char *text, char
 			}
 		} else {
 			snprintf(err, errlen,
-				 "unknown input key '%s' (trace, corpus, workload, pages, order, "
+				 "unknown input key '%s' (trace, corpus, snapshot, workload, pages, order, "
 				 "ops, mem-limit, mix, seed)",
 				 k);
 			rc = -1;

@@ -43,6 +43,9 @@ static void usage(FILE *out)
 "  --corpus FILE        page content: raw 4096-byte pages (any file whose size is a\n"
 "                       multiple of 4096), or a page store (harvest;\n"
 "                       docs/page-store.md); default: synthetic content (below)\n"
+"  --snapshot WHICH     page store: which snapshots to replay: last (default: each\n"
+"                       process's last), largest (each process's largest), all,\n"
+"                       or one by index (pagestore info lists them)\n"
 "  --trace FILE         replay a trace, binary ZSWT v1 or CSV (docs/trace-format.md)\n"
 "  --workload NAME      fill (default): store every page once, offsets 0..N-1, order 0\n"
 "                       usemem: fill, then fault every page back in (load, invalidate)\n"
@@ -135,11 +138,12 @@ enum {
 	O_EMIT_CORPUS,
 	O_PROFILE, O_COMPRESSOR, O_ZPOOL, O_CHAIN, O_MAXPOOL, O_ACCEPT, O_RAM, O_CPUS, O_BATCH,
 	O_CODEC_ARG, O_MEM_LIMIT, O_MIX, O_SWAPDEV, O_TEST_CORRUPT, O_THREADS, O_VERIFY, O_FAULT, O_JSON, O_TIMELINE, O_TL_EVERY, O_QUIET, O_CELL,
-	O_OUT, O_JOBS, O_EMIT_JOBS, O_MERGE, O_TO, O_HELP, O_VERSION, O_VERBOSE,
+	O_OUT, O_JOBS, O_EMIT_JOBS, O_MERGE, O_TO, O_HELP, O_VERSION, O_VERBOSE, O_SNAPSHOT,
 };
 
 static const struct option long_opts[] = {
 	{"corpus", required_argument, NULL, O_CORPUS},
+	{"snapshot", required_argument, NULL, O_SNAPSHOT},
 	{"trace", required_argument, NULL, O_TRACE},
 	{"workload", required_argument, NULL, O_WORKLOAD},
 	{"pages", required_argument, NULL, O_PAGES},
@@ -305,6 +309,7 @@ static void parse(struct cli *c, int argc, char **argv)
 				name = lo->name;
 		switch (opt) {
 		case O_CORPUS: c->in.corpus = optarg; break;
+		case O_SNAPSHOT: c->in.snapshot = optarg; break;
 		case O_TRACE: c->in.trace = optarg; break;
 		case O_WORKLOAD:
 			if (bench_workload_from_name(optarg, &c->in.workload))

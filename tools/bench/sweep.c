@@ -311,6 +311,8 @@ static void free_spec(struct bench_input_spec *sp, const struct bench_input_spec
 		free((char *)sp->corpus);
 	if (sp->mix != base->mix)
 		free((char *)sp->mix);
+	if (sp->snapshot != base->snapshot)
+		free((char *)sp->snapshot);
 }
 
 static void shell_quote(FILE *f, const char *s)
@@ -334,6 +336,10 @@ static void emit_input_args(FILE *f, const struct bench_input_spec *sp)
 	if (sp->corpus) {
 		fputs(" --corpus ", f);
 		shell_quote(f, sp->corpus);
+	}
+	if (sp->snapshot) {
+		fputs(" --snapshot ", f);
+		shell_quote(f, sp->snapshot);
 	}
 	if (sp->workload != WL_NONE)
 		fprintf(f, " --workload %s", bench_workload_names[sp->workload]);
