@@ -5,13 +5,13 @@ _zswapsim_bench()
 	local cur prev words cword
 	_init_completion || return
 	local verbs="run compare sweep convert harvest pagestore convert-capture"
-	local opts="--corpus --trace --workload --pages --order --ops --mem-limit --seed
+	local opts="--corpus --snapshot --trace --workload --pages --order --ops --mem-limit --seed
 		--mix --emit-trace --emit-corpus --profile --compressor --codec-arg --zpool
 		--chain-size --max-pool-percent --accept-threshold --ram --cpus --batch
 		--config --threads --verify --swapdev --fault --json --timeline
 		--timeline-every --quiet --verbose --help --version --input --out --jobs
 		--emit-jobs --merge --to"
-	local harvest_opts="--out --interval --pid --count --snapshot --stop-after
+	local harvest_opts="--out --interval --pid --count --stop-after
 		--stop-at-rss --stop-signal --follow-children --no-follow --include-stack
 		--clen --level --frame-pages --no-meta --quiet --help"
 	case $prev in
@@ -29,7 +29,7 @@ _zswapsim_bench()
 	--batch) COMPREPLY=($(compgen -W "on off auto" -- "$cur")); return ;;
 	--swapdev) COMPREPLY=($(compgen -W "memory file" -- "$cur")); return ;;
 	--to) COMPREPLY=($(compgen -W "csv binary" -- "$cur")); return ;;
-	--snapshot) COMPREPLY=($(compgen -W "all last largest" -- "$cur")); return ;;
+	--snapshot) COMPREPLY=($(compgen -W "last largest all" -- "$cur")); return ;;
 	--pages|--order|--ops|--mem-limit|--seed|--mix|--codec-arg|--chain-size|\
 	--max-pool-percent|--accept-threshold|--ram|--cpus|--config|-c|--threads|--fault|\
 	--timeline-every|--input|-i|--jobs|--interval|--pid|--count|--clen|--level|\

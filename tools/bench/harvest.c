@@ -110,7 +110,7 @@ static void harvest_usage(FILE *out)
 "  --level N             zstd level of the store (default 3; 19 is smaller)\n"
 "  --frame-pages N       pages per zstd frame (default 64)\n"
 "  --no-meta             record no command line, host kernel or time\n"
-"  --quiet               no progress line\n"
+"  -q, --quiet           no progress line\n"
 "\n"
 "EXIT CODES\n"
 "  0 the store was written (the command's own status is reported, not returned)\n"
@@ -367,7 +367,7 @@ static int cmd_harvest(int argc, char **argv)
 	int stop_sig = 0;
 	int opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+o:h", lo, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+o:hq", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'o': case H_OUT: out = optarg; break;
 		case H_INTERVAL:
@@ -421,7 +421,7 @@ static int cmd_harvest(int argc, char **argv)
 				return BX_USAGE;
 			break;
 		case H_NOMETA: no_meta = true; break;
-		case H_QUIET: quiet = true; break;
+		case 'q': case H_QUIET: quiet = true; break;
 		case 'h': case H_HELP: harvest_usage(stdout); return BX_OK;
 		default:
 			fprintf(stderr, "zswapsim-bench: try \'zswapsim-bench harvest --help\'\n");

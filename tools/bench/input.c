@@ -184,7 +184,17 @@ static int load_trace(struct bench_input *in, const char *path, char *err, size_
 	in->trace_fmt = zsim_trace_reader_format(r);
 	struct zsim_trace_event ev;
 	size_t loccap = 0;
+	/* A binary trace's location is its byte offset: the bar runs over the
+	 * file's size; a CSV trace's is its line: the bar counts lines. */
+	const bool binary = in->trace_fmt == ZSIM_TRACE_FMT_BINARY;
+	struct stat sst;
+	struct bench_progress pb;
+	bench_progress_start(&pb, "reading the trace", binary ? "bytes" : "lines",
+			     binary && !stat(path, &sst) ? (uint64_t)sst.st_size : 0,
+			     bench_progress_allowed());
 	while ((rc = zsim_trace_read(r, &ev)) == 1) {
+		if ((in->n & 4095) == 0)
+			bench_progress_update(&pb, zsim_trace_reader_location(r));
 		if (bench_input_push(in, &ev)) {
 			snprintf(err, errlen, "%s: out of memory after %zu events", path, in->n);
 			zsim_trace_close(r);
@@ -202,6 +212,7 @@ static int load_trace(struct bench_input *in, const char *path, char *err, size_
 		}
 		in->loc[in->n - 1] = zsim_trace_reader_location(r);
 	}
+	bench_progress_end(&pb);
 	if (rc < 0) {
 		const struct zsim_trace_error *e = zsim_trace_reader_error(r);
 		snprintf(err, errlen, "%s", e->message);

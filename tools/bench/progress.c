@@ -88,6 +88,15 @@ void bench_progress_update(struct bench_progress *p, uint64_t done)
 		bar[i] = i < fill ? '=' : (i == fill ? '>' : ' ');
 	bar[width] = 0;
 	double left = rate > 0 && p->total > done ? (double)(p->total - done) / rate : 0;
+	if (!p->total) { /* size unknown: the count and the rate */
+		fprintf(stderr, "%s%s: %s %s %s, %s %s/s, %s elapsed%s", p->tty ? "\r" : "",
+			bench_prog, p->what, count((double)done, a, sizeof(a)), p->unit,
+			count(rate, c, sizeof(c)), p->unit, hms(el, t, sizeof(t)),
+			p->tty ? "   " : "\n");
+		fflush(stderr);
+		p->shown = true;
+		return;
+	}
 	fprintf(stderr, "%s%s: %s [%s] %3d%% %s/%s %s, %s %s/s, %s elapsed, ETA %s%s",
 		p->tty ? "\r" : "", bench_prog, p->what, bar, (int)(frac * 100 + 0.0001),
 		count((double)done, a, sizeof(a)), count((double)p->total, b, sizeof(b)), p->unit,

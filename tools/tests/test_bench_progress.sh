@@ -37,6 +37,14 @@ expect_in err "accesses/s"
 expect_exit 0 "$BENCH" sweep -v --pages 2000 --compressor lz4 --compressor zstd \
 	--compressor lzo --out sw --jobs 2
 expect_in err "zswapsim-bench: sweep ["
+# Reading a trace: over the bytes of a binary trace, lines of a CSV one.
+expect_exit 0 "$BENCH" -q --pages 2000 --workload usemem --emit-trace t.zswt
+expect_exit 0 "$BENCH" -q --pages 2000 --workload usemem --emit-trace t.csv
+expect_exit 0 "$BENCH" -v --trace t.zswt --emit-trace u.zswt
+expect_in err "zswapsim-bench: reading the trace ["
+expect_in err "bytes/s"
+expect_exit 0 "$BENCH" -v --trace t.csv --emit-trace u.zswt
+expect_in err "lines/s"
 # Not by default off a terminal, never with -q (even after -v).
 expect_exit 0 "$BENCH" --pages 3000 --threads 1
 [ -s err ] && fail "a bar without -v off a terminal"
