@@ -766,7 +766,9 @@ int zsim_harvest_run(struct zsim_pagestore_writer *w, char *const argv[],
 			next_rss = now + 20000000u; /* 20 ms */
 			uint64_t sum = 0;
 			for (size_t i = 0; i < r.n; i++)
-				if (first_of_group(&r, i) && !r.t[i].exiting)
+				/* Not before the exec: until then the child is
+				 * a copy of the harvester. */
+				if (first_of_group(&r, i) && r.t[i].exec_seen && !r.t[i].exiting)
 					sum += rss_anon(r.t[i].tgid);
 			if (sum >= o->stop_at_anon_bytes)
 				why = ZSIM_HARVEST_STOP_MEMORY;
