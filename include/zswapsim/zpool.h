@@ -177,6 +177,12 @@ ZSIM_API int64_t zsim_zpool_compact(struct zsim_zpool *pool);
  * (zs_huge_class_size; zram reads it). 0 for the baselines. */
 ZSIM_API size_t zsim_zpool_huge_class_size(const struct zsim_zpool *pool);
 
+/* zs_lookup_class_index: the size class (real index) that a request of
+ * `size` bytes maps to, no handle added; zram's recompression keeps a new
+ * object only if it lands in a lower class. Baselines: size / 16 rounded
+ * up, as the raw class index. */
+ZSIM_API unsigned zsim_zpool_lookup_class_index(const struct zsim_zpool *pool, size_t size);
+
 struct zsim_zpool_stats {
 	uint64_t pages;            /* zs_get_total_pages */
 	uint64_t objs_allocated;   /* object slots in live zspages */

@@ -105,10 +105,15 @@ struct zsim_zswap_config {
 				   * profile stores them: > 0 on; default off */
 	int same_filled_pages_enabled; /* 6.1 param: > 0 on, ZSIM_CONFIG_OFF
 				   * off; default on (0 as for `enabled`) */
-	int batch;                /* compress large folios in batches through
-				   * the codec's batch interface: -1 (default)
-				   * where the codec batches, 0 never, 1 same
-				   * as -1. Counters are identical either way. */
+	int batch;                /* the out-of-tree IAA batching series
+				   * (Sridhar, v13/v14), which no released
+				   * kernel has: 1 compresses large folios in
+				   * batches through the codec's batch
+				   * interface where the codec batches;
+				   * -1 (default, the profile's: no batching)
+				   * and 0 store page by page as the kernel
+				   * does. Counters are identical either way;
+				   * the modelled latency differs. */
 	int shrink_worker_inline; /* run the global shrink worker in the
 				   * store that queues it (deterministic)
 				   * instead of on its own thread; default 0 */
@@ -359,6 +364,9 @@ ZSIM_API int64_t zsim_zswap_shrinker_scan(struct zsim_zswap *z, unsigned memcg, 
  * runs under memory pressure; zswap itself never calls it). Returns the
  * pages freed (>= 0). */
 ZSIM_API int64_t zsim_zswap_compact(struct zsim_zswap *z);
+/* zs_shrinker_count over every live pool: the pages compaction could free
+ * now (sum of zs_can_compact over the classes). 0 for a NULL z. */
+ZSIM_API uint64_t zsim_zswap_compact_count(struct zsim_zswap *z);
 
 /* --- counters ---------------------------------------------------------- */
 

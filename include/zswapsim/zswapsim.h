@@ -25,6 +25,7 @@
 #include "zpool.h"
 #include "stats.h"
 #include "zswap.h"
+#include "zram.h"
 #include "mm.h"
 #include "pagegen.h"
 #include "trace.h"

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "alloc/handle.h"
+#include "alloc/size_class.h"
 #include "common/compiler.h"
 
 int zsa_bad_handle(const struct zsim_zpool *pool, zsim_handle_t h, const char *op)
@@ -475,6 +476,13 @@ int64_t zsim_zpool_compact(struct zsim_zpool *pool)
 size_t zsim_zpool_huge_class_size(const struct zsim_zpool *pool)
 {
 	return pool ? pool->ops->huge_class_size(pool) : 0;
+}
+
+unsigned zsim_zpool_lookup_class_index(const struct zsim_zpool *pool, size_t size)
+{
+	if (pool && pool->ops->lookup_class_index)
+		return pool->ops->lookup_class_index(pool, size);
+	return zsa_raw_index(size);
 }
 
 int zsim_zpool_stats(const struct zsim_zpool *pool, struct zsim_zpool_stats *st)

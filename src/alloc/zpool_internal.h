@@ -32,6 +32,8 @@ struct zsa_pool_ops {
 	uint64_t (*total_pages)(const struct zsim_zpool *pool);
 	int64_t (*compact)(struct zsim_zpool *pool);
 	size_t (*huge_class_size)(const struct zsim_zpool *pool);
+	/* zs_lookup_class_index; NULL: the raw index of size (baselines) */
+	unsigned (*lookup_class_index)(const struct zsim_zpool *pool, size_t size);
 	int (*stats)(const struct zsim_zpool *pool, struct zsim_zpool_stats *st);
 	int (*class_stats)(const struct zsim_zpool *pool, struct zsim_zs_class_stats *rows,
 			   size_t max);

@@ -354,6 +354,13 @@ static size_t zs_huge_class_size(const struct zsim_zpool *p)
 	return zs_cpool_of(p)->table.huge_class_size;
 }
 
+/* zs_lookup_class_index: the real class serving get_size_class_index(size),
+ * with no handle added (zram compares the classes of two lengths). */
+static unsigned zs_lookup_class_index(const struct zsim_zpool *p, size_t size)
+{
+	return zs_cpool_of(p)->table.real_of_raw[zsa_raw_index(size)];
+}
+
 static int zs_stats(const struct zsim_zpool *p, struct zsim_zpool_stats *st)
 {
 	struct zs_pool *pool = (struct zs_pool *)zs_cpool_of(p);
@@ -541,6 +548,7 @@ const struct zsa_pool_ops zsa_zsmalloc_ops = {
 	.total_pages = zs_total_pages,
 	.compact = zs_compact,
 	.huge_class_size = zs_huge_class_size,
+	.lookup_class_index = zs_lookup_class_index,
 	.stats = zs_stats,
 	.class_stats = zs_class_stats,
 };

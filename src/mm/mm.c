@@ -8,7 +8,8 @@
  * for what is and is not modelled): reclaim is a loop over the memcg
  * subtree taking SWAP_CLUSTER_MAX coldest pages per memcg per round, with
  * the zswap dynamic shrinker called once per round (shrink_slab's
- * (freeable >> priority) * 4 / seeks, in batches of 128).
+ * (freeable >> priority) * 4 / seeks, in batches of 128), and in global
+ * reclaim zsmalloc's shrinker (compaction) the same way.
  * Layer: mm, above zswap; uses only the public API of the layers below.
  */
 #include <stdlib.h>
@@ -229,9 +230,34 @@ static int swap_out(struct zsim_mm *mm, struct mm_page *p)
 	return 1;
 }
 
-/* shrink_slab for the zswap shrinker over the subtree, at `priority`. */
+/* do_shrink_slab's arithmetic for one shrinker: scan (freeable >>
+ * priority) * 4 / seeks (DEFAULT_SEEKS = 2) in batches of 128. Returns the
+ * objects to scan now. */
+static uint64_t slab_scan_total(uint64_t freeable, int priority)
+{
+	uint64_t total = (freeable >> priority) * 4 / 2;
+	return total > freeable * 2 ? freeable * 2 : total;
+}
+
+/* zsmalloc's shrinker (zs_shrinker_count/scan): not memcg-aware, so it
+ * runs only when reclaim is global (the root memcg's); a scan compacts
+ * every class of every pool, whatever the count asked for. */
+static void shrink_slab_zsmalloc(struct zsim_mm *mm, int priority)
+{
+	uint64_t freeable = zsim_zswap_compact_count(mm->z);
+	if (!freeable)
+		return;
+	uint64_t total = slab_scan_total(freeable, priority);
+	if (total >= SHRINK_BATCH || (total && total >= freeable))
+		(void)zsim_zswap_compact(mm->z);
+}
+
+/* shrink_slab for the zswap shrinker over the subtree, at `priority`; in
+ * global reclaim zsmalloc's own shrinker too. */
 static void shrink_slab(struct zsim_mm *mm, struct mm_memcg *root, int priority)
 {
+	if (!root->parent)
+		shrink_slab_zsmalloc(mm, priority);
 	for (unsigned id = 0; id < mm->nr_memcgs_cap; id++) {
 		struct mm_memcg *c = mm->memcgs[id];
 		if (!c || !in_subtree(c, root))
@@ -239,9 +265,7 @@ static void shrink_slab(struct zsim_mm *mm, struct mm_memcg *root, int priority)
 		uint64_t freeable = zsim_zswap_shrinker_count(mm->z, c->id, 0);
 		if (!freeable)
 			continue;
-		uint64_t total = (freeable >> priority) * 4 / 2; /* seeks = 2 */
-		if (total > freeable * 2)
-			total = freeable * 2;
+		uint64_t total = slab_scan_total(freeable, priority);
 		while (total >= SHRINK_BATCH || (total && total >= freeable)) {
 			uint64_t n = total < SHRINK_BATCH ? total : SHRINK_BATCH;
 			int64_t r = zsim_zswap_shrinker_scan(mm->z, c->id, 0, n, mm->cfg.cpu);

@@ -160,7 +160,9 @@ int zsim_pool_create(struct zsim_zswap *z, const char *spec, struct zsim_pool **
 	struct zsim_codec_timing t;
 	p->timed = zsim_codec_timing(probe, &t) == 0;
 	unsigned mb = zsim_codec_max_batch(probe);
-	p->compr_batch = (z->batch != 0 && mb > 1) ? ZSIM_MIN(mb, ZSIM_STORE_BATCH) : 1;
+	/* No released kernel batches compressions (the IAA batching series is
+	 * out of tree): only when asked for by name (config.batch = 1). */
+	p->compr_batch = (z->batch > 0 && mb > 1) ? ZSIM_MIN(mb, ZSIM_STORE_BATCH) : 1;
 	zsim_codec_destroy(probe);
 
 	static _Atomic unsigned pool_counter;
@@ -448,6 +450,26 @@ size_t zsim_zswap_ctx_memory(const struct zsim_zswap *z, unsigned cpu)
 	}
 	pthread_rwlock_unlock(&zz->pools_lock);
 	return total;
+}
+
+uint64_t zsim_zswap_compact_count(struct zsim_zswap *z)
+{
+	if (!z)
+		return 0;
+	uint64_t freeable = 0;
+	for (unsigned i = 1; i < ZSIM_MAX_POOLS; i++) {
+		pthread_rwlock_rdlock(&z->pools_lock);
+		struct zsim_pool *p = z->pools[i];
+		bool got = p && zsim_pcpu_ref_tryget(&p->ref, 1);
+		pthread_rwlock_unlock(&z->pools_lock);
+		if (!got)
+			continue;
+		struct zsim_zpool_stats st;
+		if (zsim_zpool_stats(p->zpool, &st) == 0)
+			freeable += st.freeable;
+		zsim_pool_put(z, p);
+	}
+	return freeable;
 }
 
 int64_t zsim_zswap_compact(struct zsim_zswap *z)

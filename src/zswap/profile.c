@@ -38,6 +38,7 @@ const struct zsim_profile zsim_profiles[] = {
 		.access = ZSIM_ZS_ACCESS_MAP,
 		.zero_mode = ZSIM_ZERO_ZEROMAP, .limits = ZSIM_LIMIT_MODERN,
 		.exclusive_loads = true, .store_large_folios = false,
+		.large_refused_first = true,
 		.incompressible_raw = false, .zs_enospc_too_big = true,
 		.compress_fail_counter = true, .memcg_local_writeback = true,
 		.second_chance = true, .ctx_pool_lifetime = false,

@@ -8,9 +8,14 @@
  *   6.1   frontswap store: stale entry dropped first, memcg then global
  *         limit (legacy arithmetic), same-filled entries, compressor errors
  *         uncounted, zs_malloc(> PAGE_SIZE) = -EINVAL -> reject_alloc_fail;
- *   6.12  zeromap before zswap, zswap_check_limits, large folios refused;
- *   6.13+ large folios stored page by page, all or nothing;
+ *   6.12  zeromap before zswap, zswap_check_limits, large folios refused
+ *         before anything else (stale entries of their slots stay);
+ *   6.13+ large folios stored page by page (zswap_store_page: each page
+ *         allocated, compressed, placed and inserted before the next),
+ *         all or nothing;
  *   6.18+ pages that do not compress are stored raw when writeback is on.
+ * The out-of-tree IAA batching series (config.batch = 1) compresses up to
+ * 8 pages per request instead (store_pages).
  * Differences: memcg-local writeback before a zswap.max rejection and the
  * shrink worker come with the writeback layer; a store is synchronous.
  */
@@ -122,8 +127,8 @@ static void unwind_batch(struct store_ctx *s, struct zsim_entry **e, const bool 
 }
 
 /*
- * zswap_store_pages: store up to ZSIM_STORE_BATCH pages starting at
- * `offset` (the IAA series' shape, which 6.13+ reduces to for one page).
+ * zswap_store_pages of the out-of-tree IAA batching series: store up to
+ * ZSIM_STORE_BATCH pages starting at `offset`.
  * Entries are allocated up front; the pages are compressed under the CPU's
  * context, all in one batch request when the codec batches (and batching
  * is on), else one by one; each result is then allocated and written in
@@ -287,6 +292,118 @@ static bool store_pages(struct store_ctx *s, uint64_t offset, const unsigned cha
 }
 
 /*
+ * zswap_store_page (6.13+; the only shape before, for one page): one page,
+ * start to finish, before the next page begins: entry, compression (or a
+ * 6.1 same-filled entry), zs_malloc and the object's copy, the tree store
+ * (a stale entry of the slot is freed here, so its zsmalloc object is free
+ * before the next page allocates), then the charges. A failure counts its
+ * one reject reason and leaves the pages stored before it to the folio's
+ * unwind.
+ */
+static bool store_page(struct store_ctx *s, uint64_t offset, const unsigned char *page)
+{
+	struct zsim_zswap *z = s->z;
+	struct zsim_entry *e;
+	const unsigned type = (unsigned)(s->si - z->swap);
+
+	if (zsim_entry_alloc(z, &e)) {
+		zsim_count(z, s->cpu, ZC_reject_kmemcache_fail, 1);
+		return false;
+	}
+	e->flags = 0;
+	e->swp = zsim_swp(type, offset);
+	e->memcg = (uint16_t)s->memcg->id;
+	e->length = 0;
+	e->pool_idx = 0;
+
+	uint64_t value;
+	bool same = z->prof->zero_mode == ZSIM_ZERO_SAME_FILLED && z->same_filled_enabled &&
+		    page_same_filled(page, &value);
+	if (same) {
+		e->value = value;
+	} else {
+		unsigned ccpu = s->cpu; /* the CPU of the context held: its mapping area */
+		struct zsim_acomp_ctx *ctx = zsim_acomp_ctx_lock(z, s->pool, s->cpu, &ccpu);
+		if (!ctx) {
+			zsim_count(z, s->cpu, ZC_reject_alloc_fail, 1);
+			free(e);
+			return false;
+		}
+		uint64_t mark = zsim_model_mark(s->pool, ctx->codec);
+		size_t dlen = ZSIM_PAGE_SIZE; /* the request's dlen: exactly PAGE_SIZE */
+		const unsigned char *src = ctx->buffer;
+		int rc = zsim_codec_compress(ctx->codec, page, ZSIM_PAGE_SIZE, ctx->buffer, &dlen);
+		if (zsim_fault_should_fail(z->fault, ZSIM_FAULT_COMPRESS))
+			rc = ZSIM_EINVAL;
+		int reject = -1;
+		bool failed = false;
+		if (z->prof->incompressible_raw && (rc || dlen == 0 || dlen >= ZSIM_PAGE_SIZE)) {
+			/* 6.18+: store as-is iff this memcg may write back. */
+			if (!s->wb_enabled) {
+				reject = ZC_reject_compress_fail;
+				failed = true;
+			} else {
+				dlen = ZSIM_PAGE_SIZE;
+				src = page;
+			}
+		} else if (rc) {
+			reject = reject_counter_for(z, s->pool, rc);
+			failed = true;
+		}
+		if (!failed) {
+			rc = zsim_zpool_malloc(s->pool->zpool, dlen, s->nid, &e->handle);
+			if (rc) {
+				reject = rc == ZSIM_ENOSPC ? ZC_reject_compress_poor : ZC_reject_alloc_fail;
+				failed = true;
+			} else {
+				zsim_zpool_write(s->pool->zpool, e->handle, src, dlen, ccpu);
+				e->length = (uint32_t)dlen;
+				e->pool_idx = (uint8_t)s->pool->idx;
+			}
+		}
+		zsim_model_add(s->pool, ctx->codec, mark);
+		zsim_acomp_ctx_unlock(ctx);
+		if (failed) {
+			if (reject >= 0)
+				zsim_count(z, s->cpu, (enum zsim_ctr)reject, 1);
+			free(e);
+			return false;
+		}
+	}
+
+	struct zsim_xtree *tree = zsim_swap_tree(s->si, offset);
+	void *old = NULL;
+	if (zsim_xtree_store(tree, offset, e, &old)) {
+		/* xa_store could not allocate a node. */
+		zsim_count(z, s->cpu, ZC_reject_alloc_fail, 1);
+		if (e->length)
+			zsim_zpool_free(s->pool->zpool, e->handle);
+		free(e);
+		return false;
+	}
+	if (old) {
+		/* A stale copy of this slot (re-dirtied and re-swapped). */
+		if (z->prof->zero_mode == ZSIM_ZERO_SAME_FILLED)
+			zsim_count(z, s->cpu, ZC_duplicate_entry, 1);
+		zsim_entry_free(z, old, s->cpu);
+	}
+	/* Commit: nothing below can fail. */
+	if (same)
+		zsim_count(z, s->cpu, ZC_same_filled_pages, 1);
+	if (e->length)
+		s->pool_refs++; /* taken in one go by zswap_store_folio */
+	bool raw = zsim_entry_raw(z, e);
+	zsim_memcg_charge(s->memcg, e->length, 1, raw ? 1 : 0);
+	zsim_count(z, s->cpu, ZC_stored_pages, 1);
+	if (raw)
+		zsim_count(z, s->cpu, ZC_stored_incompressible_pages, 1);
+	e->flags |= ZSIM_ENTRY_REFERENCED;
+	if (e->length || z->prof->zero_mode == ZSIM_ZERO_ZEROMAP)
+		zsim_lru_add(z, e, zsim_entry_nid(z, e)); /* last: publishes to writeback */
+	return true;
+}
+
+/*
  * zswap_store: true if every page of the folio is now in zswap. On false
  * every slot of the folio is left without an entry (stale ones included).
  */
@@ -299,6 +416,11 @@ static bool zswap_store_folio(struct zsim_zswap *z, struct zsim_swap_info *si,
 	bool ret = false;
 	struct zsim_pool *pool = NULL;
 
+	/* 6.12 refuses a large folio first of all, leaving any stale entries
+	 * of its slots in the tree (unreachable there: 6.12 never swaps a
+	 * large folio in while zswap has ever been enabled). */
+	if (nr > 1 && z->prof->large_refused_first)
+		return false;
 	if (!atomic_load_explicit(&z->enabled, memory_order_relaxed))
 		goto check_old;
 	if (nr > 1 && (!z->prof->store_large_folios || z->refuse_large_folios))
@@ -326,14 +448,20 @@ static bool zswap_store_folio(struct zsim_zswap *z, struct zsim_swap_info *si,
 		.nid = zsim_cpu_node(z, cpu),
 		.wb_enabled = zsim_memcg_wb_enabled(memcg),
 	};
-	/* In batches of the codec's batch size, or of ZSIM_STORE_BATCH for
-	 * codecs that do not batch (the IAA series does this too). */
-	const unsigned step = pool->compr_batch > 1 ? pool->compr_batch : ZSIM_STORE_BATCH;
+	/* Page by page as the kernel does; in batches of the codec's batch
+	 * size only under the out-of-tree IAA batching series (config.batch). */
 	unsigned i;
-	for (i = 0; i < nr; i += step) {
-		unsigned n = ZSIM_MIN(step, nr - i);
-		if (!store_pages(&s, f->offset + i, data + (size_t)i * ZSIM_PAGE_SIZE, n))
-			break;
+	if (pool->compr_batch > 1) {
+		const unsigned step = pool->compr_batch;
+		for (i = 0; i < nr; i += step) {
+			unsigned n = ZSIM_MIN(step, nr - i);
+			if (!store_pages(&s, f->offset + i, data + (size_t)i * ZSIM_PAGE_SIZE, n))
+				break;
+		}
+	} else {
+		for (i = 0; i < nr; i++)
+			if (!store_page(&s, f->offset + i, data + (size_t)i * ZSIM_PAGE_SIZE))
+				break;
 	}
 	ret = i >= nr;
 	/* Each committed entry holds a pool reference. The one this store

@@ -57,6 +57,9 @@ struct zsim_profile {
 	enum zsim_limit_rule limits;
 	bool exclusive_loads;
 	bool store_large_folios;      /* 6.13+ */
+	bool large_refused_first;     /* 6.12: a large folio is refused before
+				       * anything else, stale entries of its
+				       * slots left in the tree */
 	bool incompressible_raw;      /* 6.18+: stored as-is if writeback on */
 	bool zs_enospc_too_big;       /* zs_malloc(> PAGE) = -ENOSPC (6.3+),
 				       * else -EINVAL (reject_alloc_fail) */

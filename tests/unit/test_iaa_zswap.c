@@ -113,7 +113,7 @@ static void same_everything(struct zsim_zswap *a, struct zsim_zswap *b, uint64_t
 static void test_sim_batch_on_off(void **state)
 {
 	(void)state;
-	struct zsim_zswap *on = make("deflate-iaa-sim", -1), *off = make("deflate-iaa-sim", 0);
+	struct zsim_zswap *on = make("deflate-iaa-sim", 1), *off = make("deflate-iaa-sim", 0);
 	uint64_t mon[ZSIM_ARRAY_N(orders)], moff[ZSIM_ARRAY_N(orders)];
 	uint64_t n = store_folios(on, mon);
 	store_folios(off, moff);
@@ -148,7 +148,7 @@ static void *other_thread(void *arg)
 static void test_modelled_loads(void **state)
 {
 	(void)state;
-	struct zsim_zswap *on = make("deflate-iaa-sim", -1), *off = make("deflate-iaa-sim", 0);
+	struct zsim_zswap *on = make("deflate-iaa-sim", 1), *off = make("deflate-iaa-sim", 0);
 	store_folios(on, NULL);
 	store_folios(off, NULL);
 	unsigned char page[ZSIM_PAGE_SIZE], *pages = malloc(16 * ZSIM_PAGE_SIZE);
@@ -184,7 +184,7 @@ static void test_modelled_loads(void **state)
 	zsim_zswap_destroy(off);
 
 	/* A codec without a model: 0. */
-	struct zsim_zswap *z = make("lz4", -1);
+	struct zsim_zswap *z = make("lz4", 1);
 	zsim_test_page(ZSIM_PAGE_TEXT, 1, page);
 	struct zsim_swap_folio f = {.offset = 1, .data = page};
 	assert_int_equal(zsim_zswap_store(z, &f, NULL), 0);
@@ -226,8 +226,8 @@ static void test_mock_batch_on_off(void **state)
 	struct iaa_mock_config cfg = {.threaded = true};
 	assert_int_equal(iaa_mock_create(&cfg, &m), 0);
 	iaa_mock_plug(m);
-	struct zsim_zswap *on = make("deflate-iaa", -1), *off = make("deflate-iaa", 0);
-	struct zsim_zswap *sim = make("deflate-iaa-sim", -1);
+	struct zsim_zswap *on = make("deflate-iaa", 1), *off = make("deflate-iaa", 0);
+	struct zsim_zswap *sim = make("deflate-iaa-sim", 1);
 	uint64_t mod[ZSIM_ARRAY_N(orders)];
 	uint64_t n = store_folios(on, mod);
 	for (size_t k = 0; k < ZSIM_ARRAY_N(orders); k++)

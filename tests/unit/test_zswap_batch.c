@@ -134,7 +134,7 @@ static void test_batch_on_off_identical(void **state)
 {
 	(void)state;
 	assert_int_equal(zsim_codec_register(&abatch_ops), 0);
-	struct zsim_zswap *on = make(-1), *off = make(0);
+	struct zsim_zswap *on = make(1), *off = make(0);
 	store_folios(on);
 	store_folios(off);
 	struct zsim_zswap_stats a, b;
@@ -174,13 +174,13 @@ static void test_batch_interface_used(void **state)
 	for (unsigned i = 0; i < 8; i++)
 		zsim_test_page(ZSIM_PAGE_TEXT, i, data + (size_t)i * ZSIM_PAGE_SIZE);
 	struct zsim_swap_folio f = {.offset = 0, .order = 3, .data = data};
-	for (int batch = -1; batch <= 0; batch++) {
+	for (int batch = -1; batch <= 1; batch++) { /* -1: the profile's (no batching) */
 		struct zsim_zswap *z = make(batch);
 		struct abatch *ctx = last_ctx; /* the pool's only per-CPU context */
 		assert_non_null(ctx);
 		ctx->submits = ctx->polls = 0;
 		assert_int_equal(zsim_zswap_store(z, &f, NULL), 0);
-		if (batch) {
+		if (batch > 0) {
 			assert_int_equal(ctx->submits, 2); /* 8 pages in batches of 4 */
 			assert_int_equal(ctx->polls, 4);   /* two jobs per poll */
 		} else {
@@ -198,9 +198,9 @@ static void test_load_batch(void **state)
 {
 	(void)state;
 	assert_int_equal(zsim_codec_register(&abatch_ops), 0);
-	struct zsim_zswap *a = make(-1);
+	struct zsim_zswap *a = make(1);
 	struct abatch *actx = last_ctx; /* a's only per-CPU context */
-	struct zsim_zswap *b = make(-1);
+	struct zsim_zswap *b = make(1);
 	store_folios(a);
 	store_folios(b);
 	/* a zero page in the zeromap, a miss */

@@ -1,0 +1,608 @@
+/*
+ * zswapsim-kcheck: the simulator's half of scripts/kernel-check.
+ *
+ * It reads what a real kernel printed in the kernel-check guest ("KC
+ * key=value" lines: its zswap parameters, MemTotal, the swap offset each
+ * page went to, and the counters after swap-out and after read-back),
+ * replays the same pages through libzswapsim under the matching profile,
+ * in the kernel's own store order (ascending swap offset, which is the
+ * order reclaim allocated slots and stored them on one CPU), reads them
+ * back in the guest's order, and prints both sets of counters side by side.
+ *
+ * Exit: 0 every counter the scenario claims is within its tolerance (exact
+ * for a fill), 1 a mismatch, 2 bad input.
+ *
+ * Not a kernel model of its own: all behaviour is the library's. What it
+ * cannot see of the kernel it takes from the log (store order, which
+ * folios were THPs, the memcg's settings).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zswapsim/zswapsim.h>
+
+#define PAGE 4096u
+#define MAX_LOGS 16
+
+struct kv {
+	char *key;
+	char *val;
+};
+
+struct klog {
+	const char *path;
+	struct kv *kv;
+	size_t n, cap;
+	/* page index -> (type, offset), offset UINT64_MAX = resident */
+	uint64_t *offset;
+	int *thp_head;
+	size_t npages;
+};
+
+static const char *prog = "zswapsim-kcheck";
+
+static void fail(const char *fmt, const char *a, const char *b)
+{
+	fprintf(stderr, "%s: ", prog);
+	fprintf(stderr, fmt, a, b);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+static const char *kget(const struct klog *l, const char *key)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->kv[i].key, key))
+			return l->kv[i].val;
+	return NULL;
+}
+
+static int kget_u64(const struct klog *l, const char *key, uint64_t *v)
+{
+	const char *s = kget(l, key);
+	if (!s)
+		return -1;
+	char *end;
+	errno = 0;
+	unsigned long long x = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -1;
+	*v = x;
+	return 0;
+}
+
+static void klog_put(struct klog *l, const char *key, const char *val)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 256;
+		l->kv = realloc(l->kv, l->cap * sizeof(*l->kv));
+		if (!l->kv)
+			fail("out of memory%s%s", "", "");
+	}
+	l->kv[l->n].key = strdup(key);
+	l->kv[l->n].val = strdup(val);
+	l->n++;
+}
+
+/* The fields of zram's stat files, in the kernel's order. */
+static const char *const mm_stat_fields[] = {
+	"orig_data_size", "compr_data_size", "mem_used_total", "mem_limit", "mem_used_max",
+	"same_pages", "pages_compacted", "huge_pages", "huge_pages_since", NULL};
+static const char *const io_stat_fields[] = {"failed_reads", "failed_writes", "invalid_io",
+					     "notify_free", NULL};
+static const char *const bd_stat_fields[] = {"bd_count", "bd_reads", "bd_writes", NULL};
+
+static const char *const *zram_fields(const char *key)
+{
+	const char *dot = strrchr(key, '.');
+	if (!dot || !strstr(key, ".zram."))
+		return NULL;
+	if (!strcmp(dot, ".mm_stat"))
+		return mm_stat_fields;
+	if (!strcmp(dot, ".io_stat"))
+		return io_stat_fields;
+	if (!strcmp(dot, ".bd_stat"))
+		return bd_stat_fields;
+	return NULL;
+}
+
+static void klog_read(struct klog *l, const char *path, size_t npages)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		fail("cannot open %s: %s", path, strerror(errno));
+	l->path = path;
+	l->npages = npages;
+	l->offset = malloc(npages * sizeof(*l->offset));
+	l->thp_head = calloc(npages, sizeof(*l->thp_head));
+	if (!l->offset || !l->thp_head)
+		fail("out of memory%s%s", "", "");
+	for (size_t i = 0; i < npages; i++)
+		l->offset[i] = UINT64_MAX;
+	char line[4096];
+	size_t mapped = 0;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = 0;
+		if (strncmp(line, "KC ", 3))
+			continue;
+		char *eq = strchr(line + 3, '=');
+		if (!eq)
+			continue;
+		*eq = 0;
+		const char *key = line + 3, *val = eq + 1;
+		if (!strcmp(key, "map")) {
+			unsigned long long first, count;
+			long long type, off;
+			if (sscanf(val, "%llu,%lld,%lld,%llu", &first, &type, &off, &count) != 4 ||
+			    first + count > npages || first + count < first)
+				fail("%s: bad map line '%s'", path, val);
+			for (unsigned long long i = 0; i < count; i++)
+				l->offset[first + i] = off < 0 ? UINT64_MAX : (uint64_t)off + i;
+			mapped += count;
+			continue;
+		}
+		if (!strcmp(key, "thp")) {
+			unsigned long long idx = strtoull(val, NULL, 10);
+			if (idx < npages)
+				l->thp_head[idx] = 1;
+			continue;
+		}
+		const char *const *fields = zram_fields(key);
+		if (fields) {
+			/* "PHASE.zram.mm_stat=a b c": one key per field. */
+			char prefix[128];
+			snprintf(prefix, sizeof(prefix), "%.*s", (int)(strrchr(key, '.') - key), key);
+			const char *p = val;
+			for (const char *const *fld = fields; *fld && *p; fld++) {
+				char k2[192], v2[32];
+				int used = 0;
+				if (sscanf(p, "%31s%n", v2, &used) != 1)
+					break;
+				p += used;
+				snprintf(k2, sizeof(k2), "%s.%s", prefix, *fld);
+				klog_put(l, k2, v2);
+			}
+			continue;
+		}
+		klog_put(l, key, val);
+	}
+	fclose(f);
+	if (!kget(l, "done"))
+		fail("%s: the guest did not finish (no 'KC done=1')%s", path, "");
+	if (mapped != npages)
+		fail("%s: the page map does not cover the pages%s", path, "");
+	const char *err = kget(l, "error");
+	if (err)
+		fail("%s: the guest reported an error: %s", path, err);
+}
+
+/* One simulated run's counters under the kernel's names. */
+struct simres {
+	struct kv *kv;
+	size_t n, cap;
+};
+
+static void sim_put(struct simres *r, const char *key, uint64_t v)
+{
+	if (r->n == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 256;
+		r->kv = realloc(r->kv, r->cap * sizeof(*r->kv));
+		if (!r->kv)
+			fail("out of memory%s%s", "", "");
+	}
+	char buf[32];
+	snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	r->kv[r->n].key = strdup(key);
+	r->kv[r->n].val = strdup(buf);
+	r->n++;
+}
+
+static const char *sim_get(const struct simres *r, const char *key)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->kv[i].key, key))
+			return r->kv[i].val;
+	return NULL;
+}
+
+static unsigned profile_bit(const char *p)
+{
+	if (!strcmp(p, "6.1"))
+		return ZSIM_P_6_1;
+	if (!strcmp(p, "6.12"))
+		return ZSIM_P_6_12;
+	if (!strcmp(p, "6.13"))
+		return ZSIM_P_6_13;
+	if (!strcmp(p, "6.18"))
+		return ZSIM_P_6_18;
+	return ZSIM_P_LATEST;
+}
+
+static void snapshot(struct zsim_zswap *z, const char *profile, const char *phase,
+		     struct simres *r)
+{
+	struct zsim_zswap_stats st;
+	struct zsim_memcg_stats ms;
+	char key[128];
+	unsigned pb = profile_bit(profile);
+	if (zsim_zswap_stats(z, &st) || zsim_zswap_memcg_stats(z, 1, &ms))
+		fail("cannot read the simulator's counters%s%s", "", "");
+#define PUT_(group, s, name, kind, profiles, desc)                                   \
+	if ((profiles) & pb) {                                                       \
+		snprintf(key, sizeof(key), "%s.%s.%s", phase, group, #name);          \
+		sim_put(r, key, (s).name);                                           \
+	}
+#define PUT_Z(name, kind, profiles, desc) PUT_("zswap", st, name, kind, profiles, desc)
+#define PUT_V(name, kind, profiles, desc) PUT_("vmstat", st, name, kind, profiles, desc)
+#define PUT_M(name, kind, profiles, desc) PUT_("memcg", ms, name, kind, profiles, desc)
+	ZSIM_ZSWAP_DEBUGFS_COUNTERS(PUT_Z)
+	ZSIM_VMSTAT_COUNTERS(PUT_V)
+	ZSIM_MEMCG_COUNTERS(PUT_M)
+	/* The kernel's names for the same facts elsewhere. */
+	snprintf(key, sizeof(key), "%s.meminfo.Zswap", phase);
+	sim_put(r, key, st.pool_total_size >> 10);
+	snprintf(key, sizeof(key), "%s.meminfo.Zswapped", phase);
+	sim_put(r, key, st.stored_pages * 4);
+	if (pb & (ZSIM_P_6_12 | ZSIM_P_6_13 | ZSIM_P_6_18_PLUS)) {
+		/* 6.12's vmstat thp_swpout counts PMD-sized folios written
+		 * whole; with only PMD THP enabled that is every large folio. */
+		snprintf(key, sizeof(key), "%s.vmstat.thp_swpout", phase);
+		sim_put(r, key, st.mthp_swpout);
+	}
+}
+
+struct pageref {
+	uint64_t offset;
+	size_t index;
+};
+
+static int by_offset(const void *a, const void *b)
+{
+	const struct pageref *x = a, *y = b;
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* Replay one kernel run's pages through the library. */
+static void simulate(const struct klog *l, const char *profile, const char *compressor,
+		     const unsigned char *pages, struct simres *r, int *mismatches)
+{
+	uint64_t kept = 0;
+	uint64_t memtotal_kb, mpp = 20, accept = 90, swaptotal_kb;
+	if (kget_u64(l, "filled.meminfo.MemTotal", &memtotal_kb) ||
+	    kget_u64(l, "filled.meminfo.SwapTotal", &swaptotal_kb))
+		fail("%s: no MemTotal/SwapTotal in the log%s", l->path, "");
+	kget_u64(l, "param.max_pool_percent", &mpp);
+	kget_u64(l, "param.accept_threshold_percent", &accept);
+	const char *shrinker = kget(l, "param.shrinker_enabled");
+	const char *zpool = kget(l, "param.zpool");
+
+	struct zsim_zswap_config zc;
+	zsim_zswap_config_init(&zc);
+	zc.profile = profile;
+	zc.compressor = compressor;
+	zc.zpool = zpool && strcmp(zpool, "zsmalloc") ? zpool : "zsmalloc";
+	zc.max_pool_percent = (unsigned)mpp;
+	zc.accept_threshold_percent = (unsigned)accept;
+	zc.ram_bytes = memtotal_kb * 1024; /* totalram_pages() is MemTotal */
+	zc.nr_cpus = 1;                    /* the guest has one vCPU */
+	zc.shrinker_enabled = shrinker && shrinker[0] == 'Y';
+	zc.shrink_worker_inline = 1;
+	struct zsim_zswap *z;
+	int err = zsim_zswap_create(&zc, &z);
+	if (err)
+		fail("zsim_zswap_create: %s%s", zsim_strerror(err), "");
+	/* Slot 0 holds the swap header, as mkswap leaves it. */
+	err = zsim_zswap_swapon_memory(z, 0, swaptotal_kb / 4 + 1);
+	if (!err)
+		err = zsim_zswap_memcg_create(z, 1, 0);
+	const char *v;
+	if (!err && (v = kget(l, "cg.memory.zswap.max")) && strcmp(v, "max"))
+		err = zsim_zswap_memcg_set(z, 1, "memory.zswap.max", v);
+	if (!err && (v = kget(l, "cg.memory.zswap.writeback")))
+		err = zsim_zswap_memcg_set(z, 1, "memory.zswap.writeback", v);
+	if (err)
+		fail("setting up the simulator: %s%s", zsim_strerror(err), "");
+
+	/* Store order: ascending swap offset. */
+	struct pageref *order = malloc(l->npages * sizeof(*order));
+	size_t n = 0;
+	for (size_t i = 0; i < l->npages; i++)
+		if (l->offset[i] != UINT64_MAX)
+			order[n++] = (struct pageref){l->offset[i], i};
+	qsort(order, n, sizeof(*order), by_offset);
+	for (size_t k = 0; k < n;) {
+		size_t i = order[k].index;
+		unsigned ord = 0;
+		/* A THP head whose 512 pages went to 512 consecutive slots was
+		 * swapped out as one folio. */
+		if (l->thp_head[i] && k + 512 <= n && order[k + 511].index == i + 511 &&
+		    order[k + 511].offset == order[k].offset + 511)
+			ord = 9;
+		struct zsim_swap_folio f = {.type = 0, .offset = order[k].offset, .order = ord,
+					    .data = pages + i * PAGE, .memcg = 1, .cpu = 0};
+		err = zsim_zswap_store(z, &f, NULL);
+		if (err)
+			fail("store: %s%s", zsim_strerror(err), "");
+		k += 1u << ord;
+	}
+	zsim_zswap_flush_shrink_work(z);
+	snapshot(z, profile, "stored", r);
+
+	/* Read back in page order, as the guest does, and check the bytes. A
+	 * page the kernel kept in memory (memory.zswap.writeback=0) is a swap
+	 * cache hit: nothing to load. */
+	unsigned char buf[PAGE];
+	*mismatches = 0;
+	for (size_t i = 0; i < l->npages; i++) {
+		if (l->offset[i] == UINT64_MAX)
+			continue;
+		enum zsim_swap_where w = ZSIM_WHERE_NONE;
+		if (zsim_zswap_slot_state(z, 0, l->offset[i], &w, NULL) == 0 &&
+		    w == ZSIM_WHERE_NONE) {
+			kept++;
+			continue;
+		}
+		err = zsim_zswap_load(z, 0, l->offset[i], 1, 0, buf, NULL);
+		if (err || memcmp(buf, pages + i * PAGE, PAGE))
+			(*mismatches)++;
+	}
+	snapshot(z, profile, "readback", r);
+	sim_put(r, "sim.kept_pages", kept);
+	free(order);
+	zsim_zswap_destroy(z);
+}
+
+static void zram_snapshot(struct zsim_zram *zr, const char *phase, struct simres *r)
+{
+	struct zsim_zram_stats st;
+	char key[128];
+	if (zsim_zram_stats(zr, &st))
+		fail("cannot read zram's counters%s%s", "", "");
+	const uint64_t mm[] = {st.orig_data_size, st.compr_data_size, st.mem_used_total,
+			       st.mem_limit, st.mem_used_max, st.same_pages, st.pages_compacted,
+			       st.huge_pages, st.huge_pages_since};
+	for (size_t i = 0; mm_stat_fields[i]; i++) {
+		snprintf(key, sizeof(key), "%s.zram.%s", phase, mm_stat_fields[i]);
+		sim_put(r, key, mm[i]);
+	}
+	const uint64_t io[] = {st.failed_reads, st.failed_writes, st.invalid_io, st.notify_free};
+	for (size_t i = 0; io_stat_fields[i]; i++) {
+		snprintf(key, sizeof(key), "%s.zram.%s", phase, io_stat_fields[i]);
+		sim_put(r, key, io[i]);
+	}
+	const struct {
+		const char *name;
+		uint64_t v;
+	} vm[] = {{"pswpout", st.pswpout}, {"pswpin", st.pswpin},
+		  {"swpout_zero", st.swpout_zero}, {"swpin_zero", st.swpin_zero}};
+	for (size_t i = 0; i < sizeof(vm) / sizeof(vm[0]); i++) {
+		snprintf(key, sizeof(key), "%s.vmstat.%s", phase, vm[i].name);
+		sim_put(r, key, vm[i].v);
+	}
+}
+
+/* zram as the guest sets it up: comp_algorithm, disksize, mkswap, swapon;
+ * the pages swapped out in slot order and read back in page order. A
+ * synchronous device's slot is freed as soon as its page is read back
+ * (the swap cache is bypassed), which the kernel reports in notify_free. */
+static void simulate_zram(const struct klog *l, const char *profile, const char *compressor,
+			  const unsigned char *pages, struct simres *r, int *mismatches)
+{
+	struct zsim_zram_config zc;
+	zsim_zram_config_init(&zc);
+	zc.profile = profile;
+	zc.nr_cpus = 1;
+	struct zsim_zram *zr;
+	int err = zsim_zram_create(&zc, &zr);
+	uint64_t disksize = 256ull << 20;
+	const char *ds = kget(l, "zram.disksize");
+	if (ds)
+		disksize = strtoull(ds, NULL, 10);
+	if (!err)
+		err = zsim_zram_set_comp_algorithm(zr, compressor);
+	if (!err)
+		err = zsim_zram_set_disksize(zr, disksize);
+	if (!err)
+		err = zsim_zram_mkswap(zr, 0);
+	if (err)
+		fail("setting up zram: %s%s", zsim_strerror(err), "");
+	struct pageref *order = malloc(l->npages * sizeof(*order));
+	size_t n = 0;
+	for (size_t i = 0; i < l->npages; i++)
+		if (l->offset[i] != UINT64_MAX)
+			order[n++] = (struct pageref){l->offset[i], i};
+	qsort(order, n, sizeof(*order), by_offset);
+	for (size_t k = 0; k < n; k++) {
+		err = zsim_zram_swap_out(zr, (uint32_t)order[k].offset, pages + order[k].index * PAGE,
+					 0, NULL);
+		if (err)
+			fail("zram swap-out: %s%s", zsim_strerror(err), "");
+	}
+	zram_snapshot(zr, "stored", r);
+	unsigned char buf[PAGE];
+	*mismatches = 0;
+	for (size_t i = 0; i < l->npages; i++) {
+		if (l->offset[i] == UINT64_MAX)
+			continue;
+		err = zsim_zram_swap_in(zr, (uint32_t)l->offset[i], buf, 0, NULL);
+		if (err || memcmp(buf, pages + i * PAGE, PAGE))
+			(*mismatches)++;
+		zsim_zram_swap_free(zr, (uint32_t)l->offset[i]);
+	}
+	zram_snapshot(zr, "readback", r);
+	free(order);
+	zsim_zram_destroy(zr);
+}
+
+/* Tolerance of a counter in a scenario, as a fraction (0 = exact), and
+ * why. */
+static double tolerance(const char *scenario, const char *key, const char **why)
+{
+	*why = "";
+	if (strstr(key, ".meminfo."))
+		return 0;
+	if (!strcmp(scenario, "limit") || !strcmp(scenario, "shrinker")) {
+		*why = "the shrink worker runs asynchronously";
+		return 0.15;
+	}
+	return 0;
+}
+
+/* Pages the kernel's read-back found in the swap cache although the
+ * simulator reads them from the device: written-back folios not yet
+ * reclaimed when the read-back began (memory.stat swapcached after the
+ * swap-out), less the folios the memcg kept in memory because its
+ * writeback is off (the simulator keeps those too). The swap cache's
+ * reclaim is not modelled; the kernel's pswpin is compared plus these. */
+static uint64_t swapcache_hits(const struct klog *l, const struct simres *r)
+{
+	uint64_t cached = 0;
+	const char *kept = sim_get(r, "sim.kept_pages");
+	kget_u64(l, "stored.memcg.swapcached", &cached);
+	uint64_t k = kept ? strtoull(kept, NULL, 10) : 0;
+	cached /= PAGE;
+	return cached > k ? cached - k : 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *profile = "6.12", *compressor = "lz4", *scenario = "fill", *pagefile = NULL;
+	const char *logs[MAX_LOGS];
+	int nlogs = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--profile") && i + 1 < argc)
+			profile = argv[++i];
+		else if (!strcmp(argv[i], "--compressor") && i + 1 < argc)
+			compressor = argv[++i];
+		else if (!strcmp(argv[i], "--scenario") && i + 1 < argc)
+			scenario = argv[++i];
+		else if (!strcmp(argv[i], "--pages") && i + 1 < argc)
+			pagefile = argv[++i];
+		else if (argv[i][0] == '-') {
+			fprintf(stderr, "usage: %s --profile P --compressor C --scenario S "
+				"--pages FILE.raw LOG...\n", prog);
+			return 2;
+		} else if (nlogs < MAX_LOGS)
+			logs[nlogs++] = argv[i];
+	}
+	if (!pagefile || !nlogs) {
+		fprintf(stderr, "%s: need --pages FILE and at least one guest log\n", prog);
+		return 2;
+	}
+	FILE *pf = fopen(pagefile, "rb");
+	if (!pf)
+		fail("cannot open %s: %s", pagefile, strerror(errno));
+	fseek(pf, 0, SEEK_END);
+	long sz = ftell(pf);
+	fseek(pf, 0, SEEK_SET);
+	if (sz <= 0 || sz % PAGE)
+		fail("%s: not a whole number of 4096-byte pages%s", pagefile, "");
+	size_t npages = (size_t)sz / PAGE;
+	unsigned char *pages = malloc((size_t)sz);
+	if (!pages || fread(pages, 1, (size_t)sz, pf) != (size_t)sz)
+		fail("cannot read %s%s", pagefile, "");
+	fclose(pf);
+
+	struct klog kl[MAX_LOGS];
+	struct simres sr[MAX_LOGS];
+	int simbad[MAX_LOGS];
+	memset(kl, 0, sizeof(kl));
+	memset(sr, 0, sizeof(sr));
+	for (int i = 0; i < nlogs; i++) {
+		klog_read(&kl[i], logs[i], npages);
+		if (!strcmp(scenario, "zram"))
+			simulate_zram(&kl[i], profile, compressor, pages, &sr[i], &simbad[i]);
+		else
+			simulate(&kl[i], profile, compressor, pages, &sr[i], &simbad[i]);
+	}
+
+	printf("== kernel %s vs libzswapsim profile %s: %s, %s, %zu pages, %d kernel run(s)\n",
+	       kget(&kl[0], "kernel") ? kget(&kl[0], "kernel") : "?", profile, compressor,
+	       scenario, npages, nlogs);
+	printf("%-36s %14s %14s %10s  %s\n", "counter", "kernel", "libzswapsim", "diff", "");
+	int bad = 0, compared = 0, exact = 0, within = 0;
+	char missed[1024] = "";
+	for (size_t k = 0; k < sr[0].n; k++) {
+		const char *key = sr[0].kv[k].key;
+		/* Kernel envelope over the runs, ours over the same runs. */
+		uint64_t kmin = UINT64_MAX, kmax = 0, smin = UINT64_MAX, smax = 0;
+		int have = 0;
+		for (int i = 0; i < nlogs; i++) {
+			uint64_t kv;
+			const char *sv = sim_get(&sr[i], key);
+			if (kget_u64(&kl[i], key, &kv) || !sv)
+				continue;
+			if (!strcmp(key, "readback.vmstat.pswpin"))
+				kv += swapcache_hits(&kl[i], &sr[i]);
+			uint64_t s = strtoull(sv, NULL, 10);
+			have++;
+			kmin = kv < kmin ? kv : kmin;
+			kmax = kv > kmax ? kv : kmax;
+			smin = s < smin ? s : smin;
+			smax = s > smax ? s : smax;
+		}
+		if (!have)
+			continue; /* the kernel does not print it */
+		if (!strncmp(key, "sim.", 4))
+			continue;
+		const char *why;
+		double tol = tolerance(scenario, key, &why);
+		double lo = (double)kmin * (1 - tol), hi = (double)kmax * (1 + tol);
+		int ok = (double)smin >= lo - 0.5 && (double)smax <= hi + 0.5;
+		char kbuf[48], sbuf[48], dbuf[32];
+		if (kmin == kmax)
+			snprintf(kbuf, sizeof(kbuf), "%" PRIu64, kmin);
+		else
+			snprintf(kbuf, sizeof(kbuf), "%" PRIu64 "..%" PRIu64, kmin, kmax);
+		if (smin == smax)
+			snprintf(sbuf, sizeof(sbuf), "%" PRIu64, smin);
+		else
+			snprintf(sbuf, sizeof(sbuf), "%" PRIu64 "..%" PRIu64, smin, smax);
+		if (kmin == kmax && smin == smax)
+			snprintf(dbuf, sizeof(dbuf), "%+" PRId64, (int64_t)(smin - kmin));
+		else
+			snprintf(dbuf, sizeof(dbuf), "%s", ok ? "inside" : "outside");
+		char note[96] = "";
+		if (!ok)
+			snprintf(note, sizeof(note), "MISMATCH%s%s%s", tol > 0 ? " (tolerance " : "",
+				 tol > 0 ? why : "", tol > 0 ? ")" : "");
+		else if (tol > 0)
+			snprintf(note, sizeof(note), "within %.0f%%: %s", tol * 100, why);
+		if (!strcmp(key, "readback.vmstat.pswpin") && ok)
+			snprintf(note, sizeof(note), "kernel: pswpin + swap-cache hits");
+		printf("%-36s %14s %14s %10s  %s\n", key, kbuf, sbuf, dbuf, note);
+		bad += !ok;
+		compared++;
+		if (ok && kmin == kmax && smin == smax && smin == kmin)
+			exact++;
+		else if (ok)
+			within++;
+		else if (strlen(missed) + strlen(key) + 40 < sizeof(missed)) {
+			char one[1200];
+			if (kmin == kmax && smin == smax)
+				snprintf(one, sizeof(one), "%s`%s` %+" PRId64, missed[0] ? ", " : "", key,
+					 (int64_t)(smin - kmin));
+			else
+				snprintf(one, sizeof(one), "%s`%s` outside", missed[0] ? ", " : "", key);
+			strcat(missed, one);
+		}
+	}
+	for (int i = 0; i < nlogs; i++) {
+		uint64_t km = 0;
+		kget_u64(&kl[i], "readback_mismatches", &km);
+		if (km || simbad[i]) {
+			printf("read-back mismatches: kernel %" PRIu64 ", libzswapsim %d (run %d)\n",
+			       km, simbad[i], i + 1);
+			bad++;
+		}
+	}
+	printf("== %s\n", bad ? "MISMATCH" : "all counters match");
+	/* One row for docs/kernel-parity.md's results table. */
+	printf("| %s | %s | %s | %zu | %d | %d | %d | %s |\n", profile, compressor, scenario,
+	       npages, nlogs, exact, within, missed[0] ? missed : "none");
+	return bad ? 1 : 0;
+}
