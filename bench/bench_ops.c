@@ -36,7 +36,7 @@ static void *worker(void *arg)
 		}
 		pthread_barrier_wait(&bar);
 		for (size_t i = zsim_bench_first_slot(id); i < n; i = zsim_bench_next_slot(i, nthreads))
-			zsim_zswap_load(z, 0, i, 0, id, back, NULL);
+			zsim_zswap_load_slot(z, &(struct zsim_swap_slot){.offset = i, .cpu = id}, back, NULL);
 		pthread_barrier_wait(&bar);
 	}
 	return NULL;

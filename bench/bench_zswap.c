@@ -120,7 +120,7 @@ static size_t ours_load(struct zsim_zswap *z, const unsigned char *in_zswap, siz
 	for (size_t i = lo; i < hi; i++) {
 		if (!in_zswap[i])
 			continue;
-		if (zsim_zswap_load(z, 0, i, 0, 0, back, NULL)) {
+		if (zsim_zswap_load_slot(z, &(struct zsim_swap_slot){.offset = i}, back, NULL)) {
 			fprintf(stderr, "bench_zswap: load %zu failed\n", i);
 			exit(1);
 		}
@@ -187,7 +187,8 @@ static void *run_worker(void *arg)
 	for (size_t i = zsim_bench_first_slot(w->id); i < npages;
 	     i = zsim_bench_next_slot(i, w->nthreads)) {
 		if (w->load) {
-			zsim_zswap_load(w->z, 0, i, 0, w->id, back, NULL);
+			zsim_zswap_load_slot(w->z, &(struct zsim_swap_slot){.offset = i, .cpu = w->id}, back,
+					     NULL);
 		} else {
 			struct zsim_swap_folio f = {.offset = i, .data = pages + i * ZSIM_PAGE_SIZE,
 						    .cpu = w->id};

@@ -191,6 +191,17 @@ ZSIM_API int zsim_codec_lookup(const char *name,
  * then priority descending); returns the total number registered. */
 ZSIM_API int zsim_codec_list(const struct zsim_codec_ops **out, size_t max);
 
+/* A compression library the drivers are built on, and its version as it
+ * reports it at run time ("lz4", "1.9.4"). */
+struct zsim_codec_library {
+	const char *name;
+	const char *version;
+};
+/* The libraries this build links (lz4, zstd, lzo2, zlib, and libdeflate
+ * and isa-l where built with them): a static array of *n entries, valid for
+ * the life of the process. */
+ZSIM_API const struct zsim_codec_library *zsim_codec_libraries(size_t *n);
+
 /* --- instances -------------------------------------------------------- */
 
 struct zsim_codec;

@@ -8,8 +8,11 @@
  *   - the global errno is never touched;
  *   - zsim_strerror(code) gives a printable one-line message.
  * Kernel-side reject reasons (reject_compress_poor, pool_limit_hit ...) are
- * counters, not errors: a store that zswap refuses returns ZSIM_REJECTED
- * and the reason shows up in the counters, exactly as in the kernel.
+ * counters, not errors: a store that zswap refuses goes to the swap device,
+ * as in the kernel, and zsim_zswap_store returns 0 with *where saying so
+ * (ZSIM_WHERE_DEVICE, or ZSIM_WHERE_KEPT); the reason shows up in the
+ * counters. No function returns ZSIM_REJECTED today; it stays for callers
+ * that map refusals to a code of their own.
  */
 #ifndef ZSWAPSIM_COMMON_H
 #define ZSWAPSIM_COMMON_H
@@ -63,7 +66,9 @@ enum zsim_error {
 	ZSIM_ENOTSUP = -EOPNOTSUPP, /* operation not supported by this backend */
 	ZSIM_ESHUTDOWN = -ESHUTDOWN, /* swap type not active (swapped off) */
 	ZSIM_EPARSE = -EILSEQ,   /* malformed input file or specification */
-	ZSIM_REJECTED = -ECANCELED, /* zswap refused the store (see counters) */
+	ZSIM_REJECTED = -ECANCELED, /* a refusal, for callers' own use: the
+				     * library reports refusals through *where
+				     * and the counters, not as an error */
 	ZSIM_EPERM = -EPERM,     /* not permitted (e.g. reading another process) */
 	ZSIM_ESRCH = -ESRCH,     /* no such process (it exited or never existed) */
 };

@@ -42,6 +42,7 @@
 #ifndef ZSWAPSIM_PAGESTORE_H
 #define ZSWAPSIM_PAGESTORE_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -161,6 +162,9 @@ struct zsim_pagestore_snapshot {
 #define ZSIM_PAGESTORE_SNAP_EXIT 1u     /* taken at the process's exit */
 #define ZSIM_PAGESTORE_SNAP_STACK 2u    /* the stack and environment were
 					 * included (--include-stack) */
+#define ZSIM_PAGESTORE_SNAP_STOP 4u     /* taken at a chosen stop (time,
+					 * memory size or signal), after
+					 * which the process was killed */
 ZSIM_API int zsim_pagestore_snapshot(const struct zsim_pagestore *ps, uint64_t i,
 				     struct zsim_pagestore_snapshot *snap);
 
@@ -237,6 +241,22 @@ struct zsim_harvest_opts {
 	void (*progress)(const struct zsim_pagestore_writer_stats *st,
 			 const struct zsim_pagestore_snapshot *snap, void *arg);
 	void *progress_arg;
+	/* run: stop at a chosen moment instead of the command's exit: take a
+	 * last snapshot of every live process (ZSIM_PAGESTORE_SNAP_STOP), kill
+	 * them and return 0 (res->stopped says why). 0 / NULL = never. */
+	uint64_t stop_after_ms;       /* this long after the start */
+	uint64_t stop_at_anon_bytes;  /* once the harvested processes'
+				       * resident anonymous memory (RssAnon,
+				       * summed) reaches this */
+	const volatile sig_atomic_t *stop_flag; /* once *stop_flag is non-zero
+						 * (set from a signal handler) */
+};
+
+enum zsim_harvest_stop {
+	ZSIM_HARVEST_RAN_TO_EXIT = 0, /* the command exited by itself */
+	ZSIM_HARVEST_STOP_TIME = 1,
+	ZSIM_HARVEST_STOP_MEMORY = 2,
+	ZSIM_HARVEST_STOP_SIGNAL = 3,
 };
 
 struct zsim_harvest_result {
@@ -247,6 +267,7 @@ struct zsim_harvest_result {
 	uint64_t unreadable;        /* present pages /proc/PID/mem refused */
 	uint64_t processes;         /* distinct processes harvested */
 	int exit_status;            /* run: the command's wait status */
+	int stopped;                /* run: enum zsim_harvest_stop */
 };
 
 /*

@@ -38,9 +38,14 @@
  * picks the per-CPU compression context. Two threads may use the same cpu;
  * they then serialize on that context's mutex, as migrated tasks do.
  *
- * Errors: ZSIM_EINVAL (NULL buffers, bad order), ZSIM_ERANGE (type or
- * offset out of range), ZSIM_ESHUTDOWN (swap type not active), ZSIM_ENOENT
- * (load of a slot that holds nothing). A bad call changes no state.
+ * Errors: ZSIM_EINVAL (NULL buffers, bad order), ZSIM_ERANGE (type, offset,
+ * cpu or memcg out of range), ZSIM_ESHUTDOWN (swap type not active),
+ * ZSIM_ENOENT (load of a slot that holds nothing), ZSIM_EIO (the swap device
+ * failed a write or a read; decompression failed). A bad call changes no
+ * state. A store zswap refuses is NOT an error: the kernel then writes the
+ * folio to the swap device, and so does zsim_zswap_store, which returns 0
+ * with *where = ZSIM_WHERE_DEVICE (or ZSIM_WHERE_KEPT) and counts the
+ * reason (reject_*, pool_limit_hit ...).
  *
  * Ownership: the caller owns all buffers; the library copies what it keeps.
  */
@@ -124,21 +129,41 @@ ZSIM_API void zsim_sched_config_init(struct zsim_sched_config *sc);
 ZSIM_API int zsim_shrink_sched_parse(const char *name, int *out);
 ZSIM_API const char *zsim_shrink_sched_name(int sched);
 
+/*
+ * Settings of a simulated zswap. Two ways to fill it, both safe:
+ *   - zsim_zswap_config_init(&cfg), then change fields: every field means
+ *     what it says (enabled = 0 turns zswap off, accept_threshold_percent
+ *     = 0 is a threshold of 0%);
+ *   - a zeroed struct or designated initializers
+ *     (struct zsim_zswap_config cfg = {.compressor = "lz4"}): every field
+ *     left 0 or NULL takes its default, so a zeroed struct is the default
+ *     zswap, enabled. To turn a boolean off in this form, set it to
+ *     ZSIM_CONFIG_OFF (-1), which means off in both forms.
+ * zsim_zswap_create tells the two apart by `initialized`, which only
+ * zsim_zswap_config_init sets.
+ */
+#define ZSIM_CONFIG_ON 1
+#define ZSIM_CONFIG_OFF (-1)
+#define ZSIM_ZSWAP_CONFIG_INITIALIZED 0x7a737763u /* set by zsim_zswap_config_init */
+
 struct zsim_zswap_config {
 	const char *profile;      /* "6.1" "6.12" "6.13" "6.18" "latest"; default "6.12" */
 	const char *compressor;   /* codec spec (zswapsim/codec.h); default "zstd" */
 	const char *zpool;        /* "zsmalloc" (default), "ideal", "malloc" */
 	unsigned chain_size;      /* zsmalloc pages per zspage; 0 = the profile's */
-	unsigned max_pool_percent;         /* default 20 */
-	unsigned accept_threshold_percent; /* default 90 */
+	unsigned max_pool_percent;         /* default 20 (zeroed form: 0 = 20) */
+	unsigned accept_threshold_percent; /* default 90 (zeroed form: 0 = 90) */
 	uint64_t ram_bytes;       /* simulated totalram; default 8 GiB */
 	unsigned nr_cpus;         /* simulated CPUs; 0 = this machine's */
 	unsigned nr_nodes;        /* simulated NUMA nodes; 0 = 1 */
-	int enabled;              /* zswap enabled; default 1 */
-	int shrinker_enabled;     /* dynamic shrinker (6.8+); default 0 */
+	int enabled;              /* zswap enabled: > 0 on, ZSIM_CONFIG_OFF off;
+				   * default on (0: off after config_init, on
+				   * in the zeroed form) */
+	int shrinker_enabled;     /* dynamic shrinker (6.8+): > 0 on; default off */
 	int refuse_large_folios;  /* refuse large folios even where the
-				   * profile stores them; default 0 */
-	int same_filled_pages_enabled; /* 6.1 param; default 1 */
+				   * profile stores them: > 0 on; default off */
+	int same_filled_pages_enabled; /* 6.1 param: > 0 on, ZSIM_CONFIG_OFF
+				   * off; default on (0 as for `enabled`) */
 	int batch;                /* the out-of-tree IAA batching series
 				   * (Sridhar, v13/v14), which no released
 				   * kernel has: 1 compresses large folios in
@@ -159,9 +184,11 @@ struct zsim_zswap_config {
 				   * zsim_zswap_config_init; zero times take
 				   * the defaults, jitter_pct 0 is none */
 	struct zsim_fault_injector *fault; /* borrowed; may be NULL */
+	unsigned initialized;     /* ZSIM_ZSWAP_CONFIG_INITIALIZED after
+				   * zsim_zswap_config_init; leave it alone */
 };
 
-/* Fill cfg with the defaults above. */
+/* Fill cfg with the defaults above (and mark it initialized). */
 ZSIM_API void zsim_zswap_config_init(struct zsim_zswap_config *cfg);
 
 struct zsim_zswap;
@@ -237,9 +264,14 @@ struct zsim_swap_folio {
 /*
  * Swap out a folio (swap_writeout + zswap_store). Returns 0 and sets
  * *where (may be NULL) to where the folio went: zswap, the zeromap or, if
- * zswap refused it (the reason is in the counters), the swap device; or
- * ZSIM_WHERE_KEPT when the memcg has memory.zswap.writeback=0 (6.8+): the
- * folio stays in memory and its slots hold nothing.
+ * zswap refused it, the swap device; or ZSIM_WHERE_KEPT when zswap refused
+ * it and the memcg has memory.zswap.writeback=0 (6.8+): the folio stays in
+ * memory and its slots hold nothing. A refusal is never an error code (the
+ * reason is in the counters: reject_*, pool_limit_hit); ZSIM_REJECTED is
+ * not returned. Errors: ZSIM_EINVAL (NULL folio or data, order > 9),
+ * ZSIM_ERANGE (type, slots, cpu or memcg out of range), ZSIM_ESHUTDOWN
+ * (type not swapped on), ZSIM_EIO (zswap refused and the device write
+ * failed: the slots hold nothing, the caller keeps the folio).
  * A large folio is all-or-nothing: on any failure no slot keeps an entry.
  */
 ZSIM_API int zsim_zswap_store(struct zsim_zswap *z, const struct zsim_swap_folio *f,
@@ -257,6 +289,25 @@ ZSIM_API int zsim_zswap_store(struct zsim_zswap *z, const struct zsim_swap_folio
 ZSIM_API int zsim_zswap_load(struct zsim_zswap *z, unsigned type, uint64_t offset,
 			     unsigned memcg, unsigned cpu, void *page,
 			     enum zsim_swap_where *from);
+
+/* One slot and who touches it: the fields of struct zsim_swap_folio that a
+ * load needs, by name, so that type, memcg and cpu cannot be swapped by
+ * position. */
+struct zsim_swap_slot {
+	unsigned type;       /* swap type */
+	uint64_t offset;     /* slot */
+	unsigned memcg;      /* the faulting task's memcg (0 = root) */
+	unsigned cpu;        /* simulated CPU */
+};
+
+/*
+ * zsim_zswap_load with the slot named by fields:
+ *   zsim_zswap_load_slot(z, &(struct zsim_swap_slot){.type = 0, .offset = n},
+ *                        page, &from);
+ * Same results and errors as zsim_zswap_load (ZSIM_EINVAL for a NULL slot).
+ */
+ZSIM_API int zsim_zswap_load_slot(struct zsim_zswap *z, const struct zsim_swap_slot *slot,
+				  void *page, enum zsim_swap_where *from);
 
 /*
  * Swap in several slots at once, as readahead does (up to

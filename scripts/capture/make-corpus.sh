@@ -15,7 +15,7 @@ bench=$(readlink -f "${1:?usage: make-corpus.sh BENCH [OUT]}")
 out=${2:-corpus/zswapsim-build.zpk}
 cd "$(dirname "$0")/../.."
 mkdir -p "$(dirname "$out")"
-exec env -i PATH=/usr/bin:/bin LC_ALL=C "$bench" harvest --level 19 \
+exec env -i PATH=/usr/bin:/bin LC_ALL=C "$bench" harvest --follow-children --level 19 \
 	--clen lz4 --clen zstd --clen lzo-rle --out "$out" -- sh -c '
 gcc -O2 -std=gnu11 -Iinclude -Isrc -S -o /dev/null src/zswap/store.c &&
 gcc -O2 -std=gnu11 -Iinclude -Isrc -S -o /dev/null src/alloc/zsmalloc.c &&

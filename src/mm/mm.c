@@ -353,7 +353,10 @@ static int fault_in(struct zsim_mm *mm, struct mm_page *p, bool write_all)
 		return ZSIM_ENOMEM;
 	if (p->state == PG_SWAPPED) {
 		enum zsim_swap_where from;
-		int rc = zsim_zswap_load(mm->z, mm->cfg.swap_type, p->slot, m->id, mm->cfg.cpu, data, &from);
+		int rc = zsim_zswap_load_slot(
+			mm->z, &(struct zsim_swap_slot){.type = mm->cfg.swap_type, .offset = p->slot,
+							.memcg = m->id, .cpu = mm->cfg.cpu},
+			data, &from);
 		if (rc) {
 			free(data);
 			return rc; /* the page stays swapped: nothing lost */

@@ -547,14 +547,42 @@ static int snapshot(struct run *r, pid_t pid, pid_t tgid, uint32_t flags,
 	return rc;
 }
 
+/* RssAnon of a process in bytes (0 if it is gone). */
+static uint64_t rss_anon(pid_t pid)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	uint64_t kb = 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "RssAnon: %" SCNu64, &kb) == 1)
+			break;
+	fclose(f);
+	return kb * 1024;
+}
+
+/* Is the tracee at i the first one listed of its thread group? */
+static bool first_of_group(const struct run *r, size_t i)
+{
+	for (size_t k = 0; k < i; k++)
+		if (r->t[k].tgid == r->t[i].tgid)
+			return false;
+	return true;
+}
+
 static void kill_all(struct run *r)
 {
 	for (size_t i = 0; i < r->n; i++)
 		kill(r->t[i].tid, SIGKILL);
 	for (size_t i = 0; i < r->n; i++) {
 		int st;
+		/* A killed tracee may still stop (its exit stop, a pending
+		 * event): let it go on to its death. */
 		while (waitpid(r->t[i].tid, &st, __WALL) > 0 && !WIFEXITED(st) && !WIFSIGNALED(st))
-			;
+			if (WIFSTOPPED(st))
+				ptrace(PTRACE_CONT, r->t[i].tid, 0, 0);
 	}
 	r->n = 0;
 }
@@ -698,6 +726,7 @@ int zsim_harvest_run(struct zsim_pagestore_writer *w, char *const argv[],
 	if (!rc && ptrace(PTRACE_CONT, child, 0, 0) < 0)
 		rc = zsim_ps_error(err, ZSIM_EIO, "harvest", 0, 0, "ptrace(CONT): %s", strerror(errno));
 	uint64_t next = o->interval_ms ? now_ns() + (uint64_t)o->interval_ms * 1000000u : UINT64_MAX;
+	uint64_t next_rss = 0;
 	while (!rc && r.n) {
 		bool any = false;
 		for (size_t i = 0; i < r.n && !rc; i++) {
@@ -719,14 +748,42 @@ int zsim_harvest_run(struct zsim_pagestore_writer *w, char *const argv[],
 			/* interval snapshot of every live group, once each */
 			for (size_t i = 0; i < r.n && !rc; i++) {
 				struct tracee *t = &r.t[i];
-				bool first = true;
-				for (size_t k = 0; k < i; k++)
-					if (r.t[k].tgid == t->tgid)
-						first = false;
-				if (first && t->exec_seen && !t->exiting)
+				if (first_of_group(&r, i) && t->exec_seen && !t->exiting)
 					rc = snapshot(&r, t->tgid, t->tgid, 0, w, o, res, err);
 			}
 			next = now_ns() + (uint64_t)o->interval_ms * 1000000u;
+		}
+		/* A chosen stop: the last snapshot of every live group, then
+		 * the processes are killed (PTRACE_O_EXITKILL would on our
+		 * exit anyway). */
+		int why = 0;
+		const uint64_t now = now_ns();
+		if (o->stop_flag && *o->stop_flag)
+			why = ZSIM_HARVEST_STOP_SIGNAL;
+		else if (o->stop_after_ms && now >= r.t0 + o->stop_after_ms * 1000000u)
+			why = ZSIM_HARVEST_STOP_TIME;
+		else if (o->stop_at_anon_bytes && now >= next_rss) {
+			next_rss = now + 20000000u; /* 20 ms */
+			uint64_t sum = 0;
+			for (size_t i = 0; i < r.n; i++)
+				/* Not before the exec: until then the child is
+				 * a copy of the harvester. */
+				if (first_of_group(&r, i) && r.t[i].exec_seen && !r.t[i].exiting)
+					sum += rss_anon(r.t[i].tgid);
+			if (sum >= o->stop_at_anon_bytes)
+				why = ZSIM_HARVEST_STOP_MEMORY;
+		}
+		if (!rc && why) {
+			for (size_t i = 0; i < r.n && !rc; i++) {
+				struct tracee *t = &r.t[i];
+				if (first_of_group(&r, i) && t->exec_seen && !t->exiting)
+					rc = snapshot(&r, t->tgid, t->tgid, ZSIM_PAGESTORE_SNAP_STOP, w,
+						      o, res, err);
+			}
+			kill_all(&r);
+			res->stopped = why;
+			res->exit_status = W_EXITCODE(0, SIGKILL);
+			break;
 		}
 		if (!any && !rc) {
 			struct timespec ts = {0, 1000000}; /* 1 ms */

@@ -263,6 +263,17 @@ int zsim_zswap_load(struct zsim_zswap *z, unsigned type, uint64_t offset, unsign
 	return rc;
 }
 
+int zsim_zswap_load_slot(struct zsim_zswap *z, const struct zsim_swap_slot *slot, void *page,
+			 enum zsim_swap_where *from)
+{
+	if (!slot) {
+		if (from)
+			*from = ZSIM_WHERE_NONE;
+		return ZSIM_EINVAL;
+	}
+	return zsim_zswap_load(z, slot->type, slot->offset, slot->memcg, slot->cpu, page, from);
+}
+
 int zsim_zswap_load_batch(struct zsim_zswap *z, unsigned type, const uint64_t *offsets,
 			  unsigned n, unsigned memcg_id, unsigned cpu, void *pages,
 			  enum zsim_swap_where *from, int *results)

@@ -49,6 +49,24 @@ void zsim_zswap_config_init(struct zsim_zswap_config *cfg)
 	cfg->same_filled_pages_enabled = 1;
 	cfg->batch = -1;
 	zsim_sched_config_init(&cfg->sched);
+	cfg->initialized = ZSIM_ZSWAP_CONFIG_INITIALIZED;
+}
+
+/* A config zsim_zswap_config_init did not fill (zeroed, or designated
+ * initializers): every field left 0 takes its default, so that a zeroed
+ * struct is the default zswap and not a disabled one. */
+static void zero_means_default(struct zsim_zswap_config *c)
+{
+	if (!c->max_pool_percent)
+		c->max_pool_percent = 20;
+	if (!c->accept_threshold_percent)
+		c->accept_threshold_percent = 90;
+	if (!c->enabled)
+		c->enabled = ZSIM_CONFIG_ON;
+	if (!c->same_filled_pages_enabled)
+		c->same_filled_pages_enabled = ZSIM_CONFIG_ON;
+	if (!c->batch)
+		c->batch = -1;
 }
 
 static unsigned machine_cpus(void)
@@ -63,10 +81,13 @@ int zsim_zswap_create(const struct zsim_zswap_config *cfg_in, struct zsim_zswap 
 		return ZSIM_EINVAL;
 	*out = NULL;
 	struct zsim_zswap_config cfg;
-	if (cfg_in)
+	if (cfg_in) {
 		cfg = *cfg_in;
-	else
+		if (cfg.initialized != ZSIM_ZSWAP_CONFIG_INITIALIZED)
+			zero_means_default(&cfg);
+	} else {
 		zsim_zswap_config_init(&cfg);
+	}
 	const struct zsim_profile *prof = zsim_profile_find(cfg.profile ? cfg.profile : "6.12");
 	if (!prof)
 		return ZSIM_ENOENT;
@@ -97,10 +118,10 @@ int zsim_zswap_create(const struct zsim_zswap_config *cfg_in, struct zsim_zswap 
 	z->totalram_pages = (cfg.ram_bytes ? cfg.ram_bytes : 8ull << 30) / ZSIM_PAGE_SIZE;
 	z->nr_cpus = cfg.nr_cpus ? cfg.nr_cpus : machine_cpus();
 	z->nr_nodes = cfg.nr_nodes ? cfg.nr_nodes : 1;
-	atomic_store(&z->enabled, cfg.enabled ? 1 : 0);
-	z->shrinker_enabled = cfg.shrinker_enabled;
-	z->refuse_large_folios = cfg.refuse_large_folios;
-	z->same_filled_enabled = cfg.same_filled_pages_enabled;
+	atomic_store(&z->enabled, cfg.enabled > 0 ? 1 : 0);
+	z->shrinker_enabled = cfg.shrinker_enabled > 0;
+	z->refuse_large_folios = cfg.refuse_large_folios > 0;
+	z->same_filled_enabled = cfg.same_filled_pages_enabled > 0;
 	if (cfg.batch < -1 || cfg.batch > 1) {
 		free(z);
 		return ZSIM_EINVAL;

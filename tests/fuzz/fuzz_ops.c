@@ -77,7 +77,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 4: { /* load */
 			unsigned slot = a % SLOTS;
 			enum zsim_swap_where from;
-			int rc = zsim_zswap_load(z, 0, slot, b % 3, b & 1, page, &from);
+			int rc = zsim_zswap_load_slot(
+				z, &(struct zsim_swap_slot){.offset = slot, .memcg = b % 3, .cpu = b & 1},
+				page, &from);
 			if (ref[slot].cls < 0) {
 				check(rc == ZSIM_ENOENT);
 			} else {
@@ -129,7 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* Every slot still reads back what the model says. */
 	for (unsigned s = 0; s < SLOTS; s++) {
-		int rc = zsim_zswap_load(z, 0, s, 0, 0, page, NULL);
+		int rc = zsim_zswap_load_slot(z, &(struct zsim_swap_slot){.offset = s}, page, NULL);
 		check(ref[s].cls < 0 ? rc == ZSIM_ENOENT : rc == 0);
 	}
 	struct zsim_zswap_stats st;

@@ -135,8 +135,9 @@ static void op_load(struct worker *w, unsigned char *buf)
 {
 	unsigned slot = (unsigned)(rnd(&w->x) % SLOTS);
 	enum zsim_swap_where from;
-	int rc = zsim_zswap_load(Z, 0, (uint64_t)w->id * SLOTS + slot, 1 + w->id % 4,
-				 (unsigned)(rnd(&w->x) % 2), buf, &from);
+	struct zsim_swap_slot ss = {.type = 0, .offset = (uint64_t)w->id * SLOTS + slot,
+				    .memcg = 1 + w->id % 4, .cpu = (unsigned)(rnd(&w->x) % 2)};
+	int rc = zsim_zswap_load_slot(Z, &ss, buf, &from);
 	if (w->ref[slot].cls < 0) {
 		if (rc != ZSIM_ENOENT)
 			FAIL("thread %u slot %u: load of an empty slot gave %s", w->id, slot, zsim_strerror(rc));

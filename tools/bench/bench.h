@@ -40,6 +40,41 @@ enum bench_exit {
 
 int bench_exit_for_trace(enum zsim_trace_errc kind);
 
+/* --- about.c: program name, version, environment ------------------------- */
+
+extern const char bench_prog[];   /* "zswapsim-bench": every message starts so */
+/* 0 = --quiet, 1 = default, 2 = --verbose (progress even off a terminal). */
+extern int bench_verbosity;
+/* "zswapsim-bench: MESSAGE\n" on stderr. */
+void bench_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* --version: the tool, the library linked and the codec libraries. */
+void bench_print_version(FILE *out);
+/* "lz4 1.9.4, zstd 1.5.4, ..." */
+void bench_codec_libraries_text(char *buf, size_t len);
+/* Where and when a report was made. */
+struct bench_env {
+	char host[256];
+	char sysname[80], kernel[160], machine[80]; /* uname(2) */
+	char timestamp[32];                         /* UTC, ISO 8601 */
+};
+void bench_env_get(struct bench_env *e);
+
+/* --- progress.c: the progress bar of a long phase ------------------------ */
+
+struct bench_progress {
+	const char *what, *unit;
+	uint64_t total, t0, next, delay_ns;
+	bool enabled, tty, shown;
+};
+/* May a bar be shown: --verbose, or a terminal and not --quiet. */
+bool bench_progress_allowed(void);
+/* A phase of `total` units; nothing is drawn unless enabled, nor before it
+ * has run a second. Update from one thread (rate-limited inside). */
+void bench_progress_start(struct bench_progress *p, const char *what, const char *unit,
+			  uint64_t total, bool enabled);
+void bench_progress_update(struct bench_progress *p, uint64_t done);
+void bench_progress_end(struct bench_progress *p);
+
 /* --- configuration of one simulated zswap ---------------------------- */
 
 struct bench_config {
@@ -106,6 +141,7 @@ struct bench_input_spec {
 	uint64_t ops;           /* hotcold accesses; 0 = 4 x pages */
 	uint64_t mem_limit;     /* hotcold memory.max; 0 = half the pages */
 	const char *mix;        /* synthetic mix; NULL = the default */
+	const char *snapshot;   /* page store: all, last (default), largest, N */
 	uint64_t seed;
 	unsigned gen_threads;   /* threads generating synthetic pages */
 };
@@ -117,7 +153,12 @@ struct bench_input {
 	uint64_t corpus_pages;
 	size_t map_len;         /* mmap'ed corpus file; 0 = malloc'ed */
 	char *corpus_path;      /* NULL: synthetic */
-	bool synthetic;
+	const char *snapshot;   /* page store: which snapshots (NULL = last) */
+	char snapshot_desc[96]; /* what was taken ("" for a raw corpus) */
+	bool synthetic;         /* content made on demand: corpus is NULL and
+				 * bench_input_page generates page i from
+				 * (seed, i), so memory does not grow with
+				 * the page count */
 	uint64_t syn_seed;
 	struct bench_mix mix;
 	unsigned syn_unit_order;
@@ -148,6 +189,11 @@ int bench_corpus_open(struct bench_input *in, const char *path, char *err, size_
 int bench_input_load(const struct bench_input_spec *spec, struct bench_input *in,
 		     char *err, size_t errlen);
 void bench_input_free(struct bench_input *in);
+/* Content page `page` of the input (page < corpus_pages): a pointer into
+ * the corpus, or, for synthetic content, the page generated into buf
+ * (4096 bytes) from the seed and the page index, the same bytes every time. */
+const unsigned char *bench_input_page(const struct bench_input *in, uint64_t page,
+				      unsigned char *buf);
 int bench_input_push(struct bench_input *in, const struct zsim_trace_event *ev);
 /* Write the events as a trace (synthetic content becomes class: refs). */
 int bench_input_emit(const struct bench_input *in, const char *path, char *err, size_t errlen);
@@ -314,6 +360,14 @@ int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
  * (either may be NULL). 0 or a BX_* code. */
 int bench_seed_sweep(const struct bench_input *in, const struct bench_config *cfg,
 		     const struct bench_run_opts *o, FILE *out, FILE *json);
+/* validate.c: check every event against the state it needs (swap type on,
+ * slots in range, CPU on the machine when nr_cpus is not 0, memcg id)
+ * before anything is applied. 0 or BX_TRACE_RANGE with a message naming
+ * the file and line (or byte offset). */
+int bench_trace_validate(const struct bench_input *in, unsigned nr_cpus, char *err,
+			 size_t errlen);
+bool bench_trace_has_swapon(const struct bench_input *in);
+unsigned bench_trace_max_cpu(const struct bench_input *in);
 
 /* Shared by replay.c and mmrun.c: make the zswap instance of a run (and
  * its fault injector, unarmed), and fill the result's description. */
@@ -338,11 +392,19 @@ int bench_result_exit(const struct bench_result *res, const struct bench_run_opt
 double bench_ratio(const struct zsim_zswap_stats *st);
 void bench_print_summary(FILE *out, const struct bench_input *in, const struct bench_config *cfg,
 			 const struct bench_run_opts *o, const struct bench_result *r);
-/* One run as a JSON object (indent: spaces before each line). */
+/* One run as a JSON object (jansson; the caller json_decref()s it). */
+struct json_t;
+struct json_t *bench_run_json(const struct bench_input *in, const struct bench_config *cfg,
+			      const struct bench_run_opts *o, const struct bench_result *r,
+			      const char *cell);
+/* Write j through jansson: indented by 2, or compact on one line. 0 or -1. */
+int bench_json_dump(FILE *out, struct json_t *j, bool compact);
+/* One JSON string (escaped by jansson), or null for NULL, to out. */
+void bench_json_string(FILE *out, const char *s);
+/* bench_run_json written to out (indent < 0: compact). */
 void bench_write_run_json(FILE *out, const struct bench_input *in, const struct bench_config *cfg,
 			  const struct bench_run_opts *o, const struct bench_result *r,
 			  int indent, const char *cell);
-void bench_json_string(FILE *out, const char *s);
 char *bench_human_bytes(uint64_t b, char *buf, size_t len);
 
 /* --- timeline (timeline.c) -------------------------------------------------- */

@@ -72,7 +72,7 @@ static int corpus_pages(const char *path, uint64_t *pages)
 	} else {
 		FILE *f = fopen(path, "rb");
 		if (!f || fseek(f, 0, SEEK_END)) {
-			fprintf(stderr, "zswapsim-bench: %s: cannot open\n", path);
+			fprintf(stderr, "zswapsim-bench: %s: cannot open: %s\n", path, strerror(errno));
 			if (f)
 				fclose(f);
 			return BX_IO;
@@ -163,7 +163,7 @@ int bench_cmd_convert_capture(int argc, char **argv)
 		case C_QUIET: quiet = true; break;
 		case 'h': case C_HELP: usage(stdout); return BX_OK;
 		default:
-			fprintf(stderr, "Try 'zswapsim-bench convert-capture --help'.\n");
+			fprintf(stderr, "zswapsim-bench: try \'zswapsim-bench convert-capture --help\'\n");
 			return BX_USAGE;
 		}
 		continue;
@@ -196,7 +196,7 @@ int bench_cmd_convert_capture(int argc, char **argv)
 	if (quiet)
 		return BX_OK;
 	fprintf(stderr,
-		"convert-capture: %s (kernel %s) -> %s: %" PRIu64 " events: %" PRIu64
+		"zswapsim-bench: %s (kernel %s) -> %s: %" PRIu64 " events: %" PRIu64
 		" stores (%" PRIu64 " pages, %" PRIu64 " refused), %" PRIu64 " loads (%" PRIu64
 		" hit, %" PRIu64 " missed, %" PRIu64 " failed), %" PRIu64 " invalidates\n",
 		in, st.kernel_release[0] ? st.kernel_release : "?", out, st.events, st.stores,
@@ -204,17 +204,17 @@ int bench_cmd_convert_capture(int argc, char **argv)
 		st.load_errors, st.invalidates);
 	for (unsigned t = 0; t < ZSIM_TRACE_MAX_SWAP_TYPES; t++)
 		if (st.slots[t])
-			fprintf(stderr, "convert-capture: swap type %u: %" PRIu64 " slots\n", t,
+			fprintf(stderr, "zswapsim-bench: swap type %u: %" PRIu64 " slots\n", t,
 				st.slots[t]);
-	fprintf(stderr, "convert-capture: memcgs:");
+	fprintf(stderr, "zswapsim-bench: memcgs:");
 	for (unsigned m = 0; m < st.memcgs && m < ZSIM_CAPTURE_MAX_MEMCG_MAP; m++)
 		fprintf(stderr, " %u=cgroup %" PRIu64, m, st.memcg_cgroup_id[m]);
 	fprintf(stderr, "%s\n", st.memcgs > ZSIM_CAPTURE_MAX_MEMCG_MAP ? " ..." : "");
 	if (st.lost)
-		fprintf(stderr, "convert-capture: warning: bpftrace lost %" PRIu64
+		fprintf(stderr, "zswapsim-bench: warning: bpftrace lost %" PRIu64
 				" events; the trace misses them\n", st.lost);
 	if (st.late)
-		fprintf(stderr, "convert-capture: warning: %" PRIu64
+		fprintf(stderr, "zswapsim-bench: warning: %" PRIu64
 				" events arrived out of order beyond the re-order window\n", st.late);
 	return BX_OK;
 }

@@ -7,9 +7,12 @@
  * model) the store/load rows are its access/fault latencies and its
  * swap-out/swap-in rates.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "bench.h"
 
@@ -158,7 +161,7 @@ int bench_compare(const struct bench_input *in, struct bench_config *cfgs, size_
 	for (size_t i = 0; i < ncfg; i++) {
 		bench_config_label(&cfgs[i]);
 		if (o->progress)
-			fprintf(stderr, "compare: [%zu/%zu] %s\n", i + 1, ncfg, cfgs[i].label);
+			fprintf(stderr, "zswapsim-bench: [%zu/%zu] %s\n", i + 1, ncfg, cfgs[i].label);
 		int rc = bench_replay(in, &cfgs[i], o, &res[i]);
 		if (rc) {
 			fprintf(stderr, "zswapsim-bench: %s: %s\n", cfgs[i].label, res[i].errmsg);
@@ -216,20 +219,22 @@ int bench_compare(const struct bench_input *in, struct bench_config *cfgs, size_
 	if (json_path) {
 		FILE *j = strcmp(json_path, "-") ? fopen(json_path, "w") : stdout;
 		if (!j) {
-			fprintf(stderr, "zswapsim-bench: %s: cannot create\n", json_path);
+			fprintf(stderr, "zswapsim-bench: %s: cannot create: %s\n", json_path, strerror(errno));
 			worst = BX_IO;
 		} else {
-			fprintf(j, "{\"compare\": [\n");
+			json_t *runs = json_array(), *root = json_object();
 			for (size_t i = 0; i < ncfg; i++) {
 				char cell[32];
 				snprintf(cell, sizeof(cell), "c%zu", i);
-				fprintf(j, "  ");
-				bench_write_run_json(j, in, &cfgs[i], o, &res[i], 2, cell);
-				fprintf(j, "%s\n", i + 1 < ncfg ? "," : "");
+				json_array_append_new(runs, bench_run_json(in, &cfgs[i], o, &res[i],
+									   cell));
 			}
-			fprintf(j, "]}\n");
-			if (j != stdout && fclose(j)) {
-				fprintf(stderr, "zswapsim-bench: %s: write error\n", json_path);
+			json_object_set_new(root, "compare", runs);
+			int bad = bench_json_dump(j, root, false);
+			json_decref(root);
+			fputc('\n', j);
+			if ((j != stdout && fclose(j)) || bad) {
+				fprintf(stderr, "zswapsim-bench: %s: write error: %s\n", json_path, strerror(errno));
 				worst = BX_IO;
 			}
 		}

@@ -116,6 +116,24 @@ void bench_config_copy(struct bench_config *dst, const struct bench_config *src)
 	dst->codec_args = src->codec_args ? dup_s(src->codec_args) : NULL;
 }
 
+/* What a key takes, for "bad value" messages. */
+static const char *config_range(const char *key)
+{
+	static const struct { const char *key, *range; } r[] = {
+		{"chain-size", "4..16, or 0 for the profile's"},
+		{"max-pool-percent", "1..100"},
+		{"accept-threshold", "0..100"},
+		{"ram", "1M or more; K/M/G/T suffixes"},
+		{"cpus", "1..4096"},
+		{"batch", "on, off or auto"},
+		{"codec-arg", "KEY=VALUE without ',' or ':'"},
+	};
+	for (size_t i = 0; i < sizeof(r) / sizeof(r[0]); i++)
+		if (!strcmp(key, r[i].key))
+			return r[i].range;
+	return "see --help";
+}
+
 static int small_uint(const char *val, unsigned max, unsigned *out)
 {
 	uint64_t v;
@@ -187,7 +205,7 @@ int bench_config_set(struct bench_config *c, const char *key, const char *val, c
 	}
 	return 0;
 bad:
-	snprintf(err, errlen, "bad value '%s' for %s", val, key);
+	snprintf(err, errlen, "bad value '%s' for %s (%s)", val, key, config_range(key));
 	return -1;
 }
 

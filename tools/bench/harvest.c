@@ -96,13 +96,21 @@ static void harvest_usage(FILE *out)
 "  --pid PID             read a running process instead of starting one\n"
 "  --count N             --pid: stop after N snapshots (default: until it exits)\n"
 "  --include-stack       also read the stack and the environment block\n"
-"  --no-follow           do not read the processes the command starts\n"
+"  --follow-children     also read the processes the command starts (default:\n"
+"                        only the command itself; --no-follow is the default)\n"
+"  --stop-after SECONDS  stop at this time: a last snapshot of every live\n"
+"                        process, then the command is killed (--pid: stop\n"
+"                        reading; the process runs on)\n"
+"  --stop-at-rss SIZE    stop once the processes' resident anonymous memory\n"
+"                        (RssAnon) reaches SIZE (K/M/G suffixes)\n"
+"  --stop-signal SIG     stop when the harvester receives SIG (USR1, USR2, HUP,\n"
+"                        TERM, INT, ALRM or a number): kill -USR1 <harvester>\n"
 "  --clen SPEC           precompute compressed lengths with a codec spec\n"
 "                        (repeatable: lz4, zstd, lzo-rle, zstd:level=1 ...)\n"
 "  --level N             zstd level of the store (default 3; 19 is smaller)\n"
 "  --frame-pages N       pages per zstd frame (default 64)\n"
 "  --no-meta             record no command line, host kernel or time\n"
-"  --quiet               no progress line\n"
+"  -q, --quiet           no progress line\n"
 "\n"
 "EXIT CODES\n"
 "  0 the store was written (the command's own status is reported, not returned)\n"
@@ -126,7 +134,7 @@ static void on_snapshot(const struct zsim_pagestore_writer_stats *st,
 		return;
 	char b1[32];
 	fprintf(stderr,
-		"%sharvest: snapshot %u: pid %u %-15s%s +%" PRIu64 " pages; total %" PRIu64
+		"%szswapsim-bench: snapshot %u: pid %u %-15s%s +%" PRIu64 " pages; total %" PRIu64
 		" pages, %" PRIu64 " unique, %s stored%s",
 		p->tty ? "\r\033[K" : "", p->n, snap->pid, snap->comm,
 		snap->flags & ZSIM_PAGESTORE_SNAP_EXIT ? " (exit)" : "",
@@ -141,6 +149,47 @@ static void on_stop(int sig)
 {
 	(void)sig;
 	stop_flag = 1;
+}
+
+static int parse_signal(const char *s)
+{
+	static const struct { const char *name; int sig; } sigs[] = {
+		{"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"HUP", SIGHUP},
+		{"TERM", SIGTERM}, {"INT", SIGINT}, {"ALRM", SIGALRM},
+	};
+	if (!strncmp(s, "SIG", 3))
+		s += 3;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (!strcmp(s, sigs[i].name))
+			return sigs[i].sig;
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (*s && !*end && v >= 1 && v <= SIGRTMAX && v != SIGKILL && v != SIGSTOP)
+		return (int)v;
+	return -1;
+}
+
+/* RssAnon of a process in bytes (0 if gone). */
+static uint64_t proc_rss_anon(uint64_t pid)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof(path), "/proc/%" PRIu64 "/status", pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	uint64_t kb = 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "RssAnon: %" SCNu64, &kb) == 1)
+			break;
+	fclose(f);
+	return kb * 1024;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static void sleep_ms(unsigned ms)
@@ -186,6 +235,53 @@ static void put_host_meta(struct zsim_pagestore_writer *w)
 		zsim_pagestore_writer_meta(w, "created", t);
 }
 
+/* How many pages each process gave: its snapshots, all their pages, and
+ * its last and largest snapshot (what --snapshot last|largest replays). */
+static void report_processes(const struct zsim_pagestore *ps)
+{
+	struct proc_row {
+		uint32_t pid;
+		char comm[16];
+		uint64_t snaps, pages, last, largest;
+		bool stopped;
+	} *rows = NULL;
+	size_t n = 0, cap = 0;
+	struct zsim_pagestore_snapshot s;
+	for (uint64_t i = 0; !zsim_pagestore_snapshot(ps, i, &s); i++) {
+		size_t k = 0;
+		while (k < n && rows[k].pid != s.pid)
+			k++;
+		if (k == n) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				struct proc_row *nr = realloc(rows, cap * sizeof(*nr));
+				if (!nr)
+					break;
+				rows = nr;
+			}
+			memset(&rows[n], 0, sizeof(rows[n]));
+			rows[n].pid = s.pid;
+			n++;
+		}
+		struct proc_row *r = &rows[k];
+		memcpy(r->comm, s.comm, sizeof(r->comm));
+		r->comm[sizeof(r->comm) - 1] = 0;
+		r->snaps++;
+		r->pages += s.pages;
+		r->last = s.pages;
+		if (s.pages > r->largest)
+			r->largest = s.pages;
+		r->stopped |= (s.flags & ZSIM_PAGESTORE_SNAP_STOP) != 0;
+	}
+	for (size_t k = 0; k < n; k++)
+		fprintf(stderr, "zswapsim-bench: pid %u %-15s %" PRIu64 " snapshot%s, %" PRIu64
+				" pages (last %" PRIu64 ", largest %" PRIu64 ")%s\n",
+			rows[k].pid, rows[k].comm, rows[k].snaps, rows[k].snaps == 1 ? "" : "s",
+			rows[k].pages, rows[k].last, rows[k].largest,
+			rows[k].stopped ? " - stopped" : "");
+	free(rows);
+}
+
 static int finish_store(struct zsim_pagestore_writer *w, const char *out, bool quiet,
 			const struct zsim_harvest_result *res, bool have_status)
 {
@@ -203,38 +299,45 @@ static int finish_store(struct zsim_pagestore_writer *w, const char *out, bool q
 		struct zsim_pagestore_info info;
 		zsim_pagestore_info(ps, &info);
 		file_bytes = info.file_bytes;
+		report_processes(ps);
 		zsim_pagestore_close(ps);
 	}
 	char b1[32], b2[32];
 	fprintf(stderr,
-		"harvest: wrote %s: %" PRIu64 " pages (%s) in %" PRIu64 " snapshots of %" PRIu64
+		"zswapsim-bench: wrote %s: %" PRIu64 " pages (%s) in %" PRIu64 " snapshots of %" PRIu64
 		" processes; %" PRIu64 " unique (dedup %.2fx); %s on disk (%.1fx smaller than raw)\n",
 		out, st.pages, bench_human_bytes(st.pages * ZSIM_PAGE_SIZE, b1, sizeof(b1)), res->snapshots,
 		res->processes, st.unique, st.unique ? (double)st.pages / (double)st.unique : 0.0,
 		bench_human_bytes(file_bytes, b2, sizeof(b2)),
 		file_bytes ? (double)(st.pages * ZSIM_PAGE_SIZE) / (double)file_bytes : 0.0);
 	fprintf(stderr,
-		"harvest: skipped %" PRIu64 " stack/environment pages%s, %" PRIu64
+		"zswapsim-bench: skipped %" PRIu64 " stack/environment pages%s, %" PRIu64
 		" swapped out, %" PRIu64 " unreadable\n",
 		res->skipped_stack, res->skipped_stack ? " (--include-stack reads them)" : "",
 		res->skipped_swapped, res->unreadable);
-	if (have_status) {
+	static const char *const why[] = {"", "--stop-after time", "--stop-at-rss size",
+					  "--stop-signal"};
+	if (res->stopped > 0 && res->stopped <= 3)
+		fprintf(stderr, "zswapsim-bench: stopped at the %s: last snapshot taken%s\n",
+			why[res->stopped], have_status ? ", the command killed" : "");
+	else if (have_status) {
 		if (WIFEXITED(res->exit_status))
-			fprintf(stderr, "harvest: the command exited with status %d\n",
+			fprintf(stderr, "zswapsim-bench: the command exited with status %d\n",
 				WEXITSTATUS(res->exit_status));
 		else if (WIFSIGNALED(res->exit_status))
-			fprintf(stderr, "harvest: the command was killed by signal %d\n",
+			fprintf(stderr, "zswapsim-bench: the command was killed by signal %d\n",
 				WTERMSIG(res->exit_status));
 	}
 	if (!st.pages)
-		fprintf(stderr, "harvest: warning: no pages were read\n");
+		fprintf(stderr, "zswapsim-bench: warning: no pages were read\n");
 	return BX_OK;
 }
 
 static int cmd_harvest(int argc, char **argv)
 {
 	enum { H_OUT = 256, H_INTERVAL, H_PID, H_COUNT, H_STACK, H_NOFOLLOW, H_CLEN, H_LEVEL,
-	       H_FRAME, H_NOMETA, H_QUIET, H_HELP };
+	       H_FRAME, H_NOMETA, H_QUIET, H_HELP, H_FOLLOW, H_STOP_AFTER, H_STOP_RSS,
+	       H_STOP_SIG };
 	static const struct option lo[] = {
 		{"out", required_argument, NULL, H_OUT},
 		{"interval", required_argument, NULL, H_INTERVAL},
@@ -242,6 +345,10 @@ static int cmd_harvest(int argc, char **argv)
 		{"count", required_argument, NULL, H_COUNT},
 		{"include-stack", no_argument, NULL, H_STACK},
 		{"no-follow", no_argument, NULL, H_NOFOLLOW},
+		{"follow-children", no_argument, NULL, H_FOLLOW},
+		{"stop-after", required_argument, NULL, H_STOP_AFTER},
+		{"stop-at-rss", required_argument, NULL, H_STOP_RSS},
+		{"stop-signal", required_argument, NULL, H_STOP_SIG},
 		{"clen", required_argument, NULL, H_CLEN},
 		{"level", required_argument, NULL, H_LEVEL},
 		{"frame-pages", required_argument, NULL, H_FRAME},
@@ -256,9 +363,11 @@ static int cmd_harvest(int argc, char **argv)
 	uint64_t interval = 0, pid = 0, count = 0, level = 0, frame = 0;
 	bool no_meta = false, quiet = false;
 	struct zsim_harvest_opts ho = {0};
+	ho.no_follow = 1; /* children only on request (--follow-children) */
+	int stop_sig = 0;
 	int opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+o:h", lo, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+o:hq", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'o': case H_OUT: out = optarg; break;
 		case H_INTERVAL:
@@ -275,6 +384,29 @@ static int cmd_harvest(int argc, char **argv)
 			break;
 		case H_STACK: ho.include_stack = 1; break;
 		case H_NOFOLLOW: ho.no_follow = 1; break;
+		case H_FOLLOW: ho.no_follow = 0; break;
+		case H_STOP_AFTER: {
+			char *end;
+			double s = strtod(optarg, &end);
+			if (*end || !(s > 0) || s > 31536000)
+				return msg(BX_USAGE, "bad value '%s' for --stop-after (seconds, "
+						     "0..31536000, fractions allowed)", optarg);
+			ho.stop_after_ms = (uint64_t)(s * 1000 + 0.5);
+			if (!ho.stop_after_ms)
+				ho.stop_after_ms = 1;
+			break;
+		}
+		case H_STOP_RSS:
+			if (bench_parse_size(optarg, &ho.stop_at_anon_bytes) ||
+			    ho.stop_at_anon_bytes < ZSIM_PAGE_SIZE)
+				return msg(BX_USAGE, "bad value '%s' for --stop-at-rss (bytes, K/M/G "
+						     "suffixes, >= 4096)", optarg);
+			break;
+		case H_STOP_SIG:
+			if ((stop_sig = parse_signal(optarg)) <= 0)
+				return msg(BX_USAGE, "bad value '%s' for --stop-signal (USR1, USR2, HUP, "
+						     "TERM, INT, ALRM, or 1..%d)", optarg, SIGRTMAX);
+			break;
 		case H_CLEN:
 			if (nclen == MAX_CLEN)
 				return msg(BX_USAGE, "at most %d --clen", MAX_CLEN);
@@ -289,23 +421,23 @@ static int cmd_harvest(int argc, char **argv)
 				return BX_USAGE;
 			break;
 		case H_NOMETA: no_meta = true; break;
-		case H_QUIET: quiet = true; break;
+		case 'q': case H_QUIET: quiet = true; break;
 		case 'h': case H_HELP: harvest_usage(stdout); return BX_OK;
 		default:
-			fprintf(stderr, "Try 'zswapsim-bench harvest --help'.\n");
+			fprintf(stderr, "zswapsim-bench: try \'zswapsim-bench harvest --help\'\n");
 			return BX_USAGE;
 		}
 	}
 	char **cmd = argv + optind;
 	int ncmd = argc - optind;
 	if (!out)
-		return msg(BX_USAGE, "harvest: --out FILE is required (try --help)");
+		return msg(BX_USAGE, "zswapsim-bench: --out FILE is required (try --help)");
 	if (pid && ncmd)
-		return msg(BX_USAGE, "harvest: give either --pid or a command, not both");
+		return msg(BX_USAGE, "zswapsim-bench: give either --pid or a command, not both");
 	if (!pid && !ncmd)
-		return msg(BX_USAGE, "harvest: give a command after -- (or --pid PID)");
+		return msg(BX_USAGE, "zswapsim-bench: give a command after -- (or --pid PID)");
 	if (count && !pid)
-		return msg(BX_USAGE, "harvest: --count applies to --pid");
+		return msg(BX_USAGE, "zswapsim-bench: --count applies to --pid");
 
 	struct zsim_pagestore_writer_opts wo = {.frame_pages = (unsigned)frame,
 						.zstd_level = (int)level,
@@ -344,38 +476,67 @@ static int cmd_harvest(int argc, char **argv)
 	if (ncmd) {
 		/* Ctrl-C reaches the command (same process group); it exits and
 		 * its exit stop is read; the harvester itself carries on. */
-		struct sigaction ign = {.sa_handler = SIG_IGN}, old_int, old_quit;
+		struct sigaction ign = {.sa_handler = SIG_IGN}, old_int, old_quit, old_stop;
 		sigaction(SIGINT, &ign, &old_int);
 		sigaction(SIGQUIT, &ign, &old_quit);
+		if (stop_sig) {
+			struct sigaction sa = {.sa_handler = on_stop};
+			sigaction(stop_sig, &sa, &old_stop);
+			ho.stop_flag = &stop_flag;
+		}
 		rc = zsim_harvest_run(w, cmd, &ho, &res, &err);
+		if (stop_sig)
+			sigaction(stop_sig, &old_stop, NULL);
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
 	} else {
-		struct sigaction sa = {.sa_handler = on_stop}, old_int, old_term;
+		struct sigaction sa = {.sa_handler = on_stop}, old_int, old_term, old_stop;
 		sigaction(SIGINT, &sa, &old_int);
 		sigaction(SIGTERM, &sa, &old_term);
-		uint64_t t0 = 0;
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		t0 = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-		for (uint64_t k = 0;; k++) {
-			clock_gettime(CLOCK_MONOTONIC, &ts);
-			uint64_t now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-			rc = zsim_harvest_pid(w, (int)pid, &ho, now - t0, 0, &res, &err);
+		if (stop_sig)
+			sigaction(stop_sig, &sa, &old_stop);
+		/* With a stop condition and no --interval, the one snapshot is
+		 * taken at the stop; SIGINT/SIGTERM stop as the stop signal does. */
+		const bool waiting = ho.stop_after_ms || ho.stop_at_anon_bytes || stop_sig;
+		const uint64_t t0 = mono_ns();
+		uint64_t next = waiting && !interval ? UINT64_MAX : t0;
+		for (uint64_t k = 0;;) {
+			const uint64_t now = mono_ns();
+			int why = 0;
+			if (stop_flag)
+				why = ZSIM_HARVEST_STOP_SIGNAL;
+			else if (ho.stop_after_ms && now >= t0 + ho.stop_after_ms * 1000000u)
+				why = ZSIM_HARVEST_STOP_TIME;
+			else if (ho.stop_at_anon_bytes && proc_rss_anon(pid) >= ho.stop_at_anon_bytes)
+				why = ZSIM_HARVEST_STOP_MEMORY;
+			if (!why && now < next) {
+				if (kill((pid_t)pid, 0) && errno == ESRCH) {
+					if (!quiet)
+						msg(0, "process %" PRIu64 " exited", pid);
+					break;
+				}
+				sleep_ms(20);
+				continue;
+			}
+			rc = zsim_harvest_pid(w, (int)pid, &ho, now - t0,
+					      why ? ZSIM_PAGESTORE_SNAP_STOP : 0, &res, &err);
 			if (rc == ZSIM_ESRCH && k > 0) {
 				rc = 0; /* it exited: keep what we have */
 				if (!quiet)
-					fprintf(stderr, "%sharvest: process %" PRIu64 " exited\n",
+					fprintf(stderr, "%szswapsim-bench: process %" PRIu64 " exited\n",
 						pr.tty ? "\n" : "", pid);
 				break;
 			}
-			if (rc || !interval || stop_flag || (count && k + 1 >= count))
+			k++;
+			if (why)
+				res.stopped = why;
+			if (rc || why || (!interval && !waiting) || (count && k >= count))
 				break;
-			sleep_ms((unsigned)interval);
-			if (stop_flag)
-				break;
+			next = interval ? mono_ns() + interval * 1000000u : UINT64_MAX;
 		}
 		res.processes = res.snapshots ? 1 : 0;
+		if (stop_sig)
+			sigaction(stop_sig, &old_stop, NULL);
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGTERM, &old_term, NULL);
 	}
@@ -557,7 +718,7 @@ static int sink_store(void *arg, const unsigned char *pages, uint64_t n)
 static int sink_file(void *arg, const unsigned char *pages, uint64_t n)
 {
 	size_t len = (size_t)n * ZSIM_PAGE_SIZE;
-	return fwrite(pages, 1, len, arg) == len ? 0 : msg(BX_IO, "write error");
+	return fwrite(pages, 1, len, arg) == len ? 0 : msg(BX_IO, "write error: %s", strerror(errno));
 }
 
 /* Pages [from, to) of a store into the writer. */
@@ -645,7 +806,7 @@ static int ps_pack(const char *in, const char *out, const char **clen, unsigned 
 	if (!zsim_pagestore_open(out, &ps, NULL)) {
 		struct zsim_pagestore_info i;
 		zsim_pagestore_info(ps, &i);
-		fprintf(stderr, "pagestore: wrote %s: %" PRIu64 " pages, %" PRIu64 " unique, %s\n", out,
+		fprintf(stderr, "zswapsim-bench: wrote %s: %" PRIu64 " pages, %" PRIu64 " unique, %s\n", out,
 			i.pages, i.unique, bench_human_bytes(i.file_bytes, b1, sizeof(b1)));
 		zsim_pagestore_close(ps);
 	}
@@ -661,7 +822,7 @@ static int ps_unpack(const char *in, const char *out)
 		return msg(BX_IO, "%s: cannot create: %s", out, strerror(errno));
 	int rc = each_page(in, sink_file, f);
 	if (fclose(f) && !rc)
-		rc = msg(BX_IO, "%s: write error", out);
+		rc = msg(BX_IO, "%s: write error: %s", out, strerror(errno));
 	if (rc)
 		unlink(out);
 	return rc;
@@ -819,7 +980,7 @@ static int cmd_pagestore(int argc, char **argv)
 		case P_LEGACY: legacy = true; break;
 		case 'h': case P_HELP: pagestore_usage(stdout); return BX_OK;
 		default:
-			fprintf(stderr, "Try 'zswapsim-bench pagestore --help'.\n");
+			fprintf(stderr, "zswapsim-bench: try \'zswapsim-bench pagestore --help\'\n");
 			return BX_USAGE;
 		}
 	}
@@ -836,7 +997,15 @@ static int cmd_pagestore(int argc, char **argv)
 		return ps_unpack(a[0], a[1]);
 	if (sub && !strcmp(sub, "sizes") && n == 2)
 		return ps_sizes(a[0], clen, nclen, chain, legacy);
-	pagestore_usage(stderr);
+	static const char *const subs = "info, verify, pack, unpack, sizes";
+	if (!sub)
+		msg(BX_USAGE, "pagestore: missing command (%s)", subs);
+	else if (strcmp(sub, "info") && strcmp(sub, "verify") && strcmp(sub, "pack") &&
+		 strcmp(sub, "unpack") && strcmp(sub, "sizes"))
+		msg(BX_USAGE, "pagestore: unknown command '%s' (%s)", sub, subs);
+	else
+		msg(BX_USAGE, "pagestore %s: wrong number of arguments", sub);
+	fprintf(stderr, "zswapsim-bench: try 'zswapsim-bench pagestore --help'\n");
 	return BX_USAGE;
 }
 
@@ -850,13 +1019,16 @@ bool bench_extra_command(const char *name)
 
 int bench_extra_main(int argc, char **argv)
 {
-	if (!strcmp(argv[0], "harvest"))
+	/* getopt's own messages name argv[0]: make it the program's name. */
+	const char *verb = argv[0];
+	argv[0] = (char *)bench_prog;
+	if (!strcmp(verb, "harvest"))
 		return cmd_harvest(argc, argv);
-	if (!strcmp(argv[0], "pagestore"))
+	if (!strcmp(verb, "pagestore"))
 		return cmd_pagestore(argc, argv);
-	if (!strcmp(argv[0], "convert-capture"))
+	if (!strcmp(verb, "convert-capture"))
 		return bench_cmd_convert_capture(argc, argv);
-	return msg(BX_USAGE, "unknown command '%s'", argv[0]);
+	return msg(BX_USAGE, "unknown command '%s'", verb);
 }
 
 int bench_pagestore_corpus(struct bench_input *in, const char *path, char *err, size_t errlen)
@@ -878,13 +1050,100 @@ int bench_pagestore_corpus(struct bench_input *in, const char *path, char *err, 
 		zsim_pagestore_close(ps);
 		return BX_CORPUS;
 	}
-	if (i.pages > SIZE_MAX / ZSIM_PAGE_SIZE ||
-	    !(in->corpus = malloc((size_t)i.pages * ZSIM_PAGE_SIZE))) {
-		snprintf(err, errlen, "%s: cannot allocate %" PRIu64 " pages", path, i.pages);
+	/* Which snapshots: a harvest with --interval (or of several
+	 * processes) holds each process several times. */
+	uint64_t nsnap = 0;
+	struct zsim_pagestore_snapshot s;
+	while (!zsim_pagestore_snapshot(ps, nsnap, &s))
+		nsnap++;
+	const char *sel = in->snapshot ? in->snapshot : "last";
+	uint64_t *first = NULL, *count = NULL, nsel = 0, total = 0;
+	if (nsnap && strcmp(sel, "all")) {
+		first = calloc(nsnap, sizeof(*first));
+		count = calloc(nsnap, sizeof(*count));
+		if (!first || !count) {
+			free(first);
+			free(count);
+			zsim_pagestore_close(ps);
+			snprintf(err, errlen, "out of memory");
+			return BX_INTERNAL;
+		}
+		uint64_t idx;
+		if (!strcmp(sel, "last") || !strcmp(sel, "largest")) {
+			const bool last = !strcmp(sel, "last");
+			/* Per process (pid): its last, or its largest, snapshot. */
+			for (uint64_t a = 0; a < nsnap; a++) {
+				struct zsim_pagestore_snapshot sa, sb;
+				zsim_pagestore_snapshot(ps, a, &sa);
+				bool pick = true;
+				for (uint64_t b = 0; b < nsnap && pick; b++) {
+					if (b == a)
+						continue;
+					zsim_pagestore_snapshot(ps, b, &sb);
+					if (sb.pid != sa.pid)
+						continue;
+					if (last ? b > a
+						 : (sb.pages > sa.pages || (sb.pages == sa.pages && b > a)))
+						pick = false;
+				}
+				if (pick) {
+					first[nsel] = sa.first_page;
+					count[nsel++] = sa.pages;
+					total += sa.pages;
+				}
+			}
+		} else if (!bench_parse_u64(sel, &idx) && idx < nsnap) {
+			zsim_pagestore_snapshot(ps, idx, &s);
+			first[0] = s.first_page;
+			count[0] = s.pages;
+			nsel = 1;
+			total = s.pages;
+		} else {
+			snprintf(err, errlen, "bad value '%s' for --snapshot (all, last, largest, or an "
+				 "index 0..%" PRIu64 " of %s's snapshots)", sel, nsnap - 1, path);
+			free(first);
+			free(count);
+			zsim_pagestore_close(ps);
+			return BX_USAGE;
+		}
+		if (!total) {
+			snprintf(err, errlen, "%s: --snapshot %s selects no pages", path, sel);
+			free(first);
+			free(count);
+			zsim_pagestore_close(ps);
+			return BX_CORPUS;
+		}
+	} else {
+		total = i.pages;
+	}
+	if (nsnap)
+		snprintf(in->snapshot_desc, sizeof(in->snapshot_desc),
+			 "snapshot %s: %" PRIu64 " of %" PRIu64 " pages", sel, total, i.pages);
+	else
+		snprintf(in->snapshot_desc, sizeof(in->snapshot_desc), "no snapshots: all %" PRIu64
+			 " pages", i.pages);
+	if (total > SIZE_MAX / ZSIM_PAGE_SIZE ||
+	    !(in->corpus = malloc((size_t)total * ZSIM_PAGE_SIZE))) {
+		snprintf(err, errlen, "%s: cannot allocate %" PRIu64 " pages", path, total);
+		free(first);
+		free(count);
 		zsim_pagestore_close(ps);
 		return BX_INTERNAL;
 	}
-	rc = zsim_pagestore_read_pages(ps, 0, i.pages, in->corpus);
+	if (first) {
+		uint64_t at = 0;
+		rc = 0;
+		for (uint64_t k = 0; k < nsel && !rc; k++) {
+			if (count[k])
+				rc = zsim_pagestore_read_pages(ps, first[k], count[k],
+							       in->corpus + at * ZSIM_PAGE_SIZE);
+			at += count[k];
+		}
+	} else {
+		rc = zsim_pagestore_read_pages(ps, 0, i.pages, in->corpus);
+	}
+	free(first);
+	free(count);
 	if (rc) {
 		snprintf(err, errlen, "%s", zsim_pagestore_last_error(ps)->message);
 		free(in->corpus);
@@ -894,7 +1153,7 @@ int bench_pagestore_corpus(struct bench_input *in, const char *path, char *err, 
 	}
 	zsim_pagestore_close(ps);
 	in->map_len = 0;
-	in->corpus_pages = i.pages;
+	in->corpus_pages = total;
 	in->corpus_path = strdup(path);
 	return 0;
 }

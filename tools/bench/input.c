@@ -141,73 +141,31 @@ int bench_corpus_open(struct bench_input *in, const char *path, char *err, size_
 
 /* --- synthetic content --------------------------------------------------- */
 
-struct gen_job {
-	struct bench_input *in;
-	uint64_t first, last; /* units */
-	int rc;
-};
-
-static void *gen_worker(void *arg)
+const unsigned char *bench_input_page(const struct bench_input *in, uint64_t page,
+				      unsigned char *buf)
 {
-	struct gen_job *j = arg;
-	const unsigned per = 1u << j->in->syn_unit_order;
-	for (uint64_t u = j->first; u < j->last; u++) {
-		enum zsim_page_class cls;
-		uint64_t seed;
-		bench_synthetic_unit(&j->in->mix, j->in->syn_seed, u, &cls, &seed);
-		for (unsigned p = 0; p < per; p++) {
-			uint64_t page = u * per + p;
-			if (page >= j->in->corpus_pages)
-				break;
-			int rc = zsim_page_fill(cls, seed, p,
-						j->in->corpus + page * ZSIM_PAGE_SIZE);
-			if (rc)
-				j->rc = rc;
-		}
-	}
-	return NULL;
+	if (in->corpus)
+		return in->corpus + page * ZSIM_PAGE_SIZE;
+	enum zsim_page_class cls;
+	uint64_t seed;
+	const unsigned order = in->syn_unit_order;
+	bench_synthetic_unit(&in->mix, in->syn_seed, page >> order, &cls, &seed);
+	if (zsim_page_fill(cls, seed, (unsigned)(page & ((UINT64_C(1) << order) - 1)), buf))
+		memset(buf, 0, ZSIM_PAGE_SIZE); /* cannot happen: a class of the mix */
+	return buf;
 }
 
+/* Synthetic content is not materialised: a page is generated when the
+ * replay needs it (bench_input_page), so a run holds the pool plus one
+ * folio buffer per thread, whatever --pages says. */
 static int make_synthetic(struct bench_input *in, uint64_t pages, unsigned unit_order,
-			  uint64_t seed, unsigned threads, char *err, size_t errlen)
+			  uint64_t seed)
 {
-	in->corpus = malloc(pages * ZSIM_PAGE_SIZE);
-	if (!in->corpus) {
-		snprintf(err, errlen, "cannot allocate %" PRIu64 " synthetic pages", pages);
-		return BX_INTERNAL;
-	}
+	in->corpus = NULL;
 	in->corpus_pages = pages;
 	in->synthetic = true;
 	in->syn_seed = seed;
 	in->syn_unit_order = unit_order;
-	uint64_t units = (pages + (1u << unit_order) - 1) >> unit_order;
-	if (threads < 1)
-		threads = 1;
-	if (threads > 64)
-		threads = 64;
-	if (units < threads * 4u)
-		threads = 1;
-	struct gen_job jobs[64];
-	pthread_t tid[64];
-	for (unsigned t = 0; t < threads; t++) {
-		jobs[t] = (struct gen_job){in, units * t / threads, units * (t + 1) / threads, 0};
-		if (threads > 1 && pthread_create(&tid[t], NULL, gen_worker, &jobs[t])) {
-			snprintf(err, errlen, "cannot start a generator thread");
-			for (unsigned k = 0; k < t; k++)
-				pthread_join(tid[k], NULL);
-			return BX_INTERNAL;
-		}
-	}
-	if (threads == 1)
-		gen_worker(&jobs[0]);
-	else
-		for (unsigned t = 0; t < threads; t++)
-			pthread_join(tid[t], NULL);
-	for (unsigned t = 0; t < threads; t++)
-		if (jobs[t].rc) {
-			snprintf(err, errlen, "page generator failed: %s", zsim_strerror(jobs[t].rc));
-			return BX_INTERNAL;
-		}
 	return 0;
 }
 
@@ -226,7 +184,17 @@ static int load_trace(struct bench_input *in, const char *path, char *err, size_
 	in->trace_fmt = zsim_trace_reader_format(r);
 	struct zsim_trace_event ev;
 	size_t loccap = 0;
+	/* A binary trace's location is its byte offset: the bar runs over the
+	 * file's size; a CSV trace's is its line: the bar counts lines. */
+	const bool binary = in->trace_fmt == ZSIM_TRACE_FMT_BINARY;
+	struct stat sst;
+	struct bench_progress pb;
+	bench_progress_start(&pb, "reading the trace", binary ? "bytes" : "lines",
+			     binary && !stat(path, &sst) ? (uint64_t)sst.st_size : 0,
+			     bench_progress_allowed());
 	while ((rc = zsim_trace_read(r, &ev)) == 1) {
+		if ((in->n & 4095) == 0)
+			bench_progress_update(&pb, zsim_trace_reader_location(r));
 		if (bench_input_push(in, &ev)) {
 			snprintf(err, errlen, "%s: out of memory after %zu events", path, in->n);
 			zsim_trace_close(r);
@@ -244,6 +212,7 @@ static int load_trace(struct bench_input *in, const char *path, char *err, size_
 		}
 		in->loc[in->n - 1] = zsim_trace_reader_location(r);
 	}
+	bench_progress_end(&pb);
 	if (rc < 0) {
 		const struct zsim_trace_error *e = zsim_trace_reader_error(r);
 		snprintf(err, errlen, "%s", e->message);
@@ -266,8 +235,13 @@ int bench_input_load(const struct bench_input_spec *spec, struct bench_input *in
 		snprintf(err, errlen, "--trace and --workload exclude each other");
 		return BX_USAGE;
 	}
+	in->snapshot = spec->snapshot;
 	if (spec->corpus && (rc = bench_corpus_open(in, spec->corpus, err, errlen)))
 		return rc;
+	if (spec->snapshot && !in->snapshot_desc[0]) {
+		snprintf(err, errlen, "--snapshot applies to a page store given as --corpus");
+		return BX_USAGE;
+	}
 	if (spec->trace) {
 		if ((rc = load_trace(in, spec->trace, err, errlen)))
 			return rc;
@@ -303,8 +277,7 @@ int bench_input_load(const struct bench_input_spec *spec, struct bench_input *in
 	if (!in->corpus) {
 		if (bench_mix_parse(&in->mix, spec->mix, err, errlen))
 			return BX_USAGE;
-		rc = make_synthetic(in, pages, in->order, spec->seed, spec->gen_threads, err,
-				    errlen);
+		rc = make_synthetic(in, pages, in->order, spec->seed);
 		if (rc)
 			return rc;
 	} else if (in->corpus_pages < (UINT64_C(1) << in->order)) {
@@ -343,8 +316,9 @@ int bench_input_load(const struct bench_input_spec *spec, struct bench_input *in
 			 what, pages, spec->seed);
 	else
 		snprintf(in->label, sizeof(in->label),
-			 "workload %s, %" PRIu64 " pages from %s (%" PRIu64 " pages)", what, pages,
-			 spec->corpus, in->corpus_pages);
+			 "workload %s, %" PRIu64 " pages from %s (%" PRIu64 " pages%s%s)", what,
+			 pages, spec->corpus, in->corpus_pages, in->snapshot_desc[0] ? "; " : "",
+			 in->snapshot_desc);
 	return 0;
 }
 
@@ -383,13 +357,13 @@ int bench_input_emit(const struct bench_input *in, const char *path, char *err, 
 			ev.content = seed;
 		}
 		if (zsim_trace_write(w, &ev)) {
-			snprintf(err, errlen, "%s: write error", path);
+			snprintf(err, errlen, "%s: write error: %s", path, strerror(errno));
 			zsim_trace_writer_close(w);
 			return BX_IO;
 		}
 	}
 	if (zsim_trace_writer_close(w)) {
-		snprintf(err, errlen, "%s: write error", path);
+		snprintf(err, errlen, "%s: write error: %s", path, strerror(errno));
 		return BX_IO;
 	}
 	return 0;
@@ -421,6 +395,8 @@ int bench_input_spec_parse(struct bench_input_spec *spec, const char *text, char
 				snprintf(err, errlen, "unknown workload '%s'", v);
 				rc = -1;
 			}
+		} else if (!strcmp(k, "snapshot")) {
+			spec->snapshot = dup_s(v);
 		} else if (!strcmp(k, "mix")) {
 			struct bench_mix m;
 			if (bench_mix_parse(&m, v, err, errlen))
@@ -449,7 +425,7 @@ int bench_input_spec_parse(struct bench_input_spec *spec, const char *text, char
 			}
 		} else {
 			snprintf(err, errlen,
-				 "unknown input key '%s' (trace, corpus, workload, pages, order, "
+				 "unknown input key '%s' (trace, corpus, snapshot, workload, pages, order, "
 				 "ops, mem-limit, mix, seed)",
 				 k);
 			rc = -1;

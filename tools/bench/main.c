@@ -6,6 +6,7 @@
  * library plays zswap.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <inttypes.h>
@@ -16,6 +17,10 @@
 #include "bench.h"
 #include "harvest.h"
 #include "zram_run.h"
+
+/* Every verb, for "unknown command" messages (keep in step with main()). */
+static const char bench_verbs[] =
+	"run, compare, sweep, convert, harvest, pagestore, convert-capture";
 
 static void usage(FILE *out)
 {
@@ -39,6 +44,9 @@ static void usage(FILE *out)
 "  --corpus FILE        page content: raw 4096-byte pages (any file whose size is a\n"
 "                       multiple of 4096), or a page store (harvest;\n"
 "                       docs/page-store.md); default: synthetic content (below)\n"
+"  --snapshot WHICH     page store: which snapshots to replay: last (default: each\n"
+"                       process's last), largest (each process's largest), all,\n"
+"                       or one by index (pagestore info lists them)\n"
 "  --trace FILE         replay a trace, binary ZSWT v1 or CSV (docs/trace-format.md)\n"
 "  --workload NAME      fill (default): store every page once, offsets 0..N-1, order 0\n"
 "                       usemem: fill, then fault every page back in (load, invalidate)\n"
@@ -102,10 +110,12 @@ static void usage(FILE *out)
 "  --json FILE|-        JSON report (- = stdout; the summary then goes to stderr)\n"
 "  --timeline FILE.csv  run: counters every K operations, and a plot FILE.svg\n"
 "  --timeline-every K   sampling period in operations (default: about 256 samples)\n"
-"  --quiet              no summary, no progress bar\n"
+"  -q, --quiet          no summary, no progress bar\n"
+"  -v, --verbose        progress bar even when stderr is not a terminal\n"
 "  --test-corrupt-slot N  TEST HOOK: flip a byte of the object stored for slot N of\n"
 "                       swap type 0, so that --verify has something to catch\n"
-"  --help, --version\n"
+"  -h, --help           this help\n"
+"  -V, --version        the tool, library and codec library versions\n"
 "\n"
 "COMPARE, SWEEP\n"
 "  configurations: repeat a CONFIG flag (compare pairs the Nth values; sweep\n"
@@ -124,7 +134,8 @@ static void usage(FILE *out)
 "  3 cannot read/write     4 bad corpus file          5 unknown codec/profile/zpool\n"
 "  10 not a trace (magic)  11 unsupported version     12 bad trace header\n"
 "  13 truncated trace      14 malformed line/record   15 unknown op\n"
-"  16 bad number           17 value out of range      18 bad content\n"
+"  16 bad number           17 out of range, or not valid in the trace's state\n"
+"  18 bad content\n"
 "  19 content outside the corpus                      20 --verify mismatches\n"
 "  21 the library refused a trace operation           22 memory model setup failed\n",
 		zsim_version_string(), BENCH_DEFAULT_PAGES,
@@ -138,12 +149,13 @@ enum {
 	O_EMIT_CORPUS,
 	O_PROFILE, O_COMPRESSOR, O_ZPOOL, O_CHAIN, O_MAXPOOL, O_ACCEPT, O_RAM, O_CPUS, O_BATCH,
 	O_CODEC_ARG, O_MEM_LIMIT, O_MIX, O_SWAPDEV, O_TEST_CORRUPT, O_THREADS, O_VERIFY, O_FAULT, O_JSON, O_TIMELINE, O_TL_EVERY, O_QUIET, O_CELL,
-	O_OUT, O_JOBS, O_EMIT_JOBS, O_MERGE, O_TO, O_HELP, O_VERSION,
+	O_OUT, O_JOBS, O_EMIT_JOBS, O_MERGE, O_TO, O_HELP, O_VERSION, O_VERBOSE, O_SNAPSHOT,
 	O_SHRINK_SCHED, O_SCHED, O_SCHED_SEED, O_SCHED_SEEDS, O_SCHED_CPUS, O_RECLAIM_BATCH, O_RECLAIM_SLEEP,
 };
 
 static const struct option long_opts[] = {
 	{"corpus", required_argument, NULL, O_CORPUS},
+	{"snapshot", required_argument, NULL, O_SNAPSHOT},
 	{"trace", required_argument, NULL, O_TRACE},
 	{"workload", required_argument, NULL, O_WORKLOAD},
 	{"pages", required_argument, NULL, O_PAGES},
@@ -181,6 +193,7 @@ static const struct option long_opts[] = {
 	{"timeline", required_argument, NULL, O_TIMELINE},
 	{"timeline-every", required_argument, NULL, O_TL_EVERY},
 	{"quiet", no_argument, NULL, O_QUIET},
+	{"verbose", no_argument, NULL, O_VERBOSE},
 	{"cell", required_argument, NULL, O_CELL},
 	{"input", required_argument, NULL, 'i'},
 	{"out", required_argument, NULL, O_OUT},
@@ -218,7 +231,7 @@ struct cli {
 	const char *json, *timeline, *cell, *out, *emit_jobs, *merge, *to;
 	uint64_t tl_every;
 	unsigned jobs;
-	bool quiet;
+	bool quiet, verbose;
 	char **pass;            /* run flags repeated in emitted job lines */
 	size_t npass;
 };
@@ -343,13 +356,14 @@ static void parse(struct cli *c, int argc, char **argv)
 {
 	int opt;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "c:i:hV", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:i:hVqv", long_opts, NULL)) != -1) {
 		const char *name = NULL;
 		for (const struct option *lo = long_opts; lo->name; lo++)
 			if (lo->val == opt)
 				name = lo->name;
 		switch (opt) {
 		case O_CORPUS: c->in.corpus = optarg; break;
+		case O_SNAPSHOT: c->in.snapshot = optarg; break;
 		case O_TRACE: c->in.trace = optarg; break;
 		case O_WORKLOAD:
 			if (bench_workload_from_name(optarg, &c->in.workload))
@@ -445,7 +459,8 @@ static void parse(struct cli *c, int argc, char **argv)
 		case O_JSON: c->json = optarg; break;
 		case O_TIMELINE: c->timeline = optarg; break;
 		case O_TL_EVERY: c->tl_every = num_arg(name, optarg, 1, UINT64_MAX); break;
-		case O_QUIET: c->quiet = true; break;
+		case 'q': case O_QUIET: c->quiet = true; c->verbose = false; break;
+		case 'v': case O_VERBOSE: c->verbose = true; c->quiet = false; break;
 		case O_CELL: c->cell = optarg; break;
 		case O_OUT: c->out = optarg; break;
 		case O_JOBS: c->jobs = (unsigned)num_arg(name, optarg, 1, 1024); break;
@@ -454,10 +469,10 @@ static void parse(struct cli *c, int argc, char **argv)
 		case O_TO: c->to = optarg; break;
 		case 'h': case O_HELP: usage(stdout); exit(0);
 		case 'V': case O_VERSION:
-			printf("zswapsim-bench %s\n", zsim_version_string());
+			bench_print_version(stdout);
 			exit(0);
 		default:
-			fprintf(stderr, "Try 'zswapsim-bench --help'.\n");
+			fprintf(stderr, "%s: try '%s --help'\n", bench_prog, bench_prog);
 			exit(BX_USAGE);
 		}
 	}
@@ -518,13 +533,13 @@ static int finish_run(struct cli *c, struct bench_input *in, struct bench_config
 	if (c->json) {
 		FILE *j = strcmp(c->json, "-") ? fopen(c->json, "w") : stdout;
 		if (!j) {
-			fprintf(stderr, "zswapsim-bench: %s: cannot create\n", c->json);
+			fprintf(stderr, "zswapsim-bench: %s: cannot create: %s\n", c->json, strerror(errno));
 			status = BX_IO;
 		} else {
 			bench_write_run_json(j, in, cfg, &c->o, &res, 0, c->cell);
 			fputc('\n', j);
 			if ((j != stdout && fclose(j)) || (j == stdout && fflush(j))) {
-				fprintf(stderr, "zswapsim-bench: %s: write error\n", c->json);
+				fprintf(stderr, "zswapsim-bench: %s: write error: %s\n", c->json, strerror(errno));
 				status = BX_IO;
 			}
 		}
@@ -632,15 +647,19 @@ static int write_corpus(const struct bench_input *in, const char *path, char *er
 			size_t errlen)
 {
 	FILE *f = fopen(path, "wb");
-	size_t n = (size_t)in->corpus_pages * ZSIM_PAGE_SIZE;
-	if (!f || fwrite(in->corpus, 1, n, f) != n) {
-		snprintf(err, errlen, "%s: cannot write the corpus", path);
+	unsigned char buf[ZSIM_PAGE_SIZE];
+	uint64_t i = 0;
+	for (; f && i < in->corpus_pages; i++)
+		if (fwrite(bench_input_page(in, i, buf), 1, ZSIM_PAGE_SIZE, f) != ZSIM_PAGE_SIZE)
+			break;
+	if (!f || i < in->corpus_pages) {
+		snprintf(err, errlen, "%s: cannot write the corpus: %s", path, strerror(errno));
 		if (f)
 			fclose(f);
 		return BX_IO;
 	}
 	if (fclose(f)) {
-		snprintf(err, errlen, "%s: write error", path);
+		snprintf(err, errlen, "%s: write error: %s", path, strerror(errno));
 		return BX_IO;
 	}
 	return 0;
@@ -675,10 +694,12 @@ int main(int argc, char **argv)
 			argv++;
 			argc--;
 		} else {
-			die(BX_USAGE, "unknown command '%s' (run, compare, sweep, convert); try --help",
-			    argv[1]);
+			die(BX_USAGE, "unknown command '%s' (commands: %s); try --help", argv[1],
+			    bench_verbs);
 		}
 	}
+	char *argv0 = argv[0];
+	argv[0] = (char *)bench_prog; /* getopt's messages name it */
 	parse(&c, argc, argv);
 	c.o.faults = c.faults;
 	if (strcmp(c.cmd, "convert") && optind < argc)
@@ -712,7 +733,8 @@ int main(int argc, char **argv)
 	}
 	if (!c.o.threads)
 		c.o.threads = online_cpus();
-	c.o.progress = !c.quiet && isatty(STDERR_FILENO) && !sweep;
+	bench_verbosity = c.quiet ? 0 : c.verbose ? 2 : 1;
+	c.o.progress = !c.quiet && (c.verbose || isatty(STDERR_FILENO)) && !sweep;
 	c.o.sample_every = c.tl_every;
 	c.in.gen_threads = online_cpus();
 
@@ -729,7 +751,7 @@ int main(int argc, char **argv)
 		s.emit_jobs = c.emit_jobs;
 		s.merge_dir = c.merge;
 		s.jobs = c.jobs ? c.jobs : online_cpus();
-		char *self = self_path(argv[0]);
+		char *self = self_path(argv0);
 		s.self = self;
 		s.pass_args = c.pass;
 		s.npass = c.npass;
@@ -747,12 +769,12 @@ int main(int argc, char **argv)
 			if (c.emit) {
 				rc = bench_input_emit(&in, c.emit, err, sizeof(err));
 				if (!rc && !c.quiet)
-					fprintf(stderr, "wrote %zu events to %s\n", in.n, c.emit);
+					fprintf(stderr, "zswapsim-bench: wrote %zu events to %s\n", in.n, c.emit);
 			}
 			if (!rc && c.emit_corpus) {
 				rc = write_corpus(&in, c.emit_corpus, err, sizeof(err));
 				if (!rc && !c.quiet)
-					fprintf(stderr, "wrote %" PRIu64 " pages to %s\n",
+					fprintf(stderr, "zswapsim-bench: wrote %" PRIu64 " pages to %s\n",
 						in.corpus_pages, c.emit_corpus);
 			}
 			if (rc)

@@ -44,15 +44,15 @@ struct mmrun {
 	size_t samples_cap;
 	struct zsim_mm_memcg_stats prev;
 	unsigned char *page;
-	bool shown;
-	uint64_t next_progress;
+	unsigned char gen[ZSIM_PAGE_SIZE]; /* synthetic content, made on demand */
+	struct bench_progress pb;
 };
 
 #define MEMCG 1
 
-static const unsigned char *content_of(const struct mmrun *m, uint64_t page)
+static const unsigned char *content_of(struct mmrun *m, uint64_t page)
 {
-	return m->in->corpus + (page % m->in->corpus_pages) * ZSIM_PAGE_SIZE;
+	return bench_input_page(m->in, page % m->in->corpus_pages, m->gen);
 }
 
 static double elapsed(const struct mmrun *m)
@@ -65,28 +65,6 @@ static void sample(struct mmrun *m)
 	struct zsim_zswap_stats st;
 	zsim_zswap_stats(m->z, &st);
 	bench_result_sample(m->res, &m->samples_cap, m->ops, elapsed(m), &st);
-}
-
-static void progress(struct mmrun *m)
-{
-	const uint64_t t = now_ns();
-	if (t < m->next_progress)
-		return;
-	m->next_progress = t + 100000000ull;
-	const double el = elapsed(m);
-	if (el < 1.0)
-		return;
-	const int width = 30;
-	int fill = (int)((double)m->ops / (double)m->total * width);
-	char bar[64];
-	for (int i = 0; i < width; i++)
-		bar[i] = i < fill ? '=' : (i == fill ? '>' : ' ');
-	bar[width] = 0;
-	fprintf(stderr, "\r[%s] %3d%% %" PRIu64 "/%" PRIu64 " accesses %.0f/s ", bar,
-		(int)(100.0 * (double)m->ops / (double)m->total), m->ops, m->total,
-		(double)m->ops / el);
-	fflush(stderr);
-	m->shown = true;
 }
 
 /* One access: time it, tell a fault (the page swapped in) from a hit. */
@@ -127,8 +105,8 @@ static void access_page(struct mmrun *m, uint64_t page, bool write)
 	m->ops++;
 	if (m->ops % m->sample_every == 0)
 		sample(m);
-	if (m->o->progress && (m->ops & 1023) == 0)
-		progress(m);
+	if ((m->ops & 1023) == 0)
+		bench_progress_update(&m->pb, m->ops);
 }
 
 static void mark_phase(struct mmrun *m, uint64_t mark)
@@ -201,6 +179,7 @@ int bench_mm_run(const struct bench_input *in, const struct bench_config *cfg,
 	m.total = n + in->ops;
 	m.sample_every = o->sample_every ? o->sample_every : (m.total / 256 ? m.total / 256 : 1);
 	m.t0 = now_ns();
+	bench_progress_start(&m.pb, "hotcold", "accesses", m.total, o->progress);
 	sample(&m);
 	/* Phase 1: the process writes its pages; reclaim starts at memory.max. */
 	for (uint64_t i = 0; i < n; i++)
@@ -227,10 +206,7 @@ int bench_mm_run(const struct bench_input *in, const struct bench_config *cfg,
 		access_page(&m, page, false);
 	}
 	res->wall_s = elapsed(&m);
-	if (m.shown) {
-		fprintf(stderr, "\r%*s\r", 90, "");
-		fflush(stderr);
-	}
+	bench_progress_end(&m.pb);
 	for (size_t k = 0; k < o->nfaults; k++)
 		zsim_fault_set(fi, o->faults[k].point, NULL);
 	if (m.ops % m.sample_every)

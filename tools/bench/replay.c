@@ -19,8 +19,9 @@
  *
  * Differences from the kernel: operations run as fast as possible (the
  * trace's timestamps are not honoured), a load of order K is 2^K single
- * page loads (zswap_load is per page in the library), and a CPU number is
- * taken modulo the simulated CPU count.
+ * page loads (zswap_load is per page in the library), and a synthetic
+ * workload's CPU number is taken modulo the simulated CPU count (a trace
+ * file's CPUs are checked against it: validate.c).
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
@@ -241,8 +242,14 @@ static const void *store_data(struct run *r, struct worker *w, const struct zsim
 {
 	const struct bench_input *in = r->in;
 	const unsigned nr = 1u << ev->order;
-	if (ev->content_kind == ZSIM_TRACE_CONTENT_PAGE)
+	if (ev->content_kind == ZSIM_TRACE_CONTENT_PAGE && in->corpus)
 		return in->corpus + ev->content * ZSIM_PAGE_SIZE; /* checked on load */
+	if (ev->content_kind == ZSIM_TRACE_CONTENT_PAGE) {
+		/* Synthetic content, generated now into this worker's folio. */
+		for (unsigned i = 0; i < nr; i++)
+			bench_input_page(in, ev->content + i, w->folio + (size_t)i * ZSIM_PAGE_SIZE);
+		return w->folio;
+	}
 	for (unsigned i = 0; i < nr; i++)
 		zsim_trace_content_page(ev, i, in->corpus, in->corpus_pages,
 					w->folio + (size_t)i * ZSIM_PAGE_SIZE);
@@ -327,7 +334,7 @@ static void verify_page(struct run *r, struct worker *w, const struct zsim_trace
 	v->loaded = 1;
 	const void *expect;
 	if (v->kind == ZSIM_TRACE_CONTENT_PAGE) {
-		expect = r->in->corpus + v->content * ZSIM_PAGE_SIZE;
+		expect = bench_input_page(r->in, v->content, w->expect);
 	} else {
 		struct zsim_trace_event e;
 		memset(&e, 0, sizeof(e));
@@ -352,7 +359,10 @@ static void do_load(struct run *r, struct worker *w, size_t i)
 		const uint64_t slot = ev->offset + k;
 		enum zsim_swap_where from = ZSIM_WHERE_NONE;
 		uint64_t t0 = now_ns();
-		int rc = zsim_zswap_load(r->z, ev->swap_type, slot, ev->memcg, cpu, w->page, &from);
+		int rc = zsim_zswap_load_slot(
+			r->z, &(struct zsim_swap_slot){.type = ev->swap_type, .offset = slot,
+						       .memcg = ev->memcg, .cpu = cpu},
+			w->page, &from);
 		uint64_t dt = now_ns() - t0;
 		const uint64_t mdt = zsim_zswap_last_modelled_ns();
 		if (mdt)
@@ -561,10 +571,13 @@ static int plan(struct run *r)
 	return 0;
 }
 
-/* Swap types used without a swapon event are swapped on before the
- * replay, with as many slots as the trace uses. */
+/* A trace without any swapon event gets its swap types swapped on before
+ * the replay, with as many slots as it uses (validate.c: once a trace has a
+ * swapon, it must swap on every type it uses). */
 static int auto_swapon(struct run *r, char *err, size_t errlen)
 {
+	if (bench_trace_has_swapon(r->in))
+		return 0;
 	bool has_swapon[ZSIM_MAX_SWAPFILES] = {false};
 	uint64_t end[ZSIM_MAX_SWAPFILES] = {0};
 	for (size_t i = 0; i < r->in->n; i++) {
@@ -594,31 +607,6 @@ static int auto_swapon(struct run *r, char *err, size_t errlen)
 		}
 	}
 	return 0;
-}
-
-/* --- progress ------------------------------------------------------------- */
-
-static void progress(struct run *r, bool *shown)
-{
-	uint64_t done = 0;
-	for (unsigned t = 0; t < r->threads; t++)
-		done += atomic_load_explicit(&r->w[t].done, memory_order_relaxed);
-	double el = elapsed_s(r);
-	if (el < 1.0)
-		return;
-	const uint64_t total = r->in->n ? r->in->n : 1;
-	const int width = 30;
-	int fill = (int)((double)done / (double)total * width);
-	if (fill > width)
-		fill = width;
-	char bar[64];
-	for (int i = 0; i < width; i++)
-		bar[i] = i < fill ? '=' : (i == fill ? '>' : ' ');
-	bar[width] = 0;
-	fprintf(stderr, "\r[%s] %3d%% %" PRIu64 "/%" PRIu64 " ops %.0f ops/s ", bar,
-		(int)(100.0 * (double)done / (double)total), done, total, (double)done / el);
-	fflush(stderr);
-	*shown = true;
 }
 
 /* --- entry point ---------------------------------------------------------- */
@@ -744,8 +732,22 @@ int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
 	r.o = o;
 	r.res = res;
 	r.threads = o->threads ? o->threads : 1;
+	/* A trace file names its CPUs: without --cpus, the simulated machine
+	 * has at least as many as the trace uses; with --cpus, a CPU beyond
+	 * them is an error (validate.c). */
+	struct bench_config cpucfg;
+	if (in->trace_path && !cfg->cpus) {
+		cpucfg = *cfg;
+		unsigned need = bench_trace_max_cpu(in) + 1;
+		unsigned dflt = o->threads_set ? r.threads : online_cpus();
+		cpucfg.cpus = need > dflt ? need : 0;
+		cfg = &cpucfg;
+	}
+	int status = bench_trace_validate(in, cfg->cpus, res->errmsg, sizeof(res->errmsg));
+	if (status)
+		return res->status = status;
 	struct zsim_fault_injector *fi;
-	int status = bench_zswap_open(cfg, o, r.threads, res, &r.z, &fi);
+	status = bench_zswap_open(cfg, o, r.threads, res, &r.z, &fi);
 	if (status)
 		return status;
 	pthread_mutex_init(&r.lock, NULL);
@@ -793,7 +795,8 @@ int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
 		fprintf(stderr, "zswapsim-bench: could not start %u threads\n", r.threads);
 		exit(BX_INTERNAL);
 	}
-	bool shown = false;
+	struct bench_progress pb;
+	bench_progress_start(&pb, "replay", "ops", in->n, o->progress);
 	if (o->progress) {
 		for (;;) {
 			uint64_t done = 0;
@@ -801,18 +804,15 @@ int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
 				done += atomic_load_explicit(&r.w[t].done, memory_order_relaxed);
 			if (done >= in->n)
 				break;
-			struct timespec ts = {0, 100 * 1000 * 1000};
+			struct timespec ts = {0, 50 * 1000 * 1000};
 			nanosleep(&ts, NULL);
-			progress(&r, &shown);
+			bench_progress_update(&pb, done);
 		}
 	}
 	for (unsigned t = 0; t < r.threads; t++)
 		pthread_join(r.w[t].tid, NULL);
 	res->wall_s = elapsed_s(&r);
-	if (shown) {
-		fprintf(stderr, "\r%*s\r", 90, "");
-		fflush(stderr);
-	}
+	bench_progress_end(&pb);
 	pthread_barrier_destroy(&r.barrier);
 	for (size_t k = 0; k < o->nfaults; k++)
 		zsim_fault_set(fi, o->faults[k].point, NULL);

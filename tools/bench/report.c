@@ -10,6 +10,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "bench.h"
 
 double bench_ratio(const struct zsim_zswap_stats *st)
@@ -245,249 +247,302 @@ void bench_print_summary(FILE *out, const struct bench_input *in, const struct b
 }
 
 /* --- JSON ------------------------------------------------------------------ */
-
-void bench_json_string(FILE *out, const char *s)
-{
-	if (!s) {
-		fputs("null", out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
-static void json_double(FILE *out, double v)
-{
-	if (!isfinite(v))
-		fputs("null", out);
-	else
-		fprintf(out, "%.6g", v);
-}
-
 /*
- * The library's JSON ({"profile": ..., "zswap": {...}, "vmstat": {...},
- * "memcg": {...}}) spliced member by member into our object, re-indented:
- * the counters sit at the top level under the kernel's group names.
+ * The report is built as a jansson tree and written by jansson (no text is
+ * assembled by hand): the library's own JSON is parsed and its members
+ * ("profile", "zswap", "vmstat", "memcg") placed at the top level, under the
+ * kernel's group names. Member names and order are those of docs/bench.md.
  */
-static void splice_members(FILE *out, const char *json, const char *pad)
+
+/* An unsigned count as a JSON integer (beyond INT64_MAX: a real). */
+static json_t *ju(uint64_t v)
 {
-	if (!json) {
-		fprintf(out, "%s  \"zswap\": {}, \"vmstat\": {}, \"memcg\": {},\n", pad);
-		return;
-	}
-	const char *b = strchr(json, '{');
-	const char *e = strrchr(json, '}');
-	if (!b || !e || e <= b)
-		return;
-	b++;
-	while (b < e && (*b == '\n' || *b == ' '))
-		b++;
-	const char *end = e;
-	while (end > b && (end[-1] == '\n' || end[-1] == ' '))
-		end--;
-	fputs(pad, out);
-	fputs("  ", out);
-	for (const char *p = b; p < end; p++) {
-		fputc(*p, out);
-		if (*p == '\n')
-			fputs(pad, out);
-	}
-	fputs(",\n", out);
+	return v > (uint64_t)INT64_MAX ? json_real((double)v) : json_integer((json_int_t)v);
 }
 
-static void stats_json(FILE *out, const struct zsim_zswap_stats *st)
+static json_t *jd(double v)
 {
-	fprintf(out, "{\"stored_pages\": %" PRIu64 ", \"pool_total_size\": %" PRIu64
-		     ", \"ratio\": ",
-		st->stored_pages, st->pool_total_size);
-	json_double(out, bench_ratio(st));
-	fprintf(out, ", \"zswpout\": %" PRIu64 ", \"zswpin\": %" PRIu64 ", \"pswpout\": %" PRIu64
-		     ", \"pswpin\": %" PRIu64 ", \"written_back_pages\": %" PRIu64 "}",
-		st->zswpout, st->zswpin, st->pswpout, st->pswpin, st->written_back_pages);
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *js(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* json_object_set_new that survives a NULL value (out of memory: the
+ * member is dropped rather than crashing). */
+static void put(json_t *o, const char *key, json_t *v)
+{
+	if (v)
+		json_object_set_new(o, key, v);
+}
+
+static json_t *stats_json(const struct zsim_zswap_stats *st)
+{
+	json_t *o = json_object();
+	put(o, "stored_pages", ju(st->stored_pages));
+	put(o, "pool_total_size", ju(st->pool_total_size));
+	put(o, "ratio", jd(bench_ratio(st)));
+	put(o, "zswpout", ju(st->zswpout));
+	put(o, "zswpin", ju(st->zswpin));
+	put(o, "pswpout", ju(st->pswpout));
+	put(o, "pswpin", ju(st->pswpin));
+	put(o, "written_back_pages", ju(st->written_back_pages));
+	return o;
 }
 
 /* {"store": {count, p50, p90, p99, max, mean}, ...}: store and load always
  * (trace runs), the other kinds when they ran. */
-static void write_lat_group(FILE *out, const struct bench_hist *h, bool mm, bool close)
+static json_t *lat_group(const struct bench_hist *h, bool mm)
 {
-	bool first = true;
-	fputc('{', out);
+	json_t *g = json_object();
 	for (int k = 0; k < BOP_COUNT; k++) {
 		const bool always = mm ? (k == BOP_ACCESS || k == BOP_FAULT)
 				       : (k == BOP_STORE || k == BOP_LOAD);
 		if (!always && !h[k].count)
 			continue;
-		fprintf(out, "%s\"%s\": {\"count\": %" PRIu64 ", \"p50\": %" PRIu64
-			     ", \"p90\": %" PRIu64 ", \"p99\": %" PRIu64 ", \"max\": %" PRIu64
-			     ", \"mean\": %" PRIu64 "}",
-			first ? "" : ", ", bench_op_names[k], h[k].count,
-			bench_hist_quantile(&h[k], 0.5), bench_hist_quantile(&h[k], 0.9),
-			bench_hist_quantile(&h[k], 0.99), h[k].max,
-			h[k].count ? h[k].sum / h[k].count : 0);
-		first = false;
+		json_t *o = json_object();
+		put(o, "count", ju(h[k].count));
+		put(o, "p50", ju(bench_hist_quantile(&h[k], 0.5)));
+		put(o, "p90", ju(bench_hist_quantile(&h[k], 0.9)));
+		put(o, "p99", ju(bench_hist_quantile(&h[k], 0.99)));
+		put(o, "max", ju(h[k].max));
+		put(o, "mean", ju(h[k].count ? h[k].sum / h[k].count : 0));
+		put(g, bench_op_names[k], o);
 	}
-	if (close)
-		fputc('}', out);
+	return g;
 }
 
+json_t *bench_run_json(const struct bench_input *in, const struct bench_config *cfg,
+		       const struct bench_run_opts *o, const struct bench_result *r,
+		       const char *cell)
+{
+	struct zsim_zswap_config zc;
+	char spec[256];
+	bench_config_to_zswap(cfg, r->nr_cpus, &zc, spec, sizeof(spec));
+	json_t *root = json_object();
+	if (!root)
+		return NULL;
+	put(root, "tool", json_string(bench_prog));
+	put(root, "version", json_string(zsim_version_string()));
+	/* What made the report: the library linked, the codec libraries, the
+	 * machine and kernel, and when. */
+	json_t *lib = json_object();
+	put(lib, "name", json_string("libzswapsim"));
+	put(lib, "version", json_string(zsim_version_string()));
+	put(root, "library", lib);
+	json_t *libs = json_object();
+	size_t nlib;
+	const struct zsim_codec_library *cl = zsim_codec_libraries(&nlib);
+	for (size_t i = 0; i < nlib; i++)
+		put(libs, cl[i].name, js(cl[i].version));
+	put(root, "codec_libraries", libs);
+	struct bench_env env;
+	bench_env_get(&env);
+	json_t *host = json_object();
+	put(host, "name", js(env.host));
+	put(host, "sysname", js(env.sysname));
+	put(host, "kernel", js(env.kernel));
+	put(host, "machine", js(env.machine));
+	put(root, "host", host);
+	put(root, "timestamp", js(env.timestamp));
+
+	json_t *c = json_object();
+	put(c, "label", js(cfg->label));
+	put(c, "profile", js(r->profile));
+	put(c, "compressor", js(zc.compressor));
+	json_t *codec = json_object();
+	put(codec, "description", js(r->codec_desc));
+	put(codec, "driver", js(r->codec_driver));
+	put(codec, "standin", json_boolean(r->codec_standin));
+	put(c, "codec", codec);
+	put(c, "zpool", js(zc.zpool));
+	put(c, "chain_size", ju(zc.chain_size));
+	put(c, "max_pool_percent", ju(zc.max_pool_percent));
+	put(c, "accept_threshold_percent", ju(zc.accept_threshold_percent));
+	put(c, "ram_bytes", ju(zc.ram_bytes));
+	put(c, "cpus", ju(r->nr_cpus));
+	put(c, "batch", json_string(zc.batch < 0 ? "auto" : zc.batch ? "on" : "off"));
+	put(c, "threads", ju(r->threads));
+	put(c, "verify", json_boolean(o->verify));
+	put(c, "swapdev", json_string(o->swap_file ? "file" : "memory"));
+	put(root, "config", c);
+
+	json_t *i = json_object();
+	put(i, "label", js(in->label));
+	put(i, "workload", js(in->trace_path ? NULL : bench_workload_names[in->workload]));
+	put(i, "trace", js(in->trace_path));
+	put(i, "corpus", js(in->corpus_path));
+	put(i, "synthetic", json_boolean(in->synthetic));
+	put(i, "pages", ju(in->trace_path ? in->corpus_pages : in->pages));
+	put(i, "seed", ju(in->seed));
+	put(i, "events", ju(in->n));
+	if (in->workload == WL_HOTCOLD) {
+		put(i, "accesses", ju(in->ops));
+		put(i, "mem_limit", ju(in->mem_limit));
+	}
+	put(root, "input", i);
+
+	/* The library's counters, its members at our top level. */
+	json_t *lj = r->counters_json ? json_loads(r->counters_json, 0, NULL) : NULL;
+	if (json_is_object(lj)) {
+		json_object_update(root, lj);
+	} else {
+		put(root, "zswap", json_object());
+		put(root, "vmstat", json_object());
+		put(root, "memcg", json_object());
+	}
+	json_decref(lj);
+
+	put(root, "peak", stats_json(&r->peak.st));
+	json_t *ph = json_array();
+	for (size_t k = 0; k < r->nphases; k++) {
+		json_t *p = json_object();
+		put(p, "mark", ju(r->phases[k].mark));
+		put(p, "ops", ju(r->phases[k].ops));
+		put(p, "stats", stats_json(&r->phases[k].st));
+		json_array_append_new(ph, p);
+	}
+	put(root, "phases", ph);
+	json_t *sd = json_object();
+	put(sd, "kind", json_string(o->swap_file ? "file" : "memory"));
+	put(sd, "pages", ju(r->swapdev.device_pages));
+	put(sd, "bytes_written", ju(r->swapdev.bytes_written));
+	put(sd, "bytes_read", ju(r->swapdev.bytes_read));
+	put(root, "swap_device", sd);
+	if (r->sched_valid) {
+		json_t *sc = json_object();
+		put(sc, "name", json_string("sim"));
+		put(sc, "now_ns", ju(r->sched.now_ns));
+		put(sc, "queued", ju(r->sched.queued));
+		put(sc, "runs", ju(r->sched.runs));
+		put(sc, "preempted", ju(r->sched.preempted));
+		put(sc, "iterations", ju(r->sched.iterations));
+		put(sc, "worker_ns", ju(r->sched.worker_ns));
+		put(root, "shrink_schedule", sc);
+	}
+	if (r->mm.valid) {
+		json_t *mm = json_object();
+		put(mm, "memcg", ju(r->mm.memcg));
+		put(mm, "memory_max", ju(r->mm.memory_max));
+		put(mm, "memory_current", ju(r->mm.memory_current));
+		put(mm, "anon", ju(r->mm.anon));
+		put(mm, "swap_current", ju(r->mm.swap_current));
+		put(mm, "swap_peak", ju(r->mm.swap_peak));
+		put(mm, "pgscan", ju(r->mm.pgscan));
+		put(mm, "pgsteal", ju(r->mm.pgsteal));
+		put(mm, "swapouts_kept", ju(r->mm.swapouts_kept));
+		put(mm, "oom", ju(r->mm.oom));
+		put(mm, "accesses", ju(r->c.mm_accesses));
+		put(mm, "faults", ju(r->c.mm_faults));
+		put(root, "mm", mm);
+	}
+
+	json_t *ops = json_object();
+	put(ops, "events", ju(r->c.events));
+	json_t *st = json_object();
+	put(st, "calls", ju(r->c.store_ops));
+	put(st, "pages", ju(r->c.store_pages));
+	put(st, "to_zswap", ju(r->c.store_where[ZSIM_WHERE_ZSWAP]));
+	put(st, "to_zeromap", ju(r->c.store_where[ZSIM_WHERE_ZEROMAP]));
+	put(st, "to_device", ju(r->c.store_where[ZSIM_WHERE_DEVICE]));
+	put(st, "kept", ju(r->c.store_where[ZSIM_WHERE_KEPT]));
+	put(ops, "store", st);
+	json_t *ld = json_object();
+	put(ld, "pages", ju(r->c.load_pages));
+	put(ld, "hits", ju(r->c.load_hits));
+	put(ld, "from_zswap", ju(r->c.load_where[ZSIM_WHERE_ZSWAP]));
+	put(ld, "from_zeromap", ju(r->c.load_where[ZSIM_WHERE_ZEROMAP]));
+	put(ld, "from_device", ju(r->c.load_where[ZSIM_WHERE_DEVICE]));
+	put(ld, "misses", ju(r->c.load_misses));
+	put(ld, "errors", ju(r->c.load_errors));
+	put(ops, "load", ld);
+	json_t *inv = json_object();
+	put(inv, "calls", ju(r->c.invalidate_ops));
+	put(inv, "pages", ju(r->c.invalidate_pages));
+	put(ops, "invalidate", inv);
+	put(ops, "writeback_observed", ju(r->c.writeback_observed));
+	put(ops, "marks", ju(r->c.marks));
+	put(root, "ops", ops);
+
+	/* latency_ns: {op: {...}, ..., "modelled": {op: {...}}}: measured wall
+	 * time of each call, and apart from it, when the codec has a timing
+	 * model, the modelled device latency of the same calls. */
+	json_t *lat = lat_group(r->lat.wall, r->mm.valid);
+	if (any_modelled(r))
+		put(lat, "modelled", lat_group(r->lat.modelled, false));
+	put(root, "latency_ns", lat);
+	json_t *tp = json_object();
+	put(tp, "store_pages_per_s", jd(r->store_pages_per_s));
+	put(tp, "load_pages_per_s", jd(r->load_pages_per_s));
+	put(tp, "ops_per_s", jd(r->ops_per_s));
+	put(tp, "wall_s", jd(r->wall_s));
+	put(root, "throughput", tp);
+	if (o->verify) {
+		json_t *v = json_object();
+		put(v, "checked", ju(r->c.verify_checked));
+		put(v, "mismatches", ju(r->c.verify_mismatches));
+		put(v, "failed_loads", ju(r->c.verify_eio));
+		put(v, "lost", ju(r->c.verify_lost));
+		put(v, "test_corrupted", ju(r->c.test_corrupted));
+		put(root, "verify", v);
+	} else {
+		put(root, "verify", json_null());
+	}
+	json_t *re = json_object();
+	put(re, "count", ju(r->c.replay_errors));
+	put(re, "first", js(r->c.replay_errors ? r->first_replay_error : NULL));
+	put(root, "replay_errors", re);
+
+	/* The flat object `sweep --merge` reads back. */
+	const struct bench_hist *st_h = &r->lat.wall[r->mm.valid ? BOP_ACCESS : BOP_STORE];
+	const struct bench_hist *ld_h = &r->lat.wall[r->mm.valid ? BOP_FAULT : BOP_LOAD];
+	json_t *s = json_object();
+	put(s, "cell", js(cell ? cell : ""));
+	put(s, "config", js(cfg->label));
+	put(s, "input", js(in->label));
+	put(s, "stored_pages", ju(r->st.stored_pages));
+	put(s, "pool_total_size", ju(r->st.pool_total_size));
+	put(s, "ratio", jd(bench_ratio(&r->st)));
+	put(s, "peak_stored_pages", ju(r->peak.st.stored_pages));
+	put(s, "peak_pool_total_size", ju(r->peak.st.pool_total_size));
+	put(s, "peak_ratio", jd(bench_ratio(&r->peak.st)));
+	put(s, "pswpout", ju(r->st.pswpout));
+	put(s, "rejects", ju(rejects(&r->st)));
+	put(s, "store_p50_ns", ju(bench_hist_quantile(st_h, 0.5)));
+	put(s, "store_p99_ns", ju(bench_hist_quantile(st_h, 0.99)));
+	put(s, "load_p50_ns", ju(bench_hist_quantile(ld_h, 0.5)));
+	put(s, "load_p99_ns", ju(bench_hist_quantile(ld_h, 0.99)));
+	put(s, "store_pages_per_s", jd(r->store_pages_per_s));
+	put(s, "load_pages_per_s", jd(r->load_pages_per_s));
+	put(s, "ops_per_s", jd(r->ops_per_s));
+	put(s, "status", json_integer(bench_result_exit(r, o)));
+	put(root, "summary", s);
+	return root;
+}
+
+void bench_json_string(FILE *out, const char *s)
+{
+	json_t *j = s ? json_string(s) : NULL;
+	char *t = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+	fputs(t ? t : "null", out);
+	free(t);
+	json_decref(j);
+}
+
+int bench_json_dump(FILE *out, json_t *j, bool compact)
+{
+	size_t flags = JSON_REAL_PRECISION(10) |
+		       (compact ? JSON_COMPACT : JSON_INDENT(2));
+	return j && !json_dumpf(j, out, flags) ? 0 : -1;
+}
 
 void bench_write_run_json(FILE *out, const struct bench_input *in, const struct bench_config *cfg,
 			  const struct bench_run_opts *o, const struct bench_result *r, int indent,
 			  const char *cell)
 {
-	char pad[64];
-	int ind = indent < 0 ? 0 : (indent > 40 ? 40 : indent);
-	memset(pad, ' ', (size_t)ind);
-	pad[ind] = 0;
-	struct zsim_zswap_config zc;
-	char spec[256];
-	bench_config_to_zswap(cfg, r->nr_cpus, &zc, spec, sizeof(spec));
-	const char *P = pad;
-	fprintf(out, "{\n%s  \"tool\": \"zswapsim-bench\",\n%s  \"version\": ", P, P);
-	bench_json_string(out, zsim_version_string());
-	fprintf(out, ",\n%s  \"config\": {\"label\": ", P);
-	bench_json_string(out, cfg->label);
-	fprintf(out, ", \"profile\": ");
-	bench_json_string(out, r->profile);
-	fprintf(out, ", \"compressor\": ");
-	bench_json_string(out, zc.compressor);
-	fprintf(out, ",\n%s    \"codec\": {\"description\": ", P);
-	bench_json_string(out, r->codec_desc);
-	fprintf(out, ", \"driver\": ");
-	bench_json_string(out, r->codec_driver);
-	fprintf(out, ", \"standin\": %s},\n%s    \"zpool\": ", r->codec_standin ? "true" : "false",
-		P);
-	bench_json_string(out, zc.zpool);
-	fprintf(out, ", \"chain_size\": %u, \"max_pool_percent\": %u, "
-		     "\"accept_threshold_percent\": %u, \"ram_bytes\": %" PRIu64
-		     ", \"cpus\": %u, \"batch\": \"%s\",\n%s    \"threads\": %u, \"verify\": %s"
-		     ", \"swapdev\": \"%s\"},\n",
-		zc.chain_size, zc.max_pool_percent, zc.accept_threshold_percent, zc.ram_bytes,
-		r->nr_cpus, zc.batch < 0 ? "auto" : zc.batch ? "on" : "off", P, r->threads,
-		o->verify ? "true" : "false", o->swap_file ? "file" : "memory");
-	fprintf(out, "%s  \"input\": {\"label\": ", P);
-	bench_json_string(out, in->label);
-	fprintf(out, ", \"workload\": ");
-	bench_json_string(out, in->trace_path ? NULL : bench_workload_names[in->workload]);
-	fprintf(out, ", \"trace\": ");
-	bench_json_string(out, in->trace_path);
-	fprintf(out, ", \"corpus\": ");
-	bench_json_string(out, in->corpus_path);
-	fprintf(out, ", \"synthetic\": %s, \"pages\": %" PRIu64 ", \"seed\": %" PRIu64
-		     ", \"events\": %zu",
-		in->synthetic ? "true" : "false", in->trace_path ? in->corpus_pages : in->pages,
-		in->seed, in->n);
-	if (in->workload == WL_HOTCOLD)
-		fprintf(out, ", \"accesses\": %" PRIu64 ", \"mem_limit\": %" PRIu64, in->ops,
-			in->mem_limit);
-	fprintf(out, "},\n");
-	splice_members(out, r->counters_json, P);
-	fprintf(out, "%s  \"peak\": ", P);
-	stats_json(out, &r->peak.st);
-	fprintf(out, ",\n%s  \"phases\": [", P);
-	for (size_t i = 0; i < r->nphases; i++) {
-		fprintf(out, "%s{\"mark\": %" PRIu64 ", \"ops\": %" PRIu64 ", \"stats\": ",
-			i ? ", " : "", r->phases[i].mark, r->phases[i].ops);
-		stats_json(out, &r->phases[i].st);
-		fputc('}', out);
-	}
-	fprintf(out, "],\n%s  \"swap_device\": {\"kind\": \"%s\", \"pages\": %" PRIu64
-		     ", \"bytes_written\": %" PRIu64 ", \"bytes_read\": %" PRIu64 "},\n",
-		P, o->swap_file ? "file" : "memory", r->swapdev.device_pages,
-		r->swapdev.bytes_written, r->swapdev.bytes_read);
-	if (r->sched_valid)
-		fprintf(out, "%s  \"shrink_schedule\": {\"name\": \"sim\", \"now_ns\": %" PRIu64
-			     ", \"queued\": %" PRIu64 ", \"runs\": %" PRIu64 ", \"preempted\": %" PRIu64
-			     ", \"iterations\": %" PRIu64 ", \"worker_ns\": %" PRIu64 "},\n",
-			P, r->sched.now_ns, r->sched.queued, r->sched.runs, r->sched.preempted,
-			r->sched.iterations, r->sched.worker_ns);
-	if (r->mm.valid)
-		fprintf(out, "%s  \"mm\": {\"memcg\": %u, \"memory_max\": %" PRIu64
-			     ", \"memory_current\": %" PRIu64 ", \"anon\": %" PRIu64
-			     ", \"swap_current\": %" PRIu64 ", \"swap_peak\": %" PRIu64
-			     ", \"pgscan\": %" PRIu64 ", \"pgsteal\": %" PRIu64
-			     ", \"swapouts_kept\": %" PRIu64 ", \"oom\": %" PRIu64
-			     ", \"accesses\": %" PRIu64 ", \"faults\": %" PRIu64 "},\n",
-			P, r->mm.memcg, r->mm.memory_max, r->mm.memory_current, r->mm.anon,
-			r->mm.swap_current, r->mm.swap_peak, r->mm.pgscan, r->mm.pgsteal,
-			r->mm.swapouts_kept, r->mm.oom, r->c.mm_accesses, r->c.mm_faults);
-	fprintf(out, "%s  \"ops\": {\"events\": %" PRIu64 ", \"store\": {\"calls\": %" PRIu64
-		     ", \"pages\": %" PRIu64 ", \"to_zswap\": %" PRIu64 ", \"to_zeromap\": %" PRIu64
-		     ", \"to_device\": %" PRIu64 ", \"kept\": %" PRIu64 "},\n",
-		P, r->c.events, r->c.store_ops, r->c.store_pages, r->c.store_where[ZSIM_WHERE_ZSWAP],
-		r->c.store_where[ZSIM_WHERE_ZEROMAP], r->c.store_where[ZSIM_WHERE_DEVICE],
-		r->c.store_where[ZSIM_WHERE_KEPT]);
-	fprintf(out, "%s    \"load\": {\"pages\": %" PRIu64 ", \"hits\": %" PRIu64
-		     ", \"from_zswap\": %" PRIu64 ", \"from_zeromap\": %" PRIu64
-		     ", \"from_device\": %" PRIu64 ", \"misses\": %" PRIu64 ", \"errors\": %" PRIu64
-		     "},\n",
-		P, r->c.load_pages, r->c.load_hits, r->c.load_where[ZSIM_WHERE_ZSWAP],
-		r->c.load_where[ZSIM_WHERE_ZEROMAP], r->c.load_where[ZSIM_WHERE_DEVICE],
-		r->c.load_misses, r->c.load_errors);
-	fprintf(out, "%s    \"invalidate\": {\"calls\": %" PRIu64 ", \"pages\": %" PRIu64
-		     "}, \"writeback_observed\": %" PRIu64 ", \"marks\": %" PRIu64 "},\n",
-		P, r->c.invalidate_ops, r->c.invalidate_pages, r->c.writeback_observed, r->c.marks);
-	/* latency_ns: {op: {...}, ..., "modelled": {op: {...}}}: measured wall
-	 * time of each call, and apart from it, when the codec has a timing
-	 * model, the modelled device latency of the same calls. */
-	fprintf(out, "%s  \"latency_ns\": ", P);
-	write_lat_group(out, r->lat.wall, r->mm.valid, false);
-	if (any_modelled(r)) {
-		fprintf(out, ", \"modelled\": ");
-		write_lat_group(out, r->lat.modelled, false, true);
-	}
-	fputc('}', out);
-	fprintf(out, ",\n%s  \"throughput\": {\"store_pages_per_s\": ", P);
-	json_double(out, r->store_pages_per_s);
-	fprintf(out, ", \"load_pages_per_s\": ");
-	json_double(out, r->load_pages_per_s);
-	fprintf(out, ", \"ops_per_s\": ");
-	json_double(out, r->ops_per_s);
-	fprintf(out, ", \"wall_s\": ");
-	json_double(out, r->wall_s);
-	fprintf(out, "},\n%s  \"verify\": ", P);
-	if (o->verify)
-		fprintf(out, "{\"checked\": %" PRIu64 ", \"mismatches\": %" PRIu64
-			     ", \"failed_loads\": %" PRIu64 ", \"lost\": %" PRIu64
-			     ", \"test_corrupted\": %" PRIu64 "}",
-			r->c.verify_checked, r->c.verify_mismatches, r->c.verify_eio,
-			r->c.verify_lost, r->c.test_corrupted);
-	else
-		fputs("null", out);
-	fprintf(out, ",\n%s  \"replay_errors\": {\"count\": %" PRIu64 ", \"first\": ", P,
-		r->c.replay_errors);
-	bench_json_string(out, r->c.replay_errors ? r->first_replay_error : NULL);
-	/* One flat line that `sweep --merge` reads back. */
-	const struct bench_hist *st_h = &r->lat.wall[r->mm.valid ? BOP_ACCESS : BOP_STORE];
-	const struct bench_hist *ld_h = &r->lat.wall[r->mm.valid ? BOP_FAULT : BOP_LOAD];
-	fprintf(out, "},\n%s  \"summary\": {\"cell\": ", P);
-	bench_json_string(out, cell ? cell : "");
-	fprintf(out, ", \"config\": ");
-	bench_json_string(out, cfg->label);
-	fprintf(out, ", \"input\": ");
-	bench_json_string(out, in->label);
-	fprintf(out, ", \"stored_pages\": %" PRIu64 ", \"pool_total_size\": %" PRIu64
-		     ", \"ratio\": %.4f, \"peak_stored_pages\": %" PRIu64
-		     ", \"peak_pool_total_size\": %" PRIu64 ", \"peak_ratio\": %.4f"
-		     ", \"pswpout\": %" PRIu64 ", \"rejects\": %" PRIu64
-		     ", \"store_p50_ns\": %" PRIu64 ", \"store_p99_ns\": %" PRIu64
-		     ", \"load_p50_ns\": %" PRIu64 ", \"load_p99_ns\": %" PRIu64
-		     ", \"store_pages_per_s\": %.0f, \"load_pages_per_s\": %.0f"
-		     ", \"ops_per_s\": %.0f, \"status\": %d}\n",
-		r->st.stored_pages, r->st.pool_total_size, bench_ratio(&r->st),
-		r->peak.st.stored_pages, r->peak.st.pool_total_size, bench_ratio(&r->peak.st),
-		r->st.pswpout, rejects(&r->st), bench_hist_quantile(st_h, 0.5),
-		bench_hist_quantile(st_h, 0.99), bench_hist_quantile(ld_h, 0.5),
-		bench_hist_quantile(ld_h, 0.99), r->store_pages_per_s, r->load_pages_per_s,
-		r->ops_per_s, bench_result_exit(r, o));
-	fprintf(out, "%s}", P);
+	json_t *j = bench_run_json(in, cfg, o, r, cell);
+	bench_json_dump(out, j, indent < 0);
+	json_decref(j);
 }

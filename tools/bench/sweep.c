@@ -12,9 +12,13 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+
+#include <jansson.h>
 
 #include "bench.h"
 
@@ -48,7 +52,7 @@ static void print_rows(FILE *out, struct cell_row *rows, size_t n, const char *c
 		return;
 	FILE *c = fopen(csv_path, "w");
 	if (!c) {
-		fprintf(stderr, "zswapsim-bench: %s: cannot create\n", csv_path);
+		fprintf(stderr, "zswapsim-bench: %s: cannot create: %s\n", csv_path, strerror(errno));
 		return;
 	}
 	fprintf(c, "cell,config,input,ratio,peak_ratio,pool_total_size,stored_pages,pswpout,rejects,"
@@ -75,91 +79,49 @@ static void scopy(char *d, size_t cap, const char *s)
 	d[n] = 0;
 }
 
-static const char *parse_string(const char *p, char *out, size_t cap)
-{
-	size_t k = 0;
-	if (*p != '"')
-		return NULL;
-	for (p++; *p && *p != '"'; p++) {
-		char c = *p;
-		if (c == '\\') {
-			p++;
-			if (!*p)
-				return NULL;
-			c = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
-			if (*p == 'u') {
-				for (int i = 0; i < 4; i++)
-					if (!p[1 + i])
-						return NULL;
-				p += 4;
-				c = '?';
-			}
-		}
-		if (k + 1 < cap)
-			out[k++] = c;
-	}
-	if (*p != '"')
-		return NULL;
-	out[k] = 0;
-	return p + 1;
-}
-
+/* The cell's "summary" object, read through jansson (any JSON layout:
+ * indented or compact). 0, or -1 if the text is not JSON or has none. */
 static int parse_summary(const char *text, struct cell_row *row)
 {
-	const char *p = strstr(text, "\"summary\": {");
-	if (!p)
+	json_t *root = json_loads(text, 0, NULL);
+	json_t *s = json_object_get(root, "summary");
+	if (!json_is_object(s)) {
+		json_decref(root);
 		return -1;
-	p += strlen("\"summary\": {");
-	for (;;) {
-		while (*p == ' ' || *p == ',' || *p == '\n')
-			p++;
-		if (*p == '}')
-			break;
-		char key[64], sval[256];
-		p = parse_string(p, key, sizeof(key));
-		if (!p)
-			return -1;
-		while (*p == ' ' || *p == ':')
-			p++;
-		if (*p == '"') {
-			p = parse_string(p, sval, sizeof(sval));
-			if (!p)
-				return -1;
-			if (!strcmp(key, "cell") && sval[0])
-				scopy(row->cell, sizeof(row->cell), sval);
-			else if (!strcmp(key, "config"))
-				scopy(row->config, sizeof(row->config), sval);
-			else if (!strcmp(key, "input"))
-				scopy(row->input, sizeof(row->input), sval);
-			continue;
-		}
-		char *end;
-		double v = strtod(p, &end);
-		if (end == p)
-			return -1;
-		p = end;
-		if (!strcmp(key, "ratio"))
-			row->ratio = v;
-		else if (!strcmp(key, "peak_ratio"))
-			row->peak_ratio = v;
-		else if (!strcmp(key, "pool_total_size"))
-			row->pool = v;
-		else if (!strcmp(key, "stored_pages"))
-			row->stored = v;
-		else if (!strcmp(key, "pswpout"))
-			row->pswpout = v;
-		else if (!strcmp(key, "rejects"))
-			row->rejects = v;
-		else if (!strcmp(key, "store_p50_ns"))
-			row->store_p50 = v;
-		else if (!strcmp(key, "store_p99_ns"))
-			row->store_p99 = v;
-		else if (!strcmp(key, "store_pages_per_s"))
-			row->rate = v;
-		else if (!strcmp(key, "status"))
-			row->status = (int)v;
 	}
+	const char *cell = json_string_value(json_object_get(s, "cell"));
+	if (cell && cell[0])
+		scopy(row->cell, sizeof(row->cell), cell);
+	const char *v = json_string_value(json_object_get(s, "config"));
+	if (v)
+		scopy(row->config, sizeof(row->config), v);
+	v = json_string_value(json_object_get(s, "input"));
+	if (v)
+		scopy(row->input, sizeof(row->input), v);
+	static const struct {
+		const char *key;
+		size_t off;
+	} nums[] = {
+		{"ratio", offsetof(struct cell_row, ratio)},
+		{"peak_ratio", offsetof(struct cell_row, peak_ratio)},
+		{"pool_total_size", offsetof(struct cell_row, pool)},
+		{"stored_pages", offsetof(struct cell_row, stored)},
+		{"pswpout", offsetof(struct cell_row, pswpout)},
+		{"rejects", offsetof(struct cell_row, rejects)},
+		{"store_p50_ns", offsetof(struct cell_row, store_p50)},
+		{"store_p99_ns", offsetof(struct cell_row, store_p99)},
+		{"store_pages_per_s", offsetof(struct cell_row, rate)},
+	};
+	for (size_t k = 0; k < sizeof(nums) / sizeof(nums[0]); k++) {
+		json_t *n = json_object_get(s, nums[k].key);
+		if (json_is_number(n))
+			*(double *)((char *)row + nums[k].off) = json_number_value(n);
+	}
+	json_t *st = json_object_get(s, "status");
+	if (json_is_integer(st))
+		row->status = (int)json_integer_value(st);
 	row->ok = true;
+	json_decref(root);
 	return 0;
 }
 
@@ -282,6 +244,7 @@ struct sweep_ctx {
 	size_t ninputs;
 	struct cell_row *rows;
 	_Atomic size_t next;
+	_Atomic size_t finished;    /* cells done, for the progress bar */
 	_Atomic int worst;
 };
 
@@ -303,6 +266,7 @@ static void *cell_worker(void *arg)
 			int z = 0;
 			atomic_compare_exchange_strong(&x->worst, &z, rc);
 			bench_result_free(&res);
+			atomic_fetch_add(&x->finished, 1);
 			continue;
 		}
 		char path[4096];
@@ -318,7 +282,7 @@ static void *cell_worker(void *arg)
 		}
 		FILE *f = fopen(path, "w");
 		if (!f || !buf || fwrite(buf, 1, len, f) != len) {
-			fprintf(stderr, "zswapsim-bench: %s: cannot write\n", path);
+			fprintf(stderr, "zswapsim-bench: %s: cannot write: %s\n", path, strerror(errno));
 			int z = 0;
 			atomic_compare_exchange_strong(&x->worst, &z, BX_IO);
 		}
@@ -334,6 +298,7 @@ static void *cell_worker(void *arg)
 			atomic_compare_exchange_strong(&x->worst, &z, ex);
 		}
 		bench_result_free(&res);
+		atomic_fetch_add(&x->finished, 1);
 	}
 	return NULL;
 }
@@ -346,6 +311,8 @@ static void free_spec(struct bench_input_spec *sp, const struct bench_input_spec
 		free((char *)sp->corpus);
 	if (sp->mix != base->mix)
 		free((char *)sp->mix);
+	if (sp->snapshot != base->snapshot)
+		free((char *)sp->snapshot);
 }
 
 static void shell_quote(FILE *f, const char *s)
@@ -369,6 +336,10 @@ static void emit_input_args(FILE *f, const struct bench_input_spec *sp)
 	if (sp->corpus) {
 		fputs(" --corpus ", f);
 		shell_quote(f, sp->corpus);
+	}
+	if (sp->snapshot) {
+		fputs(" --snapshot ", f);
+		shell_quote(f, sp->snapshot);
 	}
 	if (sp->workload != WL_NONE)
 		fprintf(f, " --workload %s", bench_workload_names[sp->workload]);
@@ -496,7 +467,7 @@ int bench_sweep_run(struct bench_sweep *s, const struct bench_run_opts *o, bool 
 					fputc('\n', f);
 				}
 			if (f != stdout && fclose(f)) {
-				fprintf(stderr, "zswapsim-bench: %s: write error\n", s->emit_jobs);
+				fprintf(stderr, "zswapsim-bench: %s: write error: %s\n", s->emit_jobs, strerror(errno));
 				rc = BX_IO;
 			}
 			if (!rc && !quiet && f != stdout)
@@ -534,7 +505,7 @@ int bench_sweep_run(struct bench_sweep *s, const struct bench_run_opts *o, bool 
 			rc = BX_INTERNAL;
 		} else {
 			if (!quiet)
-				fprintf(stderr, "sweep: %zu cells (%zu configurations x %zu inputs) on %u "
+				fprintf(stderr, "zswapsim-bench: %zu cells (%zu configurations x %zu inputs) on %u "
 						"jobs\n",
 					ncells, s->ncfg, nin, jobs);
 			unsigned started = 0;
@@ -543,6 +514,15 @@ int bench_sweep_run(struct bench_sweep *s, const struct bench_run_opts *o, bool 
 					break;
 			if (!started)
 				cell_worker(&x);
+			struct bench_progress pb;
+			bench_progress_start(&pb, "sweep", "cells", ncells,
+					     started && !quiet && bench_progress_allowed());
+			while (started && atomic_load(&x.finished) < ncells) {
+				struct timespec ts = {0, 50 * 1000 * 1000};
+				nanosleep(&ts, NULL);
+				bench_progress_update(&pb, atomic_load(&x.finished));
+			}
+			bench_progress_end(&pb);
 			for (unsigned t = 0; t < started; t++)
 				pthread_join(tid[t], NULL);
 			rc = atomic_load(&x.worst);

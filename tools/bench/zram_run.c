@@ -178,7 +178,7 @@ static const unsigned char *event_page(const struct bench_input *in,
 				       unsigned char *buf)
 {
 	if (ev->content_kind == ZSIM_TRACE_CONTENT_PAGE && ev->content + k < in->corpus_pages)
-		return in->corpus + (ev->content + k) * ZSIM_PAGE_SIZE;
+		return bench_input_page(in, ev->content + k, buf);
 	zsim_trace_content_page(ev, k, in->corpus, in->corpus_pages, buf);
 	return buf;
 }

@@ -1,5 +1,5 @@
 # lib.sh - sourced by tools/tests/test_bench_*.sh. Each script is run by
-# ctest as: bash SCRIPT BENCH DATA_DIR SCRATCH_DIR FILL_DIRECT
+# ctest as: bash SCRIPT BENCH DATA_DIR SCRATCH_DIR FILL_DIRECT JSON_GET
 # and works in SCRATCH_DIR (made empty first). Every check names what it
 # checked when it fails; the script exits 1 on the first failure.
 set -u
@@ -7,6 +7,7 @@ BENCH=$1
 DATA=$2
 TMP=$3
 FILL_DIRECT=${4:-}
+JSON_GET=${5:-}
 rm -rf "$TMP"
 mkdir -p "$TMP"
 cd "$TMP" || exit 1
@@ -42,18 +43,29 @@ expect_in() {
 }
 
 # counters FILE: the kernel-named counters of a report (bench JSON) or of
-# the library's own JSON, in one normalised form: from the "profile" line
-# to the end of the "memcg" group.
+# the library's own JSON, in one normalised form: the members "profile",
+# "zswap", "vmstat" and "memcg" as compact JSON with sorted keys.
 counters() {
-	awk '/^  "profile":/ { on = 1 } /^  "peak":/ || /^}$/ { on = 0 } on' "$1" |
-		sed 's/,$//'
+	"$JSON_GET" --canon "$1" profile zswap vmstat memcg
+}
+
+# jget FILE PATH: the value at PATH ("latency_ns.store.count").
+jget() {
+	"$JSON_GET" "$1" "$2"
+}
+
+# expect_json FILE PATH VALUE: the value at PATH is VALUE.
+expect_json() {
+	local got
+	got=$("$JSON_GET" "$1" "$2") || fail "$1: no $2"
+	[ "$got" = "$3" ] || fail "$1: $2 is '$got', expected '$3'"
 }
 
 # same_counters A B: the two reports hold identical counters.
 same_counters() {
 	counters "$1" >"$1.counters"
 	counters "$2" >"$2.counters"
-	[ -s "$1.counters" ] || fail "no counters in $1"
+	grep -q '"zswap":{"' "$1.counters" || fail "no counters in $1"
 	diff -u "$1.counters" "$2.counters" >&2 || fail "counters of $1 and $2 differ"
 }
 

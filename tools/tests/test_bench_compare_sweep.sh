@@ -10,7 +10,8 @@ expect_exit 0 "$BENCH" compare --pages 2000 --compressor lz4 --compressor zstd -
 expect_in out "[1] 6.12 lz4"
 expect_in out "[2] 6.12 zstd"
 grep -E '^ratio +[0-9.]+ +[0-9.]+ \(x[0-9.]+\)' out >/dev/null || fail "compare: no ratio row"
-[ "$(grep -c '"tool": "zswapsim-bench"' cmp.json)" = 2 ] || fail "compare JSON: 2 runs"
+expect_json cmp.json compare.1.tool zswapsim-bench
+jget cmp.json compare.2 >/dev/null 2>&1 && fail "compare JSON: more than 2 runs"
 expect_exit 0 "$BENCH" compare --pages 1000 -c compressor=lz4,profile=6.1 \
 	-c compressor=zstd:level=1,profile=latest --threads 1
 expect_in out "6.1 lz4"
@@ -49,6 +50,17 @@ rm remote/cell-c1-i0.json
 expect_exit 3 "$BENCH" sweep --merge remote
 expect_in err "cell-c0-i0.json: no summary"
 expect_in err "cell-c1-i0.json: missing"
+
+# --merge reads the cells through a JSON parser: the same cells written
+# compactly (one line, no spaces) merge to the same table.
+mkdir -p compact
+for f in local/cell-*.json; do
+	"$JSON_GET" --compact "$f" >"compact/${f#local/}"
+done
+grep -q '"summary": {' compact/cell-c0-i0.json && fail "compact cell is not compact"
+expect_exit 0 "$BENCH" sweep --merge compact
+sed -E 's/(,[^,]*){4}$//' compact/merged.csv >c
+diff -u a c >&2 || fail "compact cells merge differently"
 
 # Timeline: a CSV sample every 100 operations and the SVG plot.
 expect_exit 0 "$BENCH" --workload usemem --pages 1000 --timeline tl.csv --timeline-every 100 \
