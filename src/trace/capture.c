@@ -149,7 +149,7 @@ static long memcg_of(struct conv *c, uint64_t cg, bool add)
 
 static int parse_u64(const char *s, uint64_t *v)
 {
-	if (!*s || *s == '-')
+	if (*s < '0' || *s > '9') /* strtoull would take " -1" as 2^64 - 1 */
 		return -1;
 	char *end;
 	errno = 0;

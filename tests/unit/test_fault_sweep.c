@@ -11,6 +11,8 @@
  */
 #include "testutil.h"
 
+#include <math.h>
+
 #define SLOTS 2048
 #define MAXN 400 /* sweep at most this many call numbers per point */
 
@@ -246,9 +248,36 @@ static void test_sweep_6_18(void **state)
 	sweep("6.18");
 }
 
+/* A probability outside 0..1, NaN and infinities included, is refused and
+ * leaves the point's rule as it was. */
+static void test_rule_range(void **state)
+{
+	(void)state;
+	struct zsim_fault_injector *fi;
+	assert_int_equal(zsim_fault_create(&fi), 0);
+	const double bad[] = {NAN, -NAN, INFINITY, -INFINITY, -0.001, 1.0000001, 2};
+	for (size_t i = 0; i < ZSIM_ARRAY_N(bad); i++) {
+		struct zsim_fault_rule r = {.probability = bad[i]};
+		assert_int_equal(zsim_fault_set(fi, ZSIM_FAULT_COMPRESS, &r), ZSIM_EINVAL);
+	}
+	assert_int_equal(zsim_fault_should_fail(fi, ZSIM_FAULT_COMPRESS), 0);
+	struct zsim_fault_rule one = {.probability = 1};
+	assert_int_equal(zsim_fault_set(fi, ZSIM_FAULT_COMPRESS, &one), 0);
+	assert_int_equal(zsim_fault_should_fail(fi, ZSIM_FAULT_COMPRESS), 1);
+	struct zsim_fault_rule nan_rule = {.probability = NAN};
+	assert_int_equal(zsim_fault_set(fi, ZSIM_FAULT_COMPRESS, &nan_rule), ZSIM_EINVAL);
+	assert_int_equal(zsim_fault_should_fail(fi, ZSIM_FAULT_COMPRESS), 1);
+	struct zsim_fault_rule zero = {.probability = 0};
+	assert_int_equal(zsim_fault_set(fi, ZSIM_FAULT_COMPRESS, &zero), 0);
+	assert_int_equal(zsim_fault_should_fail(fi, ZSIM_FAULT_COMPRESS), 0);
+	assert_int_equal(zsim_fault_set(fi, ZSIM_FAULT_POINT_COUNT, &zero), ZSIM_EINVAL);
+	zsim_fault_destroy(fi);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rule_range),
 		cmocka_unit_test(test_sweep_6_13),
 		cmocka_unit_test(test_sweep_6_18),
 	};

@@ -82,6 +82,8 @@ int bench_config_check(const struct bench_config *c, char *err, size_t errlen);
 /* Bytes with an optional K/M/G/T suffix (powers of 1024). 0 or -1. */
 int bench_parse_size(const char *s, uint64_t *out);
 int bench_parse_u64(const char *s, uint64_t *out);
+/* A probability: a finite decimal number, 0 < p <= 1 (no NaN, no inf). */
+int bench_parse_prob(const char *s, double *out);
 
 /* --- input --------------------------------------------------------------- */
 

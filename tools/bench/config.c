@@ -9,7 +9,9 @@
  * compressor's own parameters (--codec-arg, as a crypto driver's module
  * parameters would be set).
  */
+#include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +48,21 @@ int bench_parse_u64(const char *s, uint64_t *out)
 			return -1;
 		v = v * (unsigned)base + d;
 	}
+	*out = v;
+	return 0;
+}
+
+int bench_parse_prob(const char *s, double *out)
+{
+	/* strtod takes "nan", "inf", hex floats and leading blanks; a
+	 * probability is a plain finite number in (0, 1]. */
+	if (!s || !*s || *s == ' ' || *s == '\t')
+		return -1;
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (*end || errno || !isfinite(v) || !(v > 0 && v <= 1))
+		return -1;
 	*out = v;
 	return 0;
 }
@@ -128,6 +145,7 @@ static int small_uint(const char *val, unsigned max, unsigned *out)
 int bench_config_set(struct bench_config *c, const char *key, const char *val, char *err,
 		     size_t errlen)
 {
+	const char *range = "";
 	if (!strcmp(key, "profile")) {
 		free(c->profile);
 		c->profile = dup_s(val);
@@ -138,22 +156,28 @@ int bench_config_set(struct bench_config *c, const char *key, const char *val, c
 		free(c->zpool);
 		c->zpool = dup_s(val);
 	} else if (!strcmp(key, "chain-size")) {
+		range = "0 (the profile's) or 4..16";
 		if (small_uint(val, 16, &c->chain_size) || (c->chain_size && c->chain_size < 4))
 			goto bad;
 	} else if (!strcmp(key, "max-pool-percent")) {
+		range = "1..100";
 		if (small_uint(val, 100, &c->max_pool_percent) || c->max_pool_percent == 0)
 			goto bad;
 	} else if (!strcmp(key, "accept-threshold")) {
+		range = "0..100";
 		if (small_uint(val, 100, &c->accept_threshold))
 			goto bad;
 		c->accept_set = true;
 	} else if (!strcmp(key, "ram")) {
+		range = "bytes, K/M/G/T suffixes, >= 1M";
 		if (bench_parse_size(val, &c->ram_bytes) || c->ram_bytes < (1u << 20))
 			goto bad;
 	} else if (!strcmp(key, "cpus")) {
+		range = "1..4096";
 		if (small_uint(val, 4096, &c->cpus) || c->cpus == 0)
 			goto bad;
 	} else if (!strcmp(key, "batch")) {
+		range = "on, off or auto";
 		if (!strcmp(val, "on"))
 			c->batch = 1;
 		else if (!strcmp(val, "off"))
@@ -164,6 +188,7 @@ int bench_config_set(struct bench_config *c, const char *key, const char *val, c
 			goto bad;
 		c->batch_set = true;
 	} else if (!strcmp(key, "codec-arg")) {
+		range = "KEY=VALUE";
 		const char *eq = strchr(val, '=');
 		if (!eq || eq == val || !eq[1] || strchr(val, ',') || strchr(val, ':'))
 			goto bad;
@@ -187,7 +212,7 @@ int bench_config_set(struct bench_config *c, const char *key, const char *val, c
 	}
 	return 0;
 bad:
-	snprintf(err, errlen, "bad value '%s' for %s", val, key);
+	snprintf(err, errlen, "bad value '%s' for %s (%s)", val, key, range);
 	return -1;
 }
 

@@ -263,10 +263,9 @@ static void parse_fault(struct cli *c, const char *spec)
 		else if (!strcmp(tok, "max"))
 			f->rule.max_failures = num_arg("fault max", v, 1, UINT64_MAX);
 		else if (!strcmp(tok, "p")) {
-			char *end;
-			f->rule.probability = strtod(v, &end);
-			if (*end || f->rule.probability <= 0 || f->rule.probability > 1)
-				die(BX_USAGE, "bad probability '%s' in --fault", v);
+			if (bench_parse_prob(v, &f->rule.probability))
+				die(BX_USAGE, "bad probability '%s' in --fault (a number, 0 < p <= 1)",
+				    v);
 		} else
 			die(BX_USAGE, "unknown --fault setting '%s' (nth, every, p, seed, max)", tok);
 	}
