@@ -191,6 +191,10 @@ struct bench_fault {
 	struct zsim_fault_rule rule;
 };
 
+/* "POINT:nth=N|every=N|p=P[,seed=S][,max=M]" (--fault): 0, or -1 with a
+ * one-line message giving the accepted range. */
+int bench_fault_parse(struct bench_fault *f, const char *spec, char *err, size_t errlen);
+
 struct bench_run_opts {
 	unsigned threads;       /* worker threads (>= 1) */
 	bool threads_set;

@@ -95,6 +95,76 @@ int bench_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* One u64 setting of a --fault spec, range-checked. */
+static int fault_u64(const char *key, const char *v, uint64_t min, uint64_t *out, char *err,
+		     size_t errlen)
+{
+	if (bench_parse_u64(v, out) || *out < min) {
+		snprintf(err, errlen, "bad value '%s' for --fault %s (%" PRIu64 "..%" PRIu64 ")", v,
+			 key, min, UINT64_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+int bench_fault_parse(struct bench_fault *f, const char *spec, char *err, size_t errlen)
+{
+	char buf[256];
+	memset(f, 0, sizeof(*f));
+	if (strlen(spec) >= sizeof(buf)) {
+		snprintf(err, errlen, "--fault spec longer than %zu bytes", sizeof(buf) - 1);
+		return -1;
+	}
+	memcpy(buf, spec, strlen(spec) + 1);
+	char *colon = strchr(buf, ':');
+	if (!colon) {
+		snprintf(err, errlen,
+			 "bad --fault '%.200s': expected POINT:nth=N, POINT:every=N or POINT:p=P", spec);
+		return -1;
+	}
+	*colon = 0;
+	if (zsim_fault_point_from_name(buf, &f->point)) {
+		snprintf(err, errlen, "unknown fault point '%.200s'", buf);
+		return -1;
+	}
+	for (char *p = colon + 1, *save = NULL, *tok; (tok = strtok_r(p, ",:", &save)); p = NULL) {
+		char *eq = strchr(tok, '=');
+		if (!eq) {
+			snprintf(err, errlen, "bad --fault setting '%.200s'", tok);
+			return -1;
+		}
+		*eq = 0;
+		const char *v = eq + 1;
+		int rc = 0;
+		if (!strcmp(tok, "nth"))
+			rc = fault_u64("nth", v, 1, &f->rule.nth, err, errlen);
+		else if (!strcmp(tok, "every"))
+			rc = fault_u64("every", v, 1, &f->rule.every, err, errlen);
+		else if (!strcmp(tok, "seed"))
+			rc = fault_u64("seed", v, 0, &f->rule.seed, err, errlen);
+		else if (!strcmp(tok, "max"))
+			rc = fault_u64("max", v, 1, &f->rule.max_failures, err, errlen);
+		else if (!strcmp(tok, "p")) {
+			if (bench_parse_prob(v, &f->rule.probability)) {
+				snprintf(err, errlen,
+					 "bad probability '%.200s' in --fault (a number, 0 < p <= 1)", v);
+				rc = -1;
+			}
+		} else {
+			snprintf(err, errlen, "unknown --fault setting '%.200s' (nth, every, p, seed, max)",
+				 tok);
+			rc = -1;
+		}
+		if (rc)
+			return rc;
+	}
+	if (!f->rule.nth && !f->rule.every && f->rule.probability == 0) {
+		snprintf(err, errlen, "--fault '%.200s' never fails: give nth=, every= or p=", spec);
+		return -1;
+	}
+	return 0;
+}
+
 bool bench_config_key_known(const char *key)
 {
 	for (int i = 0; config_keys[i]; i++)

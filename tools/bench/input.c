@@ -402,6 +402,7 @@ int bench_input_spec_parse(struct bench_input_spec *spec, const char *text, char
 {
 	char *s = dup_s(text);
 	int rc = 0;
+	bool seen_trace = false, seen_corpus = false, seen_mix = false;
 	for (char *p = s, *save = NULL, *tok; (tok = strtok_r(p, ",", &save)); p = NULL) {
 		char *eq = strchr(tok, '=');
 		if (!eq) {
@@ -412,6 +413,16 @@ int bench_input_spec_parse(struct bench_input_spec *spec, const char *text, char
 		*eq = 0;
 		const char *k = tok, *v = eq + 1;
 		uint64_t x;
+		/* the strings are the caller's to free: each key once */
+		bool *seen = !strcmp(k, "trace") ? &seen_trace : !strcmp(k, "corpus") ? &seen_corpus
+			     : !strcmp(k, "mix") ? &seen_mix : NULL;
+		if (seen && *seen) {
+			snprintf(err, errlen, "%s given twice", k);
+			rc = -1;
+			break;
+		}
+		if (seen)
+			*seen = true;
 		if (!strcmp(k, "trace")) {
 			spec->trace = dup_s(v);
 		} else if (!strcmp(k, "corpus")) {
