@@ -370,7 +370,7 @@ static void *chaos_main(void *arg)
 		case 7:
 			/* a new memcg under memcg 1 (its list_lru: lru_alloc),
 			 * ENOMEM when injected */
-			if (next_memcg < 60000)
+			if (next_memcg < 5 + 64) /* a few: each one is walked by the shrinker */
 				zsim_zswap_memcg_create(Z, next_memcg++, 1);
 			break;
 		}
