@@ -48,7 +48,8 @@ enum zsim_fault_point {
 struct zsim_fault_rule {
 	uint64_t nth;       /* fail exactly the nth call (1-based); 0 = off */
 	uint64_t every;     /* fail every `every`-th call; 0 = off */
-	double probability; /* fail each call with this probability; 0 = off */
+	double probability; /* fail each call with this probability, 0..1 (NaN
+			     * is ZSIM_EINVAL from zsim_fault_set); 0 = off */
 	uint64_t seed;      /* seed of the probability stream */
 	uint64_t max_failures; /* stop failing after this many; 0 = no cap */
 };

@@ -65,7 +65,8 @@ int zsim_fault_set(struct zsim_fault_injector *f, enum zsim_fault_point point,
 {
 	if (!f || (unsigned)point >= ZSIM_FAULT_POINT_COUNT)
 		return ZSIM_EINVAL;
-	if (rule && (rule->probability < 0 || rule->probability > 1))
+	/* Written so that NaN fails too: 0 <= p <= 1 (+-inf are outside). */
+	if (rule && !(rule->probability >= 0 && rule->probability <= 1))
 		return ZSIM_EINVAL;
 	pthread_mutex_lock(&f->lock);
 	struct point_state *s = &f->p[point];

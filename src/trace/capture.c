@@ -149,7 +149,7 @@ static long memcg_of(struct conv *c, uint64_t cg, bool add)
 
 static int parse_u64(const char *s, uint64_t *v)
 {
-	if (!*s || *s == '-')
+	if (*s < '0' || *s > '9') /* strtoull would take " -1" as 2^64 - 1 */
 		return -1;
 	char *end;
 	errno = 0;
@@ -378,6 +378,13 @@ static int emit(struct conv *c, struct cap_ev *e)
 		ev.result = ok ? ZSIM_CAPTURE_STORED : ZSIM_CAPTURE_REJECTED;
 		uint64_t nr = UINT64_C(1) << e->order;
 		if (c->o.content == ZSIM_CAPTURE_CONTENT_PAGE && ok) {
+			/* found by fuzz_capture: a folio larger than the whole
+			 * corpus used to point past its end */
+			if (nr > c->o.corpus_pages)
+				return fail(c, ZSIM_TRACE_E_CORPUS,
+					    "a store of order %u needs %" PRIu64
+					    " corpus pages; the corpus has %" PRIu64,
+					    e->order, nr, c->o.corpus_pages);
 			if (c->next_page + nr > c->o.corpus_pages)
 				c->next_page = 0;
 			ev.content_kind = ZSIM_TRACE_CONTENT_PAGE;

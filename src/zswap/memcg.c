@@ -9,6 +9,7 @@
  * and its stats are the sum of its children's. Differences: stats are
  * exact atomics instead of rstat (no flush lag); memcgs are never removed.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -217,9 +218,13 @@ static int parse_bytes_or_max(const char *v, uint64_t *out)
 		return 0;
 	}
 	char *end;
-	if (*v == '-' || !*v)
+	/* digits first: strtoull would take " -1" as 2^64 - 1 */
+	if (*v < '0' || *v > '9')
 		return ZSIM_EINVAL;
+	errno = 0;
 	unsigned long long x = strtoull(v, &end, 10);
+	if (errno == ERANGE)
+		return ZSIM_ERANGE;
 	uint64_t mul = 1;
 	if (*end == 'K' || *end == 'k')
 		mul = 1024ull, end++;

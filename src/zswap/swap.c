@@ -33,9 +33,11 @@ static void swap_free_locked(struct zsim_zswap *z, struct zsim_swap_info *si, un
 		free(si->trees);
 	}
 	free((void *)si->zeromap);
+	free(si->slot_busy);
 	zsim_swapdev_destroy(si->dev);
 	si->trees = NULL;
 	si->zeromap = NULL;
+	si->slot_busy = NULL;
 	si->dev = NULL;
 	si->nr_trees = 0;
 	si->nr_slots = 0;
@@ -82,7 +84,8 @@ static int swapon_common(struct zsim_zswap *z, unsigned type, uint64_t nr_slots,
 				  ZSIM_SWAP_ADDRESS_SPACE_SHIFT);
 	si->trees = calloc(si->nr_trees, sizeof(*si->trees));
 	si->zeromap = calloc((nr_slots + 63) / 64, sizeof(*si->zeromap));
-	if (!si->trees || !si->zeromap) {
+	si->slot_busy = calloc((nr_slots + 63) / 64, sizeof(*si->slot_busy));
+	if (!si->trees || !si->zeromap || !si->slot_busy) {
 		rc = ZSIM_ENOMEM;
 		goto fail;
 	}
@@ -193,81 +196,161 @@ void zsim_swap_put(struct zsim_swap_info *si)
 	zsim_si_read_unlock(si);
 }
 
-/* A set of slot locks as a bitmap over the 4096 hashed locks: each lock
- * once (different pages may share one), taken in ascending order. */
-struct slot_lock_bits {
-	uint64_t w[ZSIM_SLOT_LOCKS / 64];
-};
+/*
+ * Slot locks: the folio lock + swap cache. A slot is "held" while its bit
+ * in si->slot_busy is set; a folio holds all its slots with one
+ * acquisition, not one mutex per page. The bits of a 512-slot group (a
+ * swap cluster; an aligned folio of any order lies in one) are guarded by
+ * the mutex of the group's bucket, taken only inside these functions and
+ * never while another lock is taken: it is a leaf. A waiter sleeps on the
+ * bucket's condition variable. Several pieces (an unaligned range crossing
+ * a group boundary, the slots of a batch) are taken in ascending offset
+ * order, so two multi-piece holders cannot wait for each other.
+ */
+#define GROUP_SHIFT ZSIM_SLOT_GROUP_SHIFT
 
-static void bits_add(struct slot_lock_bits *b, unsigned type, uint64_t offset)
+void zsim_slot_locks_init(struct zsim_zswap *z)
 {
-	unsigned k = zsim_slot_lock_idx(type, offset);
-	b->w[k >> 6] |= 1ull << (k & 63);
-}
-
-static void bits_apply(struct zsim_zswap *z, const struct slot_lock_bits *b, bool lock)
-{
-	for (unsigned w = 0; w < ZSIM_SLOT_LOCKS / 64; w++)
-		for (uint64_t x = b->w[w]; x; x &= x - 1) {
-			pthread_mutex_t *m = &z->slot_locks[w * 64 + (unsigned)__builtin_ctzll(x)];
-			if (lock)
-				pthread_mutex_lock(m);
-			else
-				pthread_mutex_unlock(m);
-		}
-}
-
-/* The slot locks of [offset, offset + nr). */
-static void slots_range(struct zsim_zswap *z, unsigned type, uint64_t offset, unsigned nr,
-			bool lock)
-{
-	if (nr == 1) {
-		pthread_mutex_t *m = &z->slot_locks[zsim_slot_lock_idx(type, offset)];
-		if (lock)
-			pthread_mutex_lock(m);
-		else
-			pthread_mutex_unlock(m);
-		return;
+	for (unsigned i = 0; i < ZSIM_SLOT_LOCKS; i++) {
+		pthread_mutex_init(&z->slot_locks[i].b.lock, NULL);
+		pthread_cond_init(&z->slot_locks[i].b.wake, NULL);
+		z->slot_locks[i].b.waiters = 0;
 	}
-	struct slot_lock_bits b = {{0}};
-	for (unsigned i = 0; i < nr; i++)
-		bits_add(&b, type, offset + i);
-	bits_apply(z, &b, lock);
 }
 
-/* The slot locks of n arbitrary offsets. */
-static void slots_list(struct zsim_zswap *z, unsigned type, const uint64_t *offsets,
-		       unsigned n, bool lock)
+void zsim_slot_locks_destroy(struct zsim_zswap *z)
 {
-	struct slot_lock_bits b = {{0}};
-	for (unsigned i = 0; i < n; i++)
-		bits_add(&b, type, offsets[i]);
-	bits_apply(z, &b, lock);
+	for (unsigned i = 0; i < ZSIM_SLOT_LOCKS; i++) {
+		pthread_mutex_destroy(&z->slot_locks[i].b.lock);
+		pthread_cond_destroy(&z->slot_locks[i].b.wake);
+	}
 }
+
+static struct zsim_slot_bucket *bucket_of(struct zsim_zswap *z, unsigned type, uint64_t offset)
+{
+	return &z->slot_locks[zsim_slot_lock_idx(type, offset)].b;
+}
+
+/* Bits [offset, offset + nr) of the busy map (within one word or not). */
+static bool bits_any(const uint64_t *map, uint64_t offset, unsigned nr)
+{
+	for (uint64_t o = offset, end = offset + nr; o < end;) {
+		unsigned sh = (unsigned)(o & 63);
+		unsigned n = end - o < 64 - sh ? (unsigned)(end - o) : 64 - sh;
+		uint64_t mask = (n == 64 ? ~0ull : ((1ull << n) - 1)) << sh;
+		if (map[o >> 6] & mask)
+			return true;
+		o += n;
+	}
+	return false;
+}
+
+static void bits_set(uint64_t *map, uint64_t offset, unsigned nr, bool on)
+{
+	for (uint64_t o = offset, end = offset + nr; o < end;) {
+		unsigned sh = (unsigned)(o & 63);
+		unsigned n = end - o < 64 - sh ? (unsigned)(end - o) : 64 - sh;
+		uint64_t mask = (n == 64 ? ~0ull : ((1ull << n) - 1)) << sh;
+		if (on)
+			map[o >> 6] |= mask;
+		else
+			map[o >> 6] &= ~mask;
+		o += n;
+	}
+}
+
+/* One piece: [offset, offset + nr) inside one group. */
+static bool piece_lock(struct zsim_zswap *z, unsigned type, uint64_t offset, unsigned nr,
+		       bool wait)
+{
+	struct zsim_swap_info *si = &z->swap[type];
+	struct zsim_slot_bucket *b = bucket_of(z, type, offset);
+	pthread_mutex_lock(&b->lock);
+	while (bits_any(si->slot_busy, offset, nr)) {
+		if (!wait) {
+			pthread_mutex_unlock(&b->lock);
+			return false;
+		}
+		b->waiters++;
+		pthread_cond_wait(&b->wake, &b->lock);
+		b->waiters--;
+	}
+	bits_set(si->slot_busy, offset, nr, true);
+	pthread_mutex_unlock(&b->lock);
+	return true;
+}
+
+static void piece_unlock(struct zsim_zswap *z, unsigned type, uint64_t offset, unsigned nr)
+{
+	struct zsim_swap_info *si = &z->swap[type];
+	struct zsim_slot_bucket *b = bucket_of(z, type, offset);
+	pthread_mutex_lock(&b->lock);
+	bits_set(si->slot_busy, offset, nr, false);
+	if (b->waiters)
+		pthread_cond_broadcast(&b->wake);
+	pthread_mutex_unlock(&b->lock);
+}
+
+/* [offset, offset + nr) as pieces that each stay inside one group. */
+#define FOR_EACH_PIECE(offset, nr, o, n)                                                           \
+	for (uint64_t o = (offset), end_ = (offset) + (nr), n;                                     \
+	     o < end_ && (n = ((o >> GROUP_SHIFT) + 1) << GROUP_SHIFT,                              \
+			  n = (n < end_ ? n : end_) - o, 1);                                      \
+	     o += n)
 
 void zsim_slots_lock(struct zsim_zswap *z, unsigned type, uint64_t offset, unsigned nr)
 {
-	slots_range(z, type, offset, nr, true);
+	FOR_EACH_PIECE(offset, nr, o, n)
+		piece_lock(z, type, o, (unsigned)n, true);
 }
 
 void zsim_slots_unlock(struct zsim_zswap *z, unsigned type, uint64_t offset, unsigned nr)
 {
-	slots_range(z, type, offset, nr, false);
+	FOR_EACH_PIECE(offset, nr, o, n)
+		piece_unlock(z, type, o, (unsigned)n);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The n offsets sorted, duplicates dropped; returns how many are left. */
+static unsigned sorted_set(const uint64_t *offsets, unsigned n, uint64_t *out)
+{
+	memcpy(out, offsets, n * sizeof(*out));
+	qsort(out, n, sizeof(*out), cmp_u64);
+	unsigned k = 0;
+	for (unsigned i = 0; i < n; i++)
+		if (!k || out[k - 1] != out[i])
+			out[k++] = out[i];
+	return k;
 }
 
 void zsim_slots_lock_set(struct zsim_zswap *z, unsigned type, const uint64_t *offsets, unsigned n)
 {
-	slots_list(z, type, offsets, n, true);
+	uint64_t o[ZSIM_LOAD_BATCH_MAX];
+	if (n > ZSIM_LOAD_BATCH_MAX)
+		n = ZSIM_LOAD_BATCH_MAX;
+	unsigned k = sorted_set(offsets, n, o);
+	for (unsigned i = 0; i < k; i++)
+		piece_lock(z, type, o[i], 1, true);
 }
 
 void zsim_slots_unlock_set(struct zsim_zswap *z, unsigned type, const uint64_t *offsets, unsigned n)
 {
-	slots_list(z, type, offsets, n, false);
+	uint64_t o[ZSIM_LOAD_BATCH_MAX];
+	if (n > ZSIM_LOAD_BATCH_MAX)
+		n = ZSIM_LOAD_BATCH_MAX;
+	unsigned k = sorted_set(offsets, n, o);
+	for (unsigned i = 0; i < k; i++)
+		piece_unlock(z, type, o[i], 1);
 }
 
 bool zsim_slot_trylock(struct zsim_zswap *z, unsigned type, uint64_t offset)
 {
-	return pthread_mutex_trylock(&z->slot_locks[zsim_slot_lock_idx(type, offset)]) == 0;
+	return piece_lock(z, type, offset, 1, false);
 }
 
 bool zsim_zeromap_test(struct zsim_swap_info *si, uint64_t offset)

@@ -143,8 +143,7 @@ int zsim_zswap_create(const struct zsim_zswap_config *cfg_in, struct zsim_zswap 
 	pthread_mutex_init(&z->memcg_lock, NULL);
 	for (unsigned t = 0; t < ZSIM_MAX_SWAPFILES; t++)
 		zsim_brlock_init(&z->swap[t].lock, false);
-	for (unsigned i = 0; i < ZSIM_SLOT_LOCKS; i++)
-		pthread_mutex_init(&z->slot_locks[i], NULL);
+	zsim_slot_locks_init(z);
 
 	int rc = ZSIM_ENOMEM;
 	z->cpu_online = calloc(z->nr_cpus, sizeof(*z->cpu_online));
@@ -183,8 +182,7 @@ void zsim_zswap_destroy(struct zsim_zswap *z)
 		zsim_page_allocator_destroy(z->pages);
 	for (unsigned t = 0; t < ZSIM_MAX_SWAPFILES; t++)
 		zsim_brlock_destroy(&z->swap[t].lock);
-	for (unsigned i = 0; i < ZSIM_SLOT_LOCKS; i++)
-		pthread_mutex_destroy(&z->slot_locks[i]);
+	zsim_slot_locks_destroy(z);
 	pthread_rwlock_destroy(&z->pools_lock);
 	pthread_mutex_destroy(&z->switch_lock);
 	pthread_mutex_destroy(&z->hotplug_lock);

@@ -7,8 +7,13 @@
  *   swap type lock (16-shard big-reader rwlock: a thread reads its own
  *     shard for store/load/invalidate, swapon/swapoff write all; stands
  *     for get_swap_device's percpu reference)
- *   -> slot lock (hashed; stands for the folio lock + swap cache; taken by
- *      writeback to exclude a concurrent load of the same slot)
+ *   -> slot lock (one bit per slot, stands for the folio lock + swap cache:
+ *      a folio's slots are held by one acquisition, not a mutex per page;
+ *      writeback only trylocks. Not a mutex held across the operation: the
+ *      bucket mutex guarding the bits is a leaf, held inside swap.c only.
+ *      While holding slots, writeback (memcg-local, from the store path)
+ *      re-takes the swap type's read lock: a recursive read of a
+ *      reader-preferring rwlock, which a waiting swapoff cannot block)
  *   -> pools_lock (rwlock: switches, unlinking and walks of the pools;
  *      the store path reads `current` without it, see struct zsim_zswap)
  *   -> acomp ctx mutex (per pool, per CPU)
@@ -235,6 +240,8 @@ struct zsim_swap_info {
 	unsigned nr_trees;
 	struct zsim_xtree **trees;   /* [nr_trees] */
 	_Atomic uint64_t *zeromap;   /* bitmap of zero-filled slots */
+	uint64_t *slot_busy;         /* bitmap of held slots (slot locks, swap.c);
+				      * a group's bits under its bucket's mutex */
 	struct zsim_swapdev *dev;
 };
 
@@ -303,7 +310,17 @@ void zsim_wq_flush(struct zsim_zswap *z);
 /* ---- the instance ------------------------------------------------------ */
 
 #define ZSIM_MAX_POOLS 256 /* ids 1..255 */
-#define ZSIM_SLOT_LOCKS 4096 /* power of two */
+#define ZSIM_SLOT_LOCKS 1024 /* buckets of slot groups; power of two */
+/* Slots per group: a swap cluster (SWAPFILE_CLUSTER, 512 on x86-64), so an
+ * aligned folio of any order up to ZSIM_MAX_ORDER lies in one group. */
+#define ZSIM_SLOT_GROUP_SHIFT ZSIM_MAX_ORDER
+
+/* The guard of the held-slot bits of the groups hashed to it (swap.c). */
+struct zsim_slot_bucket {
+	pthread_mutex_t lock;
+	pthread_cond_t wake; /* a held slot was released */
+	unsigned waiters;
+};
 
 struct zsim_zswap {
 	const struct zsim_profile *prof;
@@ -346,7 +363,10 @@ struct zsim_zswap {
 
 	/* swap */
 	struct zsim_swap_info swap[ZSIM_MAX_SWAPFILES];
-	pthread_mutex_t slot_locks[ZSIM_SLOT_LOCKS];
+	union {
+		struct zsim_slot_bucket b;
+		char pad[2 * ZSIM_CACHELINE];
+	} slot_locks[ZSIM_SLOT_LOCKS];
 
 	/* memcgs */
 	pthread_mutex_t memcg_lock;
@@ -434,15 +454,22 @@ void zsim_invalidate_entry(struct zsim_zswap *z, struct zsim_swap_info *si,
 bool zsim_zeromap_test(struct zsim_swap_info *si, uint64_t offset);
 void zsim_zeromap_set(struct zsim_swap_info *si, uint64_t offset, bool on);
 
-/* Slot locks: the folio lock + swap cache of the kernel. Hashed per page;
- * a folio takes its pages' locks in ascending lock order. Writeback only
- * trylocks (a held lock is the kernel's -EEXIST: the slot is in the swap
- * cache). */
+/* Slot locks: the folio lock + swap cache of the kernel. A caller holding
+ * a slot owns it as the kernel's thread owning the locked swap-cache folio
+ * does: store and load lock their folio's slots (one acquisition per folio
+ * however large, one bit per slot, see swap.c); a batch load locks its
+ * slots in ascending order; writeback only trylocks one slot, and fails
+ * (the kernel's -EEXIST: the slot is in the swap cache) exactly when that
+ * slot is held, by any thread, the caller included. The caller holds the
+ * swap type's read lock (zsim_swap_get). */
 static inline unsigned zsim_slot_lock_idx(unsigned type, uint64_t offset)
 {
-	uint64_t h = (offset ^ ((uint64_t)type << 40)) * 0x9e3779b97f4a7c15ull;
+	uint64_t h = ((offset >> ZSIM_SLOT_GROUP_SHIFT) ^ ((uint64_t)type << 40)) *
+		     0x9e3779b97f4a7c15ull;
 	return (unsigned)(h >> 52) & (ZSIM_SLOT_LOCKS - 1);
 }
+void zsim_slot_locks_init(struct zsim_zswap *z);
+void zsim_slot_locks_destroy(struct zsim_zswap *z);
 void zsim_slots_lock(struct zsim_zswap *z, unsigned type, uint64_t offset, unsigned nr);
 void zsim_slots_unlock(struct zsim_zswap *z, unsigned type, uint64_t offset, unsigned nr);
 bool zsim_slot_trylock(struct zsim_zswap *z, unsigned type, uint64_t offset);

@@ -5,9 +5,13 @@
  * (slot -> expected bytes), while a chaos thread switches compressors,
  * takes CPUs offline and online, compacts zsmalloc, writes back (memcg
  * shrink and the dynamic shrinker) and moves the pool limit; the global
- * shrink worker runs on its own thread. Optional random failure injection
- * at every injection point. At quiescent points every thread stops and the
- * invariants are checked:
+ * shrink worker runs on its own thread; the chaos thread also creates
+ * memcgs. Optional random failure injection at every injection point
+ * (all ZSIM_FAULT_POINT_COUNT of them, set once the instance and its first
+ * memcgs exist). A wrong byte, an unexpected error or a broken invariant
+ * is counted as a mismatch and the run goes on (the first 20 are printed);
+ * the exit status is 1 if any was counted. At quiescent points every
+ * thread stops and the invariants are checked:
  *   - stored_pages equals the number of slots that hold a zswap entry;
  *   - pool_total_size equals the page allocator's pages x 4096;
  *   - the memcg charges sum to the compressed bytes of all entries, and
@@ -15,8 +19,11 @@
  *   - no entry is reachable from two slots, and each sits at its own slot.
  *
  * Usage: zswapsim-torture [--seed N] [--seconds S] [--ops N] [--threads T]
- *                         [--profile P] [--faults PROB] [--quiet]
- * It prints its seed first, so any failure replays with --seed.
+ *                         [--profile P] [--faults PROB] [--long] [--quiet]
+ * It runs until both --ops operations and --seconds have passed. It prints
+ * its seed first, so any failure replays with --seed.
+ * Long mode (--long): 10^8 operations, no time floor, a progress line
+ * every 60 s; docs/reliability.md has the command and the figures.
  */
 #include <getopt.h>
 #include <pthread.h>
@@ -41,12 +48,16 @@ static struct {
 	const char *profile;
 	double faults;
 	int quiet;
-} opt = {1, 3.0, 20000, 4, "6.13", 0.0, 0};
+	int progress;
+} opt = {1, 3.0, 20000, 4, "6.13", 0.0, 0, 0};
+static double next_progress;
+static unsigned next_memcg = 5; /* chaos thread only */
 
 static struct zsim_zswap *Z;
 static struct zsim_fault_injector *FI;
 static pthread_barrier_t barrier;
-static atomic_int stop, failed, quiesce;
+static atomic_int stop, quiesce;
+static atomic_uint_fast64_t mismatches;
 static atomic_uint_fast64_t total_ops;
 static bool exclusive;
 
@@ -77,13 +88,15 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* A mismatch: counted, the first 20 printed; the run goes on. */
 #define FAIL(...)                                                                 \
 	do {                                                                      \
-		fprintf(stderr, "torture: FAILED (seed %llu): ", (unsigned long long)opt.seed); \
-		fprintf(stderr, __VA_ARGS__);                                       \
-		fprintf(stderr, "\n");                                              \
-		atomic_store(&failed, 1);                                           \
-		atomic_store(&stop, 1);                                             \
+		if (atomic_fetch_add(&mismatches, 1) < 20) {                        \
+			fprintf(stderr, "torture: MISMATCH (seed %llu): ",          \
+				(unsigned long long)opt.seed);                      \
+			fprintf(stderr, __VA_ARGS__);                               \
+			fprintf(stderr, "\n");                                      \
+		}                                                                 \
 	} while (0)
 
 static void expect_page(struct worker *w, unsigned slot, const unsigned char *got, const char *what)
@@ -122,6 +135,8 @@ static void op_store(struct worker *w, unsigned char *buf)
 		for (unsigned i = 0; i < nr; i++)
 			w->ref[slot + i].cls = -1;
 		w->n_io_err++;
+	} else if (rc == ZSIM_ENOMEM && opt.faults > 0) {
+		w->n_io_err++; /* injected: the memcg could not be set up; nothing changed */
 	} else if (rc) {
 		FAIL("thread %u: store at %u order %u: %s", w->id, slot, order, zsim_strerror(rc));
 	} else {
@@ -296,6 +311,13 @@ static void *worker_main(void *arg)
 		pthread_barrier_wait(&barrier);
 		if (w->id == 0) {
 			check_invariants(round);
+			if (opt.progress && now() >= next_progress) {
+				next_progress = now() + 60;
+				printf("torture: %llu operations, %llu mismatches\n",
+				       (unsigned long long)atomic_load(&total_ops),
+				       (unsigned long long)atomic_load(&mismatches));
+				fflush(stdout);
+			}
 			if (atomic_load(&total_ops) >= opt.ops && now() >= deadline)
 				atomic_store(&stop, 1);
 			atomic_store(&quiesce, 0);
@@ -324,7 +346,7 @@ static void *chaos_main(void *arg)
 				break;
 			continue;
 		}
-		switch (rnd(&x) % 7) {
+		switch (rnd(&x) % 8) {
 		case 0:
 			zsim_zswap_set_compressor(Z, codecs[rnd(&x) % 6]);
 			break;
@@ -346,6 +368,12 @@ static void *chaos_main(void *arg)
 		case 6:
 			zsim_zswap_set_max_pool_percent(Z, 5 + (unsigned)(rnd(&x) % 20));
 			break;
+		case 7:
+			/* a new memcg under memcg 1 (its list_lru: lru_alloc),
+			 * ENOMEM when injected */
+			if (next_memcg < 5 + 64) /* a few: each one is walked by the shrinker */
+				zsim_zswap_memcg_create(Z, next_memcg++, 1);
+			break;
 		}
 		struct timespec ts = {0, 200000}; /* a chaos event every ~0.2 ms */
 		nanosleep(&ts, NULL);
@@ -360,10 +388,11 @@ int main(int argc, char **argv)
 		{"ops", required_argument, 0, 'n'},  {"threads", required_argument, 0, 'j'},
 		{"profile", required_argument, 0, 'p'}, {"faults", required_argument, 0, 'f'},
 		{"quiet", no_argument, 0, 'q'},      {"help", no_argument, 0, 'h'},
+		{"long", no_argument, 0, 'L'},
 		{0, 0, 0, 0}};
 	int c;
 	opt.seed = (uint64_t)time(NULL);
-	while ((c = getopt_long(argc, argv, "s:t:n:j:p:f:qh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:t:n:j:p:f:qhL", lo, NULL)) != -1) {
 		switch (c) {
 		case 's': opt.seed = strtoull(optarg, NULL, 0); break;
 		case 't': opt.seconds = atof(optarg); break;
@@ -372,13 +401,18 @@ int main(int argc, char **argv)
 		case 'p': opt.profile = optarg; break;
 		case 'f': opt.faults = atof(optarg); break;
 		case 'q': opt.quiet = 1; break;
+		case 'L':
+			opt.ops = 100000000;
+			opt.seconds = 0;
+			opt.progress = 1;
+			break;
 		default:
 			printf("usage: %s [--seed N] [--seconds S] [--ops N] [--threads T] "
-			       "[--profile P] [--faults PROB] [--quiet]\n", argv[0]);
+			       "[--profile P] [--faults PROB] [--long] [--quiet]\n", argv[0]);
 			return c == 'h' ? 0 : 2;
 		}
 	}
-	if (opt.threads < 1 || opt.threads > MAX_THREADS || opt.faults < 0 || opt.faults > 0.5) {
+	if (opt.threads < 1 || opt.threads > MAX_THREADS || !(opt.faults >= 0 && opt.faults <= 0.5)) {
 		fprintf(stderr, "torture: --threads 1..%d, --faults 0..0.5\n", MAX_THREADS);
 		return 2;
 	}
@@ -386,18 +420,8 @@ int main(int argc, char **argv)
 	       (unsigned long long)opt.seed, opt.threads, opt.profile, opt.faults,
 	       (unsigned long long)opt.ops, opt.seconds);
 	fflush(stdout);
-	if (opt.faults > 0) {
+	if (opt.faults > 0)
 		zsim_fault_create(&FI);
-		const enum zsim_fault_point pts[] = {
-			ZSIM_FAULT_PAGE_ALLOC, ZSIM_FAULT_ZS_HANDLE, ZSIM_FAULT_ZS_DESC,
-			ZSIM_FAULT_ENTRY_ALLOC, ZSIM_FAULT_TREE_NODE, ZSIM_FAULT_COMPRESS,
-			ZSIM_FAULT_DECOMPRESS, ZSIM_FAULT_DEV_WRITE, ZSIM_FAULT_DEV_READ,
-			ZSIM_FAULT_WB_FOLIO};
-		for (size_t i = 0; i < sizeof(pts) / sizeof(pts[0]); i++) {
-			struct zsim_fault_rule r = {.probability = opt.faults, .seed = opt.seed + i};
-			zsim_fault_set(FI, pts[i], &r);
-		}
-	}
 	struct zsim_zswap_config cfg;
 	zsim_zswap_config_init(&cfg);
 	cfg.profile = opt.profile;
@@ -418,6 +442,17 @@ int main(int argc, char **argv)
 	if (rc) {
 		fprintf(stderr, "torture: setup: %s\n", zsim_strerror(rc));
 		return 2;
+	}
+	/* every injection point, pool_create and lru_alloc included (the
+	 * chaos thread's compressor switches and memcg creations) */
+	for (int i = 0; FI && i < ZSIM_FAULT_POINT_COUNT; i++) {
+		/* the two points called only tens of times a run (compressor
+		 * switches, memcg creations) fail at 0.2 at least, so that
+		 * short runs see them fail too */
+		bool rare = i == ZSIM_FAULT_POOL_CREATE || i == ZSIM_FAULT_LRU_ALLOC;
+		struct zsim_fault_rule r = {.probability = rare && opt.faults < 0.2 ? 0.2 : opt.faults,
+					    .seed = opt.seed + (unsigned)i};
+		zsim_fault_set(FI, (enum zsim_fault_point)i, &r);
 	}
 	pthread_barrier_init(&barrier, NULL, opt.threads + 1);
 	static struct worker w[MAX_THREADS];
@@ -457,10 +492,17 @@ int main(int argc, char **argv)
 	       (unsigned long long)st.written_back_pages, (unsigned long long)st.pool_limit_hit,
 	       (unsigned long long)st.reject_alloc_fail, (unsigned long long)st.reject_kmemcache_fail,
 	       (unsigned long long)st.reject_compress_fail, zsim_zswap_nr_pools(Z));
+	if (FI) {
+		printf("torture: injected failures:");
+		for (int i = 0; i < ZSIM_FAULT_POINT_COUNT; i++)
+			printf(" %s %llu", zsim_fault_point_name((enum zsim_fault_point)i),
+			       (unsigned long long)zsim_fault_failures(FI, (enum zsim_fault_point)i));
+		printf("\n");
+	}
 	zsim_zswap_destroy(Z);
 	zsim_fault_destroy(FI);
 	pthread_barrier_destroy(&barrier);
-	int ok = !atomic_load(&failed);
-	printf("torture: %d passed, %d failed\n", ok, !ok);
-	return ok ? 0 : 1;
+	uint64_t bad = atomic_load(&mismatches);
+	printf("torture: %llu mismatches\n", (unsigned long long)bad);
+	return bad ? 1 : 0;
 }

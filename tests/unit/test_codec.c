@@ -14,7 +14,7 @@ static void roundtrip_one(const char *name, enum zsim_page_class cls, unsigned i
 	struct zsim_codec *c;
 	int rc = zsim_codec_create(name, NULL, &c);
 	if (rc == ZSIM_ENOENT) {
-		print_message("# %s not built in, skipped\n", name);
+		zsim_test_skip_note("%s not built in", name);
 		return;
 	}
 	assert_int_equal(rc, 0);
@@ -273,5 +273,5 @@ int main(void)
 		cmocka_unit_test(test_batch_fallback),
 		cmocka_unit_test(test_errors_have_messages),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return zsim_test_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

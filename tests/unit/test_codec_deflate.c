@@ -18,8 +18,10 @@ static struct zsim_codec *make_opt(const char *name)
 {
 	struct zsim_codec *c;
 	int rc = zsim_codec_create(name, NULL, &c);
-	if (rc == ZSIM_ENOENT)
-		return NULL; /* library not built in */
+	if (rc == ZSIM_ENOENT) {
+		zsim_test_skip_note("%s not built in", name);
+		return NULL;
+	}
 	assert_int_equal(rc, 0);
 	return c;
 }
@@ -119,10 +121,8 @@ static void test_golden(void **state)
 
 	for (size_t d = 0; d < ZSIM_ARRAY_N(drivers); d++) {
 		struct zsim_codec *c = make_opt(drivers[d]);
-		if (!c) {
-			print_message("# %s not built in\n", drivers[d]);
+		if (!c)
 			continue;
-		}
 		unsigned char out[64];
 		size_t dlen = sizeof(out);
 		assert_int_equal(zsim_codec_decompress(c, a_stream, sizeof(a_stream), out, &dlen), 0);
@@ -329,5 +329,5 @@ int main(void)
 		cmocka_unit_test(test_hostile_input),
 		cmocka_unit_test(test_priorities_and_levels),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return zsim_test_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

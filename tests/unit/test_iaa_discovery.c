@@ -25,7 +25,7 @@ static const char *fake_lib(void)
 static bool fake(const char *machine)
 {
 	if (!fake_lib()) {
-		print_message("# ZSIM_FAKE_ACCFG_LIB not set (run through ctest); skipped\n");
+		zsim_test_skip_note("ZSIM_FAKE_ACCFG_LIB not set (run through ctest)");
 		return false;
 	}
 	setenv("ZSIM_ACCFG_LIB", fake_lib(), 1);
@@ -241,5 +241,5 @@ int main(void)
 		cmocka_unit_test(test_write_path),
 		cmocka_unit_test(test_driver_over_fifo),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return zsim_test_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -169,6 +169,9 @@ static int harvest_argv(const char *name, char **argv, const struct zsim_harvest
 	if (rc) {
 		fprintf(stderr, "%s\n", err.message);
 		zsim_pagestore_writer_abort(w);
+		/* no ptrace rights here (a container without CAP_SYS_PTRACE) */
+		if (rc == ZSIM_EPERM)
+			zsim_test_skip("reading a child's memory is not permitted here");
 		return rc;
 	}
 	assert_int_equal(zsim_pagestore_writer_close(w, &err), 0);
@@ -381,5 +384,15 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_follow),
 		cmocka_unit_test(test_errors),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+#if defined(__SANITIZE_THREAD__)
+	/* The children are this ThreadSanitizer binary: a snapshot walks the
+	 * page map of its terabytes of shadow mappings: one snapshot did not end
+	 * in 10 minutes.
+	 * Harvesting is single-threaded; ASan and release run these. */
+	zsim_test_skip_note("harvest under ThreadSanitizer: the child's shadow mappings "
+			    "make a snapshot take over 10 minutes");
+	(void)tests;
+	return zsim_test_exit(0);
+#endif
+	return zsim_test_exit(cmocka_run_group_tests(tests, setup, teardown));
 }

@@ -1,6 +1,27 @@
 #include "testutil.h"
 
+#include <stdarg.h>
 #include <stdio.h>
+
+static int skipped;
+
+void zsim_test_skip_note(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("# SKIP: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	skipped++;
+}
+
+int zsim_test_exit(int failed)
+{
+	if (failed)
+		return failed;
+	return skipped ? ZSIM_TEST_SKIP : 0;
+}
 
 uint64_t zsim_test_seed(void)
 {

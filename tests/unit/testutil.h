@@ -26,6 +26,22 @@ void zsim_test_page(enum zsim_page_class cls, uint64_t index, void *page);
 
 /* Exit code that ctest reads as "skipped". */
 #define ZSIM_TEST_SKIP 77
+
+/* Something this program should check cannot run here (a codec not built
+ * in, no fake accel-config library, a real IAA device present): print why
+ * and remember it; the rest of the case goes on. A program that noted a
+ * skip exits ZSIM_TEST_SKIP (ctest: "Skipped") unless a case failed, so a
+ * partly run program never reports PASS. Its output names what ran. */
+void zsim_test_skip_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same, and the case ends here (cmocka reports it SKIPPED). */
+#define zsim_test_skip(...)                                                                        \
+	do {                                                                                       \
+		zsim_test_skip_note(__VA_ARGS__);                                                  \
+		skip();                                                                            \
+	} while (0)
+/* main's return for a program that may skip: `failed` (cmocka's count of
+ * failed cases) if not 0, else ZSIM_TEST_SKIP if a skip was noted, else 0. */
+int zsim_test_exit(int failed);
 #define ZSIM_ARRAY_N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A zswap instance for tests: `profile`, `compressor`, 2 CPUs, ram_bytes

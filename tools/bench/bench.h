@@ -117,6 +117,8 @@ int bench_config_check(const struct bench_config *c, char *err, size_t errlen);
 /* Bytes with an optional K/M/G/T suffix (powers of 1024). 0 or -1. */
 int bench_parse_size(const char *s, uint64_t *out);
 int bench_parse_u64(const char *s, uint64_t *out);
+/* A probability: a finite decimal number, 0 < p <= 1 (no NaN, no inf). */
+int bench_parse_prob(const char *s, double *out);
 
 /* --- input --------------------------------------------------------------- */
 
@@ -234,6 +236,10 @@ struct bench_fault {
 	enum zsim_fault_point point;
 	struct zsim_fault_rule rule;
 };
+
+/* "POINT:nth=N|every=N|p=P[,seed=S][,max=M]" (--fault): 0, or -1 with a
+ * one-line message giving the accepted range. */
+int bench_fault_parse(struct bench_fault *f, const char *spec, char *err, size_t errlen);
 
 struct bench_run_opts {
 	unsigned threads;       /* worker threads (>= 1) */

@@ -116,9 +116,10 @@ int bench_cmd_convert_capture(int argc, char **argv)
 	int opt;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		char *end;
+		const char *range = "";
 		switch (opt) {
 		case C_CONTENT:
+			range = "class, page or fixed";
 			if (!strcmp(optarg, "class"))
 				o.content = ZSIM_CAPTURE_CONTENT_CLASS;
 			else if (!strcmp(optarg, "page"))
@@ -131,6 +132,7 @@ int bench_cmd_convert_capture(int argc, char **argv)
 		case C_CORPUS: corpus = optarg; break;
 		case C_STORED:
 		case C_REJECTED: {
+			range = "a page class: zero, same, text, pointer, typical, random";
 			enum zsim_page_class cls;
 			if (zsim_page_class_from_name(optarg, &cls))
 				goto bad;
@@ -141,12 +143,12 @@ int bench_cmd_convert_capture(int argc, char **argv)
 			break;
 		}
 		case C_SEED:
-			errno = 0;
-			o.seed = strtoull(optarg, &end, 0);
-			if (errno || *end || !*optarg)
+			range = "0..18446744073709551615";
+			if (bench_parse_u64(optarg, &o.seed))
 				goto bad;
 			break;
 		case C_LOADRET:
+			range = "bool or int";
 			if (!strcmp(optarg, "bool"))
 				o.load_ret = ZSIM_CAPTURE_LOAD_RET_BOOL;
 			else if (!strcmp(optarg, "int"))
@@ -155,9 +157,9 @@ int bench_cmd_convert_capture(int argc, char **argv)
 				goto bad;
 			break;
 		case C_SLOTS:
-			errno = 0;
-			o.swap_slots = strtoull(optarg, &end, 0);
-			if (errno || *end || !o.swap_slots || o.swap_slots > (UINT64_C(1) << 32))
+			range = "1..4294967296";
+			if (bench_parse_u64(optarg, &o.swap_slots) || !o.swap_slots ||
+			    o.swap_slots > (UINT64_C(1) << 32))
 				goto bad;
 			break;
 		case C_QUIET: quiet = true; break;
@@ -168,8 +170,8 @@ int bench_cmd_convert_capture(int argc, char **argv)
 		}
 		continue;
 	bad:
-		fprintf(stderr, "zswapsim-bench: bad value '%s' for --%s\n", optarg,
-			lo[opt - C_CONTENT].name);
+		fprintf(stderr, "zswapsim-bench: bad value '%s' for --%s (%s)\n", optarg,
+			lo[opt - C_CONTENT].name, range);
 		return BX_USAGE;
 	}
 	if (argc - optind != 2) {

@@ -9,7 +9,9 @@
  * compressor's own parameters (--codec-arg, as a crypto driver's module
  * parameters would be set).
  */
+#include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +52,21 @@ int bench_parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
+int bench_parse_prob(const char *s, double *out)
+{
+	/* strtod takes "nan", "inf", hex floats and leading blanks; a
+	 * probability is a plain finite number in (0, 1]. */
+	if (!s || !*s || *s == ' ' || *s == '\t')
+		return -1;
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (*end || errno || !isfinite(v) || !(v > 0 && v <= 1))
+		return -1;
+	*out = v;
+	return 0;
+}
+
 int bench_parse_size(const char *s, uint64_t *out)
 {
 	if (!s || !*s)
@@ -75,6 +92,76 @@ int bench_parse_size(const char *s, uint64_t *out)
 	if (shift && v > (UINT64_MAX >> shift))
 		return -1;
 	*out = v << shift;
+	return 0;
+}
+
+/* One u64 setting of a --fault spec, range-checked. */
+static int fault_u64(const char *key, const char *v, uint64_t min, uint64_t *out, char *err,
+		     size_t errlen)
+{
+	if (bench_parse_u64(v, out) || *out < min) {
+		snprintf(err, errlen, "bad value '%s' for --fault %s (%" PRIu64 "..%" PRIu64 ")", v,
+			 key, min, UINT64_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+int bench_fault_parse(struct bench_fault *f, const char *spec, char *err, size_t errlen)
+{
+	char buf[256];
+	memset(f, 0, sizeof(*f));
+	if (strlen(spec) >= sizeof(buf)) {
+		snprintf(err, errlen, "--fault spec longer than %zu bytes", sizeof(buf) - 1);
+		return -1;
+	}
+	memcpy(buf, spec, strlen(spec) + 1);
+	char *colon = strchr(buf, ':');
+	if (!colon) {
+		snprintf(err, errlen,
+			 "bad --fault '%.200s': expected POINT:nth=N, POINT:every=N or POINT:p=P", spec);
+		return -1;
+	}
+	*colon = 0;
+	if (zsim_fault_point_from_name(buf, &f->point)) {
+		snprintf(err, errlen, "unknown fault point '%.200s'", buf);
+		return -1;
+	}
+	for (char *p = colon + 1, *save = NULL, *tok; (tok = strtok_r(p, ",:", &save)); p = NULL) {
+		char *eq = strchr(tok, '=');
+		if (!eq) {
+			snprintf(err, errlen, "bad --fault setting '%.200s'", tok);
+			return -1;
+		}
+		*eq = 0;
+		const char *v = eq + 1;
+		int rc = 0;
+		if (!strcmp(tok, "nth"))
+			rc = fault_u64("nth", v, 1, &f->rule.nth, err, errlen);
+		else if (!strcmp(tok, "every"))
+			rc = fault_u64("every", v, 1, &f->rule.every, err, errlen);
+		else if (!strcmp(tok, "seed"))
+			rc = fault_u64("seed", v, 0, &f->rule.seed, err, errlen);
+		else if (!strcmp(tok, "max"))
+			rc = fault_u64("max", v, 1, &f->rule.max_failures, err, errlen);
+		else if (!strcmp(tok, "p")) {
+			if (bench_parse_prob(v, &f->rule.probability)) {
+				snprintf(err, errlen,
+					 "bad probability '%.200s' in --fault (a number, 0 < p <= 1)", v);
+				rc = -1;
+			}
+		} else {
+			snprintf(err, errlen, "unknown --fault setting '%.200s' (nth, every, p, seed, max)",
+				 tok);
+			rc = -1;
+		}
+		if (rc)
+			return rc;
+	}
+	if (!f->rule.nth && !f->rule.every && f->rule.probability == 0) {
+		snprintf(err, errlen, "--fault '%.200s' never fails: give nth=, every= or p=", spec);
+		return -1;
+	}
 	return 0;
 }
 
@@ -116,24 +203,6 @@ void bench_config_copy(struct bench_config *dst, const struct bench_config *src)
 	dst->codec_args = src->codec_args ? dup_s(src->codec_args) : NULL;
 }
 
-/* What a key takes, for "bad value" messages. */
-static const char *config_range(const char *key)
-{
-	static const struct { const char *key, *range; } r[] = {
-		{"chain-size", "4..16, or 0 for the profile's"},
-		{"max-pool-percent", "1..100"},
-		{"accept-threshold", "0..100"},
-		{"ram", "1M or more; K/M/G/T suffixes"},
-		{"cpus", "1..4096"},
-		{"batch", "on, off or auto"},
-		{"codec-arg", "KEY=VALUE without ',' or ':'"},
-	};
-	for (size_t i = 0; i < sizeof(r) / sizeof(r[0]); i++)
-		if (!strcmp(key, r[i].key))
-			return r[i].range;
-	return "see --help";
-}
-
 static int small_uint(const char *val, unsigned max, unsigned *out)
 {
 	uint64_t v;
@@ -146,6 +215,7 @@ static int small_uint(const char *val, unsigned max, unsigned *out)
 int bench_config_set(struct bench_config *c, const char *key, const char *val, char *err,
 		     size_t errlen)
 {
+	const char *range = "";
 	if (!strcmp(key, "profile")) {
 		free(c->profile);
 		c->profile = dup_s(val);
@@ -156,22 +226,28 @@ int bench_config_set(struct bench_config *c, const char *key, const char *val, c
 		free(c->zpool);
 		c->zpool = dup_s(val);
 	} else if (!strcmp(key, "chain-size")) {
+		range = "0 (the profile's) or 4..16";
 		if (small_uint(val, 16, &c->chain_size) || (c->chain_size && c->chain_size < 4))
 			goto bad;
 	} else if (!strcmp(key, "max-pool-percent")) {
+		range = "1..100";
 		if (small_uint(val, 100, &c->max_pool_percent) || c->max_pool_percent == 0)
 			goto bad;
 	} else if (!strcmp(key, "accept-threshold")) {
+		range = "0..100";
 		if (small_uint(val, 100, &c->accept_threshold))
 			goto bad;
 		c->accept_set = true;
 	} else if (!strcmp(key, "ram")) {
+		range = "bytes, K/M/G/T suffixes, >= 1M";
 		if (bench_parse_size(val, &c->ram_bytes) || c->ram_bytes < (1u << 20))
 			goto bad;
 	} else if (!strcmp(key, "cpus")) {
+		range = "1..4096";
 		if (small_uint(val, 4096, &c->cpus) || c->cpus == 0)
 			goto bad;
 	} else if (!strcmp(key, "batch")) {
+		range = "on, off or auto";
 		if (!strcmp(val, "on"))
 			c->batch = 1;
 		else if (!strcmp(val, "off"))
@@ -182,6 +258,7 @@ int bench_config_set(struct bench_config *c, const char *key, const char *val, c
 			goto bad;
 		c->batch_set = true;
 	} else if (!strcmp(key, "codec-arg")) {
+		range = "KEY=VALUE";
 		const char *eq = strchr(val, '=');
 		if (!eq || eq == val || !eq[1] || strchr(val, ',') || strchr(val, ':'))
 			goto bad;
@@ -205,7 +282,7 @@ int bench_config_set(struct bench_config *c, const char *key, const char *val, c
 	}
 	return 0;
 bad:
-	snprintf(err, errlen, "bad value '%s' for %s (%s)", val, key, config_range(key));
+	snprintf(err, errlen, "bad value '%s' for %s (%s)", val, key, range);
 	return -1;
 }
 

@@ -376,6 +376,7 @@ int bench_input_spec_parse(struct bench_input_spec *spec, const char *text, char
 {
 	char *s = dup_s(text);
 	int rc = 0;
+	bool seen_trace = false, seen_corpus = false, seen_mix = false;
 	for (char *p = s, *save = NULL, *tok; (tok = strtok_r(p, ",", &save)); p = NULL) {
 		char *eq = strchr(tok, '=');
 		if (!eq) {
@@ -386,6 +387,16 @@ int bench_input_spec_parse(struct bench_input_spec *spec, const char *text, char
 		*eq = 0;
 		const char *k = tok, *v = eq + 1;
 		uint64_t x;
+		/* the strings are the caller's to free: each key once */
+		bool *seen = !strcmp(k, "trace") ? &seen_trace : !strcmp(k, "corpus") ? &seen_corpus
+			     : !strcmp(k, "mix") ? &seen_mix : NULL;
+		if (seen && *seen) {
+			snprintf(err, errlen, "%s given twice", k);
+			rc = -1;
+			break;
+		}
+		if (seen)
+			*seen = true;
 		if (!strcmp(k, "trace")) {
 			spec->trace = dup_s(v);
 		} else if (!strcmp(k, "corpus")) {
@@ -405,13 +416,18 @@ int bench_input_spec_parse(struct bench_input_spec *spec, const char *text, char
 				spec->mix = dup_s(v);
 		} else if (!strcmp(k, "mem-limit")) {
 			if (bench_parse_size(v, &spec->mem_limit) || spec->mem_limit < ZSIM_PAGE_SIZE) {
-				snprintf(err, errlen, "bad size '%s' for mem-limit", v);
+				snprintf(err, errlen, "bad size '%s' for mem-limit (bytes, K/M/G/T suffixes, >= 4096)", v);
 				rc = -1;
 			}
 		} else if (!strcmp(k, "pages") || !strcmp(k, "seed") || !strcmp(k, "ops") ||
 			   !strcmp(k, "order")) {
-			if (bench_parse_u64(v, &x)) {
-				snprintf(err, errlen, "bad number '%s' for %s", v, k);
+			/* the ranges of --pages, --seed, --ops, --order */
+			uint64_t lo = k[0] == 's' || k[1] == 'r' ? 0 : 1;
+			uint64_t hi = k[0] == 's' ? UINT64_MAX
+				      : k[1] == 'r' ? ZSIM_MAX_ORDER : UINT64_C(1) << 32;
+			if (bench_parse_u64(v, &x) || x < lo || x > hi) {
+				snprintf(err, errlen, "bad number '%s' for %s (%" PRIu64 "..%" PRIu64 ")",
+					 v, k, lo, hi);
 				rc = -1;
 			} else if (k[0] == 'p') {
 				spec->pages = x;
@@ -420,7 +436,7 @@ int bench_input_spec_parse(struct bench_input_spec *spec, const char *text, char
 			} else if (k[0] == 'o' && k[1] == 'p') {
 				spec->ops = x;
 			} else {
-				spec->order = (unsigned)(x > 63 ? 63 : x);
+				spec->order = (unsigned)x;
 				spec->order_set = true;
 			}
 		} else {

@@ -269,41 +269,9 @@ static void parse_fault(struct cli *c, const char *spec)
 {
 	if (c->o.nfaults == sizeof(c->faults) / sizeof(c->faults[0]))
 		die(BX_USAGE, "too many --fault options");
-	char buf[256];
-	snprintf(buf, sizeof(buf), "%s", spec);
-	char *colon = strchr(buf, ':');
-	if (!colon)
-		die(BX_USAGE, "bad --fault '%s': expected POINT:nth=N, POINT:every=N or POINT:p=P",
-		    spec);
-	*colon = 0;
-	struct bench_fault *f = &c->faults[c->o.nfaults];
-	memset(f, 0, sizeof(*f));
-	if (zsim_fault_point_from_name(buf, &f->point))
-		die(BX_USAGE, "unknown fault point '%s'", buf);
-	for (char *p = colon + 1, *save = NULL, *tok; (tok = strtok_r(p, ",:", &save)); p = NULL) {
-		char *eq = strchr(tok, '=');
-		if (!eq)
-			die(BX_USAGE, "bad --fault setting '%s'", tok);
-		*eq = 0;
-		const char *v = eq + 1;
-		if (!strcmp(tok, "nth"))
-			f->rule.nth = num_arg("fault nth", v, 1, UINT64_MAX);
-		else if (!strcmp(tok, "every"))
-			f->rule.every = num_arg("fault every", v, 1, UINT64_MAX);
-		else if (!strcmp(tok, "seed"))
-			f->rule.seed = num_arg("fault seed", v, 0, UINT64_MAX);
-		else if (!strcmp(tok, "max"))
-			f->rule.max_failures = num_arg("fault max", v, 1, UINT64_MAX);
-		else if (!strcmp(tok, "p")) {
-			char *end;
-			f->rule.probability = strtod(v, &end);
-			if (*end || f->rule.probability <= 0 || f->rule.probability > 1)
-				die(BX_USAGE, "bad probability '%s' in --fault", v);
-		} else
-			die(BX_USAGE, "unknown --fault setting '%s' (nth, every, p, seed, max)", tok);
-	}
-	if (!f->rule.nth && !f->rule.every && f->rule.probability == 0)
-		die(BX_USAGE, "--fault '%s' never fails: give nth=, every= or p=", spec);
+	char err[320];
+	if (bench_fault_parse(&c->faults[c->o.nfaults], spec, err, sizeof(err)))
+		die(BX_USAGE, "%s", err);
 	c->o.nfaults++;
 }
 

@@ -133,4 +133,41 @@ expect_in err "--mix describes synthetic content"
 expect_exit 2 "$BENCH" --compressor lz4 --compressor zstd
 expect_in err "use \`compare\` or \`sweep\`"
 expect_exit 2 "$BENCH" compare --compressor lz4
+
+# Every numeric option and spec value is range-checked, NaN and infinities
+# included, and the message gives the range.
+for p in nan -inf 0 1.5 1e309 ' 0.5'; do
+	expect_exit 2 "$BENCH" --pages 64 --fault "compress:p=$p" --quiet
+	expect_in err "0 < p <= 1"
+done
+expect_exit 0 "$BENCH" --pages 64 --fault compress:p=1 --fault dev_read:p=1e-3 --quiet
+for a in "--pages 0" "--pages 4294967297" "--order 10" "--threads 1025" \
+	"--seed 18446744073709551616" "--pages nan"; do
+	# shellcheck disable=SC2086
+	expect_exit 2 "$BENCH" $a --quiet
+	expect_in err "bad value"
+	grep -q '([0-9]*\.\.[0-9]*)' err || fail "no range in: $(cat err)"
+done
+expect_exit 2 "$BENCH" --fault "compress:every=0"
+expect_in err "(1..18446744073709551615)"
+expect_exit 2 "$BENCH" --mem-limit 4095
+expect_in err ">= 4096"
+for kv in "max-pool-percent 101:1..100" "accept-threshold 101:0..100" "cpus 0:1..4096" \
+	"chain-size 3:4..16" "ram nan:>= 1M" "batch 2:on, off or auto"; do
+	opt=${kv%%:*} want=${kv#*:}
+	expect_exit 2 "$BENCH" --pages 64 --${opt% *} "${opt#* }" --quiet
+	expect_in err "$want"
+done
+expect_exit 2 "$BENCH" compare --pages 64 -c max-pool-percent=0 -c compressor=lz4 --quiet
+expect_in err "1..100"
+expect_exit 2 "$BENCH" sweep -i workload=fill,pages=0 -c compressor=lz4 --out sw
+expect_in err "(1..4294967296)"
+expect_exit 2 "$BENCH" sweep -i workload=mthp,order=10 -c compressor=lz4 --out sw
+expect_in err "(0..9)"
+expect_exit 2 "$BENCH" convert-capture "$DATA/capture-sample.txt" x.zswt --seed -1
+expect_in err "(0..18446744073709551615)"
+expect_exit 2 "$BENCH" convert-capture "$DATA/capture-sample.txt" x.zswt --swap-slots 0
+expect_in err "(1..4294967296)"
+expect_exit 2 "$BENCH" harvest --out x.zpk --level 23 -- true
+expect_in err "(1..22)"
 echo "ok"
