@@ -78,6 +78,11 @@ enum zsim_codec_param_flags {
 	 * pledged; lzo, liblzo2's lzo1x_1_compress (2^14 hash) instead of the
 	 * kernel's 2^13; lz4, liblz4's encoder instead of lib/lz4's rules. */
 	ZSIM_CODEC_P_LIBRARY_DEFAULTS = 1u << 0,
+	/* zstd: the kernel's calls with the parameters for a KNOWN 4096-byte
+	 * source (zstd_get_params(level, PAGE_SIZE)), as zram's own zstd
+	 * backend (6.12+) asks, instead of crypto/zstd.c's unknown size
+	 * (spec "params=page"). Other drivers ignore it. */
+	ZSIM_CODEC_P_PAGE_SIZED = 1u << 1,
 };
 
 struct zsim_codec_params {

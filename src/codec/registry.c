@@ -248,9 +248,11 @@ int zsim_codec_spec_parse_args(const char *spec, char *name, size_t name_len,
 			*level_set = true;
 		} else if (!strcmp(kv, "params")) {
 			if (!strcmp(val, "kernel"))
-				p->flags &= ~ZSIM_CODEC_P_LIBRARY_DEFAULTS;
+				p->flags &= ~(ZSIM_CODEC_P_LIBRARY_DEFAULTS | ZSIM_CODEC_P_PAGE_SIZED);
 			else if (!strcmp(val, "library"))
 				p->flags |= ZSIM_CODEC_P_LIBRARY_DEFAULTS;
+			else if (!strcmp(val, "page"))
+				p->flags |= ZSIM_CODEC_P_PAGE_SIZED;
 			else
 				return ZSIM_EPARSE;
 		} else if (args && args_len) {
@@ -374,7 +376,9 @@ int zsim_codec_describe(const struct zsim_codec *c, char *buf, size_t len)
 	if (c->ops->level_max != 0)
 		n = snprintf(buf, len, "%s:level=%d%s%s%s%s", c->ops->driver_name,
 			     c->params.level,
-			     (c->params.flags & ZSIM_CODEC_P_LIBRARY_DEFAULTS) ? ",params=library" : "",
+			     (c->params.flags & ZSIM_CODEC_P_LIBRARY_DEFAULTS) ? ",params=library"
+			     : (c->params.flags & ZSIM_CODEC_P_PAGE_SIZED)   ? ",params=page"
+									     : "",
 			     c->args[0] ? "," : "", c->args, standin);
 	else
 		n = snprintf(buf, len, "%s%s%s%s", c->ops->driver_name, c->args[0] ? ":" : "",

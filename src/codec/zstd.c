@@ -37,10 +37,12 @@ struct zstd_ctx {
 };
 
 /* The kernel's zstd_cctx_init(): every parameter of zstd_get_params(level,
- * 0) set explicitly, so none comes from libzstd's small-input table. */
-static size_t zstd_set_kernel_params(ZSTD_CCtx *cctx, int level)
+ * src_size) set explicitly, so none comes from libzstd's small-input table
+ * by accident: src_size 0 (unknown) is crypto/zstd.c's, as zswap and 6.1's
+ * zram use it; 4096 is zram's own backend (6.12+, params=page). */
+static size_t zstd_set_kernel_params(ZSTD_CCtx *cctx, int level, unsigned long long src_size)
 {
-	const ZSTD_parameters p = ZSTD_getParams(level, 0, 0);
+	const ZSTD_parameters p = ZSTD_getParams(level, src_size, 0);
 	const struct {
 		ZSTD_cParameter k;
 		int v;
@@ -77,7 +79,8 @@ static int zstd_ctx_alloc(const struct zsim_codec_params *p, void **out)
 	}
 	c->level = p->level;
 	c->library = !!(p->flags & ZSIM_CODEC_P_LIBRARY_DEFAULTS);
-	if (!c->library && ZSTD_isError(zstd_set_kernel_params(c->cctx, c->level))) {
+	if (!c->library && ZSTD_isError(zstd_set_kernel_params(c->cctx, c->level,
+						     (p->flags & ZSIM_CODEC_P_PAGE_SIZED) ? 4096 : 0))) {
 		ZSTD_freeCCtx(c->cctx);
 		ZSTD_freeDCtx(c->dctx);
 		free(c);

@@ -287,7 +287,9 @@ int zsim_zram_set_disksize(struct zsim_zram *z, uint64_t bytes)
 	for (unsigned p = 0; p < ZSIM_ZRAM_MAX_COMPS; p++) {
 		if (!z->comp_algs[p][0])
 			continue;
-		rc = zram_comp_create(z->comp_algs[p], z->levels[p], z->nr_cpus, z->cpu_online,
+		rc = zram_comp_create(z->comp_algs[p], z->levels[p],
+				      z->prof->own_backends ? ZSIM_CODEC_P_PAGE_SIZED : 0, z->nr_cpus,
+				      z->cpu_online,
 				      &z->stream_contended, &z->comps[p]);
 		if (rc) {
 			zram_err(z, rc, "Cannot initialise %s compressing backend: %s",

@@ -31,7 +31,7 @@ static void strm_free(struct zram_strm *s)
 
 static int strm_alloc(struct zram_comp *c, struct zram_strm *s)
 {
-	struct zsim_codec_params params = {.level = c->level};
+	struct zsim_codec_params params = {.level = c->level, .flags = c->codec_flags};
 	int rc = zsim_codec_create(c->name, &params, &s->codec);
 	if (rc)
 		return rc;
@@ -61,7 +61,8 @@ void zram_comp_cpu_dead(struct zram_comp *c, unsigned cpu)
 	pthread_mutex_unlock(&s->lock);
 }
 
-int zram_comp_create(const char *alg, int level, unsigned nr_cpus, const bool *online,
+int zram_comp_create(const char *alg, int level, unsigned codec_flags, unsigned nr_cpus,
+		     const bool *online,
 		     _Atomic uint64_t *contended, struct zram_comp **out)
 {
 	struct zram_comp *c = calloc(1, sizeof(*c));
@@ -70,6 +71,7 @@ int zram_comp_create(const char *alg, int level, unsigned nr_cpus, const bool *o
 	snprintf(c->name, sizeof(c->name), "%s", alg);
 	c->nr = nr_cpus;
 	c->level = level;
+	c->codec_flags = codec_flags;
 	c->contended = contended;
 	c->streams = aligned_alloc(ZSIM_CACHELINE, sizeof(*c->streams) * nr_cpus);
 	if (!c->streams) {

@@ -49,6 +49,10 @@ struct zram_prof {
 					* + slow path + recompress (≤6.14) */
 	bool invalid_io;               /* io_stat prints invalid_io (≤6.3) */
 	bool swap_zeromap;             /* swap layer zeromap (6.12+) */
+	bool own_backends;             /* zcomp's own backends (6.12+): zstd
+					* with parameters for a known
+					* PAGE_SIZE source; 6.1 goes through
+					* the crypto API (unknown size) */
 	bool swap_slots_cache;         /* freed swap entries wait in a per-CPU
 					* cache of 64 (swap_slots.c, removed in 2025) */
 	bool idle_skips_same_wb;       /* mark_idle skips SAME/WB (6.2+) */
@@ -136,12 +140,14 @@ struct zram_strm {
 struct zram_comp {
 	char name[ZSIM_CODEC_NAME_MAX];
 	int level;
+	unsigned codec_flags;   /* ZSIM_CODEC_P_*: the backend's parameters */
 	unsigned nr;
 	struct zram_strm *streams;
 	_Atomic uint64_t *contended; /* shared counter of the device */
 };
 
-int zram_comp_create(const char *alg, int level, unsigned nr_cpus, const bool *online,
+int zram_comp_create(const char *alg, int level, unsigned codec_flags, unsigned nr_cpus,
+		     const bool *online,
 		     _Atomic uint64_t *contended, struct zram_comp **out);
 /* CPU hotplug: make / free one CPU's stream (under its lock). */
 int zram_comp_cpu_up(struct zram_comp *c, unsigned cpu);
