@@ -514,8 +514,17 @@ static double tolerance(const char *profile, const char *compressor, const char 
 		}
 	}
 	if (!strcmp(scenario, "limit") || !strcmp(scenario, "shrinker")) {
+		if (!strcmp(key, "readback.vmstat.pswpin")) {
+			/* Entries the worker writes back after the swap-out
+			 * stay in the kernel's swap cache (nothing reclaims
+			 * them), so the read-back finds them there; the model
+			 * keeps no swap cache and reads them from the device. */
+			*why = "written back after the snapshot: in the kernel's swap cache";
+			return -1;
+		}
+		/* The kernel's envelope over its runs, widened by 5%. */
 		*why = "the shrink worker runs asynchronously";
-		return 0.15;
+		return 0.05;
 	}
 	return 0;
 }
