@@ -513,7 +513,7 @@ static double tolerance(const char *profile, const char *compressor, const char 
 			return 0.005;
 		}
 	}
-	if (!strcmp(scenario, "limit") || !strcmp(scenario, "shrinker")) {
+	if (!strncmp(scenario, "limit", 5) || !strcmp(scenario, "shrinker")) {
 		if (!strcmp(key, "readback.vmstat.pswpin")) {
 			/* Entries the worker writes back after the swap-out
 			 * stay in the kernel's swap cache (nothing reclaims
