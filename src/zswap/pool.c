@@ -452,11 +452,10 @@ size_t zsim_zswap_ctx_memory(const struct zsim_zswap *z, unsigned cpu)
 	return total;
 }
 
-uint64_t zsim_zswap_compact_count(struct zsim_zswap *z)
+/* Call fn on every live pool, each under a reference held for the call. */
+static void for_each_live_pool(struct zsim_zswap *z, void (*fn)(struct zsim_pool *, void *),
+			       void *arg)
 {
-	if (!z)
-		return 0;
-	uint64_t freeable = 0;
 	for (unsigned i = 1; i < ZSIM_MAX_POOLS; i++) {
 		pthread_rwlock_rdlock(&z->pools_lock);
 		struct zsim_pool *p = z->pools[i];
@@ -464,11 +463,30 @@ uint64_t zsim_zswap_compact_count(struct zsim_zswap *z)
 		pthread_rwlock_unlock(&z->pools_lock);
 		if (!got)
 			continue;
-		struct zsim_zpool_stats st;
-		if (zsim_zpool_stats(p->zpool, &st) == 0)
-			freeable += st.freeable;
+		fn(p, arg);
 		zsim_pool_put(z, p);
 	}
+}
+
+static void add_freeable(struct zsim_pool *p, void *arg)
+{
+	struct zsim_zpool_stats st;
+	if (zsim_zpool_stats(p->zpool, &st) == 0)
+		*(uint64_t *)arg += st.freeable;
+}
+
+static void add_compacted(struct zsim_pool *p, void *arg)
+{
+	int64_t n = zsim_zpool_compact(p->zpool);
+	if (n > 0)
+		*(int64_t *)arg += n;
+}
+
+uint64_t zsim_zswap_compact_count(struct zsim_zswap *z)
+{
+	uint64_t freeable = 0;
+	if (z)
+		for_each_live_pool(z, add_freeable, &freeable);
 	return freeable;
 }
 
@@ -477,18 +495,6 @@ int64_t zsim_zswap_compact(struct zsim_zswap *z)
 	if (!z)
 		return ZSIM_EINVAL;
 	int64_t freed = 0;
-	/* Hold a reference on each pool while compacting it. */
-	for (unsigned i = 1; i < ZSIM_MAX_POOLS; i++) {
-		pthread_rwlock_rdlock(&z->pools_lock);
-		struct zsim_pool *p = z->pools[i];
-		bool got = p && zsim_pcpu_ref_tryget(&p->ref, 1);
-		pthread_rwlock_unlock(&z->pools_lock);
-		if (!got)
-			continue;
-		int64_t n = zsim_zpool_compact(p->zpool);
-		if (n > 0)
-			freed += n;
-		zsim_pool_put(z, p);
-	}
+	for_each_live_pool(z, add_compacted, &freed);
 	return freed;
 }
