@@ -169,6 +169,8 @@ static void meta_free(struct zsim_zram *z)
 	z->table = NULL;
 	free((void *)z->zeromap);
 	z->zeromap = NULL;
+	free((void *)z->free_pending);
+	z->free_pending = NULL;
 	if (z->areas) {
 		for (unsigned c = 0; c < z->nr_cpus; c++)
 			pthread_mutex_destroy(&z->areas[c].lock);
@@ -263,8 +265,9 @@ int zsim_zram_set_disksize(struct zsim_zram *z, uint64_t bytes)
 	}
 	z->table = calloc(nr, sizeof(*z->table));
 	z->zeromap = calloc((nr + 63) / 64, sizeof(*z->zeromap));
+	z->free_pending = calloc((nr + 63) / 64, sizeof(*z->free_pending));
 	z->areas = aligned_alloc(ZSIM_CACHELINE, sizeof(*z->areas) * z->nr_cpus);
-	if (!z->table || !z->zeromap || !z->areas) {
+	if (!z->table || !z->zeromap || !z->free_pending || !z->areas) {
 		free(z->areas);
 		z->areas = NULL;
 		rc = zram_err(z, ZSIM_ENOMEM, "disksize: cannot allocate the slot table");

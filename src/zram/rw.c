@@ -244,6 +244,7 @@ int zsim_zram_write(struct zsim_zram *z, uint32_t index, const void *page, unsig
 	int rc = check_io(z, index, page);
 	if (rc)
 		return rc;
+	zram_swap_flush_pending(z, index);
 	zstat_add(z, num_writes, 1);
 	rc = zram_write_page(z, index, page, cpu);
 	if (rc)
@@ -259,6 +260,7 @@ int zsim_zram_read(struct zsim_zram *z, uint32_t index, void *page, unsigned cpu
 	if (rc)
 		return rc;
 	bool unalloc;
+	zram_swap_flush_pending(z, index);
 	zstat_add(z, num_reads, 1);
 	rc = zram_read_page(z, index, page, cpu, &unalloc);
 	if (rc)
@@ -281,6 +283,7 @@ int zsim_zram_discard(struct zsim_zram *z, uint32_t index, uint32_t nr)
 	if ((uint64_t)index + nr > z->nr_slots)
 		return zram_err(z, ZSIM_ERANGE, "discard past disksize");
 	for (uint32_t i = index; i < index + nr; i++) {
+		zram_swap_flush_pending(z, i);
 		zram_slot_lock(z, i);
 		zram_slot_free(z, i);
 		zram_slot_unlock(z, i);

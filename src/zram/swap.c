@@ -31,13 +31,18 @@ static bool page_is_zero(const void *page)
 	return true;
 }
 
-static void zeromap_set(struct zsim_zram *z, uint32_t index, bool on)
+static void bit_set(_Atomic uint64_t *map, uint32_t index, bool on)
 {
 	uint64_t bit = 1ull << (index % 64);
 	if (on)
-		atomic_fetch_or_explicit(&z->zeromap[index / 64], bit, memory_order_relaxed);
+		atomic_fetch_or_explicit(&map[index / 64], bit, memory_order_relaxed);
 	else
-		atomic_fetch_and_explicit(&z->zeromap[index / 64], ~bit, memory_order_relaxed);
+		atomic_fetch_and_explicit(&map[index / 64], ~bit, memory_order_relaxed);
+}
+
+static void zeromap_set(struct zsim_zram *z, uint32_t index, bool on)
+{
+	bit_set(z->zeromap, index, on);
 }
 
 static bool zeromap_test(struct zsim_zram *z, uint32_t index)
@@ -55,6 +60,30 @@ static int check(struct zsim_zram *z, uint32_t index)
 	if (index >= z->nr_slots)
 		return zram_err(z, ZSIM_ERANGE, "swap: slot %u beyond disksize", index);
 	return 0;
+}
+
+static int entry_free(struct zsim_zram *z, uint32_t index);
+
+/* A slot whose free still waits in a swap slots cache is used again: free
+ * it now, so that the cache's later flush cannot free the new content
+ * (the kernel cannot get here: such a slot is not allocatable). */
+void zram_swap_flush_pending(struct zsim_zram *z, uint32_t index)
+{
+	uint64_t bit = 1ull << (index % 64);
+	if (!(atomic_load_explicit(&z->free_pending[index / 64], memory_order_relaxed) & bit))
+		return;
+	for (unsigned cpu = 0; cpu < z->nr_cpus; cpu++) {
+		struct zram_slots_ret *c = &z->slots_ret[cpu];
+		pthread_mutex_lock(&c->lock);
+		for (unsigned i = 0; i < c->n; i++) {
+			if (c->index[i] != index)
+				continue;
+			c->index[i] = c->index[--c->n];
+			entry_free(z, index);
+			break;
+		}
+		pthread_mutex_unlock(&c->lock);
+	}
 }
 
 int zsim_zram_mkswap(struct zsim_zram *z, unsigned cpu)
@@ -85,6 +114,7 @@ int zsim_zram_swap_out(struct zsim_zram *z, uint32_t index, const void *page, un
 		return rc;
 	if (!page)
 		return ZSIM_EINVAL;
+	zram_swap_flush_pending(z, index);
 	if (z->prof->swap_zeromap && page_is_zero(page)) {
 		zeromap_set(z, index, true);
 		zstat_add(z, swpout_zero, 1);
@@ -111,6 +141,7 @@ int zsim_zram_swap_in(struct zsim_zram *z, uint32_t index, void *page, unsigned 
 		return rc;
 	if (!page)
 		return ZSIM_EINVAL;
+	zram_swap_flush_pending(z, index);
 	if (z->prof->swap_zeromap && zeromap_test(z, index)) {
 		memset(page, 0, ZSIM_PAGE_SIZE);
 		zstat_add(z, swpin_zero, 1);
@@ -130,6 +161,7 @@ int zsim_zram_swap_in(struct zsim_zram *z, uint32_t index, void *page, unsigned 
 /* swap_entry_free's part that reaches zram: zeromap bit, then notify. */
 static int entry_free(struct zsim_zram *z, uint32_t index)
 {
+	bit_set(z->free_pending, index, false);
 	zeromap_set(z, index, false);
 	return zsim_zram_slot_free_notify(z, index);
 }
@@ -144,6 +176,7 @@ int zsim_zram_swap_free_on(struct zsim_zram *z, uint32_t index, unsigned cpu)
 				z->nr_cpus);
 	if (!z->prof->swap_slots_cache)
 		return entry_free(z, index);
+	zram_swap_flush_pending(z, index); /* freed twice: the first free goes now */
 	struct zram_slots_ret *c = &z->slots_ret[cpu];
 	pthread_mutex_lock(&c->lock);
 	if (c->n >= ZRAM_SWAP_SLOTS_CACHE_SIZE) {
@@ -152,6 +185,7 @@ int zsim_zram_swap_free_on(struct zsim_zram *z, uint32_t index, unsigned cpu)
 		c->n = 0;
 	}
 	c->index[c->n++] = index;
+	bit_set(z->free_pending, index, true);
 	pthread_mutex_unlock(&c->lock);
 	return 0;
 }

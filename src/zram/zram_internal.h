@@ -127,6 +127,10 @@ struct zram_slots_ret {
 	uint32_t index[ZRAM_SWAP_SLOTS_CACHE_SIZE];
 } __attribute__((aligned(ZSIM_CACHELINE)));
 
+/* A slot used again while its free waits in a swap slots cache is freed
+ * first (swap.c); the block I/O entry points call it too. */
+void zram_swap_flush_pending(struct zsim_zram *z, uint32_t index);
+
 /* ---- compression streams (zcomp.c) ---------------------------------- */
 
 struct zram_strm {
@@ -222,6 +226,10 @@ struct zsim_zram {
 
 	/* the swap layer's zeromap (swap.c) */
 	_Atomic uint64_t *zeromap;
+	/* slots whose free waits in a swap slots cache (swap.c): the kernel
+	 * never hands them out again before the free, so a caller that uses
+	 * one anyway gets it freed first */
+	_Atomic uint64_t *free_pending;
 
 	_Atomic uint64_t now;
 	struct zram_stats stats[ZSIM_SHARDS];

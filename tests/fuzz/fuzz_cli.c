@@ -97,6 +97,7 @@ static void one_input(const char *s)
 	free((char *)sp.trace);
 	free((char *)sp.corpus);
 	free((char *)sp.mix);
+	free((char *)sp.snapshot);
 }
 
 static void one_mix(const char *s)
