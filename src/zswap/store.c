@@ -9,7 +9,8 @@
  *         limit (legacy arithmetic), same-filled entries, compressor errors
  *         (lzo's overrun included, since the 2025 fix) uncounted;
  *   6.12  zeromap before zswap, zswap_check_limits, large folios refused
- *         before anything else (stale entries of their slots stay);
+ *         before anything else (the kernel leaves stale entries of their
+ *         slots, which it cannot have; we drop them: no stale loads);
  *   6.13+ large folios stored page by page (zswap_store_page: each page
  *         allocated, compressed, placed and inserted before the next),
  *         all or nothing;
@@ -419,10 +420,13 @@ static bool zswap_store_folio(struct zsim_zswap *z, struct zsim_swap_info *si,
 	struct zsim_pool *pool = NULL;
 
 	/* 6.12 refuses a large folio first of all, leaving any stale entries
-	 * of its slots in the tree (unreachable there: 6.12 never swaps a
-	 * large folio in while zswap has ever been enabled). */
+	 * of its slots in the tree. The kernel cannot have any there (6.12
+	 * never swaps a large folio in while zswap has ever been enabled), but
+	 * a caller of this API can: their stale copies are dropped, as below,
+	 * so that no load ever returns an older page than the one stored
+	 * (found by fuzz_ops). Counters are the same either way. */
 	if (nr > 1 && z->prof->large_refused_first)
-		return false;
+		goto check_old;
 	if (!atomic_load_explicit(&z->enabled, memory_order_relaxed))
 		goto check_old;
 	if (nr > 1 && (!z->prof->store_large_folios || z->refuse_large_folios))
