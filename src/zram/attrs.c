@@ -27,7 +27,8 @@ static int strip(struct zsim_zram *z, const char *v, char *out, size_t n)
 	return 0;
 }
 
-static int parse_u64(const char *s, uint64_t *out)
+/* A decimal attribute value (leading blanks allowed, nothing after). */
+int zram_parse_u64(const char *s, uint64_t *out)
 {
 	char *e;
 	while (isspace((unsigned char)*s))
@@ -116,7 +117,7 @@ int zsim_zram_store(struct zsim_zram *z, const char *attr, const char *value)
 		return zsim_zram_set_disksize(z, n);
 	}
 	if (!strcmp(attr, "reset")) {
-		if (parse_u64(v, &n) || n > 65535)
+		if (zram_parse_u64(v, &n) || n > 65535)
 			return zram_err(z, ZSIM_EINVAL, "reset: not a number");
 		if (!n)
 			return zram_err(z, ZSIM_EINVAL, "reset: 0");
@@ -134,7 +135,7 @@ int zsim_zram_store(struct zsim_zram *z, const char *attr, const char *value)
 		return zsim_zram_set_mem_limit(z, n);
 	}
 	if (!strcmp(attr, "mem_used_max")) {
-		if (parse_u64(v, &n) || n)
+		if (zram_parse_u64(v, &n) || n)
 			return zram_err(z, ZSIM_EINVAL, "mem_used_max: only 0 resets it");
 		pthread_rwlock_rdlock(&z->init_lock);
 		if (z->disksize)
@@ -154,14 +155,14 @@ int zsim_zram_store(struct zsim_zram *z, const char *attr, const char *value)
 	if (!strcmp(attr, "idle")) {
 		if (!strcmp(v, "all"))
 			return zram_mark_idle(z, 0, true);
-		if (parse_u64(v, &n))
+		if (zram_parse_u64(v, &n))
 			return zram_err(z, ZSIM_EINVAL, "idle: 'all' or an age in seconds");
 		return zram_mark_idle(z, n, false);
 	}
 	if (!strcmp(attr, "writeback"))
 		return zram_writeback_store(z, v);
 	if (!strcmp(attr, "writeback_limit") || !strcmp(attr, "writeback_limit_enable")) {
-		if (parse_u64(v, &n))
+		if (zram_parse_u64(v, &n))
 			return zram_err(z, ZSIM_EINVAL, "%s: not a number", attr);
 		pthread_mutex_lock(&z->wb_limit_lock);
 		if (attr[15] == '_')

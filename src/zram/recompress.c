@@ -146,18 +146,6 @@ static int recompress_slot(struct zsim_zram *z, uint32_t index, uint8_t *page,
 	return 0;
 }
 
-static int parse_uint(const char *v, uint64_t *out)
-{
-	char *e;
-	if (!*v || *v == '-')
-		return ZSIM_EINVAL;
-	unsigned long long x = strtoull(v, &e, 10);
-	if (*e)
-		return ZSIM_EINVAL;
-	*out = x;
-	return 0;
-}
-
 int zram_recompress_store(struct zsim_zram *z, const char *buf)
 {
 	if (!z->prof->multi_comp)
@@ -188,13 +176,13 @@ int zram_recompress_store(struct zsim_zram *z, const char *buf)
 		}
 		uint64_t v;
 		if (!strcmp(key, "max_pages")) {
-			if (parse_uint(val, &v))
+			if (zram_parse_u64(val, &v))
 				return zram_err(z, ZSIM_EINVAL, "recompress: bad max_pages");
 			budget = v;
 			continue;
 		}
 		if (!strcmp(key, "threshold")) {
-			if (parse_uint(val, &v) || v > UINT32_MAX)
+			if (zram_parse_u64(val, &v) || v > UINT32_MAX)
 				return zram_err(z, ZSIM_EINVAL, "recompress: bad threshold");
 			threshold = v;
 			continue;
@@ -204,7 +192,7 @@ int zram_recompress_store(struct zsim_zram *z, const char *buf)
 			continue;
 		}
 		if (!strcmp(key, "priority")) {
-			if (parse_uint(val, &v) || v >= ZSIM_ZRAM_MAX_COMPS)
+			if (zram_parse_u64(val, &v) || v >= ZSIM_ZRAM_MAX_COMPS)
 				return zram_err(z, ZSIM_EINVAL, "recompress: bad priority");
 			prio = v ? (unsigned)v : 1;
 			prio_max = prio + 1;

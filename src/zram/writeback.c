@@ -362,18 +362,6 @@ static int parse_mode(struct zsim_zram *z, const char *v, unsigned *mode)
 	return 0;
 }
 
-static int parse_u64(const char *v, uint64_t *out)
-{
-	char *e;
-	if (!*v || *v == '-')
-		return ZSIM_EINVAL;
-	unsigned long long x = strtoull(v, &e, 10);
-	if (*e)
-		return ZSIM_EINVAL;
-	*out = x;
-	return 0;
-}
-
 int zram_writeback_store(struct zsim_zram *z, const char *buf)
 {
 	char tmp[256];
@@ -410,7 +398,7 @@ int zram_writeback_store(struct zsim_zram *z, const char *buf)
 		uint64_t lo = 0, hi = nr;
 		if (!strncmp(tmp, "page_index=", 11)) {
 			uint64_t idx;
-			if (parse_u64(tmp + 11, &idx) || idx >= nr) {
+			if (zram_parse_u64(tmp + 11, &idx) || idx >= nr) {
 				ret = zram_err(z, ZSIM_EINVAL, "writeback: bad page_index");
 				goto out;
 			}
@@ -440,7 +428,7 @@ int zram_writeback_store(struct zsim_zram *z, const char *buf)
 			break;
 		}
 		if (!strcmp(key, "page_index")) {
-			if (parse_u64(val, &lo) || lo >= nr) {
+			if (zram_parse_u64(val, &lo) || lo >= nr) {
 				ret = zram_err(z, ZSIM_ERANGE, "writeback: bad page_index");
 				goto out;
 			}
@@ -455,7 +443,7 @@ int zram_writeback_store(struct zsim_zram *z, const char *buf)
 				goto out;
 			}
 			*d = 0;
-			if (parse_u64(val, &lo) || parse_u64(d + 1, &hi) || lo >= nr || hi >= nr ||
+			if (zram_parse_u64(val, &lo) || zram_parse_u64(d + 1, &hi) || lo >= nr || hi >= nr ||
 			    lo > hi) {
 				ret = zram_err(z, ZSIM_ERANGE, "writeback: bad page_indexes");
 				goto out;

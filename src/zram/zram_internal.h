@@ -130,6 +130,8 @@ struct zram_slots_ret {
 /* A slot used again while its free waits in a swap slots cache is freed
  * first (swap.c); the block I/O entry points call it too. */
 void zram_swap_flush_pending(struct zsim_zram *z, uint32_t index);
+/* attrs.c: a decimal attribute value; 0 or ZSIM_EINVAL. */
+int zram_parse_u64(const char *s, uint64_t *out);
 
 /* ---- compression streams (zcomp.c) ---------------------------------- */
 
