@@ -2,8 +2,12 @@
  * swapdev.c - the backing swap device behind a swap type: where pages go
  * that zswap refuses or writes back, and where swap-ins read them from.
  *
- * Two kinds: memory (pages kept in lazily allocated chunks of 16384 slots)
- * and file (a real file, page at offset x 4096, via pwrite/pread; an
+ * Two kinds: memory (a slot's page taken, on its first write, from a page
+ * allocator of its own: 2 MiB arenas advised for huge pages, so a device
+ * written sparsely still holds its pages densely and faults once per
+ * 2 MiB, not once per slot; a slot keeps its page until the device goes,
+ * so the footprint is the slots ever written, rounded up to 2 MiB; the
+ * slot -> page table is allocated per 16384 slots) and file (a real file, page at offset x 4096, via pwrite/pread; an
  * unlinked temporary file when no path is given). A per-slot bitmap says
  * which slots hold data. Not a block-layer model: no request queue, no
  * readahead, no discard granularity; I/O is synchronous.
@@ -17,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc/pagealloc.h"
 #include "zswap/zswap_internal.h"
 
 #define CHUNK_SHIFT 14
@@ -28,8 +33,10 @@ struct zsim_swapdev {
 	_Atomic uint64_t *present;          /* bitmap */
 	/* memory */
 	pthread_mutex_t chunk_lock;
-	_Atomic(unsigned char *) *chunks;   /* [nr_chunks], CHUNK_SLOTS pages each */
+	/* [nr_chunks], CHUNK_SLOTS page pointers each (NULL: never written) */
+	_Atomic(unsigned char *) *_Atomic *chunks;
 	uint64_t nr_chunks;
+	struct zsim_page_allocator *pages; /* the slots' pages */
 	/* file */
 	int fd;
 	_Atomic uint64_t bytes_written, bytes_read;
@@ -61,7 +68,7 @@ int zsim_swapdev_create_memory(uint64_t nr_slots, struct zsim_swapdev **out)
 	struct zsim_swapdev *d = *out;
 	d->nr_chunks = (nr_slots + CHUNK_SLOTS - 1) >> CHUNK_SHIFT;
 	d->chunks = calloc(d->nr_chunks, sizeof(*d->chunks));
-	if (!d->chunks) {
+	if (!d->chunks || zsim_page_allocator_create(NULL, &d->pages)) {
 		zsim_swapdev_destroy(d);
 		*out = NULL;
 		return ZSIM_ENOMEM;
@@ -102,10 +109,18 @@ void zsim_swapdev_destroy(struct zsim_swapdev *d)
 	if (!d)
 		return;
 	if (d->chunks) {
-		for (uint64_t i = 0; i < d->nr_chunks; i++)
-			free(atomic_load(&d->chunks[i]));
+		for (uint64_t i = 0; i < d->nr_chunks; i++) {
+			_Atomic(unsigned char *) *t = atomic_load(&d->chunks[i]);
+			for (uint32_t k = 0; t && k < CHUNK_SLOTS; k++) {
+				unsigned char *p = atomic_load_explicit(&t[k], memory_order_relaxed);
+				if (p)
+					zsim_pa_free(d->pages, p, 0);
+			}
+			free(t);
+		}
 		free(d->chunks);
 	}
+	zsim_page_allocator_destroy(d->pages);
 	if (d->fd >= 0)
 		close(d->fd);
 	pthread_mutex_destroy(&d->chunk_lock);
@@ -130,21 +145,35 @@ bool zsim_swapdev_has(struct zsim_swapdev *d, uint64_t offset)
 	       (1ull << (offset & 63));
 }
 
+/* The page of slot `offset`; with `create`, one is taken for a slot never
+ * written. The caller serializes one slot (the swap cache contract), so a
+ * slot's pointer has one writer; the table of a chunk is created under
+ * chunk_lock. */
 static unsigned char *mem_slot(struct zsim_swapdev *d, uint64_t offset, bool create)
 {
 	uint64_t c = offset >> CHUNK_SHIFT;
-	unsigned char *chunk = atomic_load_explicit(&d->chunks[c], memory_order_acquire);
-	if (!chunk && create) {
+	_Atomic(unsigned char *) *t = atomic_load_explicit(&d->chunks[c], memory_order_acquire);
+	if (!t && create) {
 		pthread_mutex_lock(&d->chunk_lock);
-		chunk = atomic_load(&d->chunks[c]);
-		if (!chunk) {
-			chunk = malloc((size_t)CHUNK_SLOTS * ZSIM_PAGE_SIZE);
-			if (chunk)
-				atomic_store_explicit(&d->chunks[c], chunk, memory_order_release);
+		t = atomic_load(&d->chunks[c]);
+		if (!t) {
+			t = calloc(CHUNK_SLOTS, sizeof(*t));
+			if (t)
+				atomic_store_explicit(&d->chunks[c], t, memory_order_release);
 		}
 		pthread_mutex_unlock(&d->chunk_lock);
 	}
-	return chunk ? chunk + (size_t)(offset & (CHUNK_SLOTS - 1)) * ZSIM_PAGE_SIZE : NULL;
+	if (!t)
+		return NULL;
+	_Atomic(unsigned char *) *slot = &t[offset & (CHUNK_SLOTS - 1)];
+	unsigned char *p = atomic_load_explicit(slot, memory_order_acquire);
+	if (!p && create) {
+		unsigned nid = 0;
+		p = zsim_pa_alloc(d->pages, &nid);
+		if (p)
+			atomic_store_explicit(slot, p, memory_order_release);
+	}
+	return p;
 }
 
 int zsim_swapdev_write(struct zsim_swapdev *d, uint64_t offset, const void *page)

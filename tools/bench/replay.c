@@ -24,6 +24,7 @@
  * file's CPUs are checked against it: validate.c).
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -61,8 +62,11 @@ struct segment {
 	size_t barrier;    /* event index of the barrier ending it, or NONE */
 };
 
+/* Each worker on cache lines of its own: its counters are written on
+ * every operation, and a neighbour's read-mostly head must not share
+ * their line (false sharing between the replay threads). */
 struct worker {
-	struct run *run;
+	_Alignas(64) struct run *run;
 	unsigned id;
 	pthread_t tid;
 	uint32_t *idx;      /* event indexes, all segments in order */
@@ -74,6 +78,9 @@ struct worker {
 	struct bench_counts c;
 	struct bench_latency lat;
 	_Atomic uint64_t done;  /* events done, for progress */
+	uint64_t unflushed;     /* events done, not yet added to run->ops_done */
+	unsigned char *win;     /* corpus pages [win_first, + win_n) read ahead */
+	uint64_t win_first, win_n, next_content;
 };
 
 struct run {
@@ -86,8 +93,12 @@ struct run {
 	struct worker *w;
 	pthread_barrier_t barrier;
 	struct vmap vm[ZSIM_MAX_SWAPFILES];
-	_Atomic uint64_t ops_done;
+	int corpus_fd;              /* the mapped corpus file, for pread(); or -1 */
 	uint64_t sample_every;
+	/* Events done by all workers; on a line of its own, as the workers
+	 * add to it (every OPS_FLUSH events each when there are several). */
+	_Alignas(64) _Atomic uint64_t ops_done;
+	char ops_done_pad[56];
 	struct timespec t0;
 	pthread_mutex_t lock;       /* samples, phases, first error */
 	struct bench_result *res;
@@ -227,13 +238,82 @@ static void take_sample(struct run *r, uint64_t ops)
 	pthread_mutex_unlock(&r->lock);
 }
 
+/* Events a worker counts before adding them to the shared ops_done when
+ * there are several workers (one atomic on a shared line per event would
+ * make the replay threads bounce it). */
+#define OPS_FLUSH 32
+
+/* Add a worker's unflushed events to ops_done, taking the samples whose
+ * boundaries (multiples of sample_every) they cross, as one worker does
+ * event by event. */
+static void ops_flush(struct run *r, struct worker *w)
+{
+	const uint64_t k = w->unflushed;
+	if (!k)
+		return;
+	w->unflushed = 0;
+	const uint64_t old = atomic_fetch_add_explicit(&r->ops_done, k, memory_order_relaxed);
+	const uint64_t se = r->sample_every;
+	for (uint64_t b = (old / se + 1) * se; b <= old + k; b += se)
+		take_sample(r, b);
+}
+
 static inline void op_done(struct run *r, struct worker *w)
 {
 	atomic_store_explicit(&w->done, atomic_load_explicit(&w->done, memory_order_relaxed) + 1,
 			      memory_order_relaxed);
-	uint64_t n = atomic_fetch_add_explicit(&r->ops_done, 1, memory_order_relaxed) + 1;
-	if (n % r->sample_every == 0)
-		take_sample(r, n);
+	if (r->threads == 1) {
+		uint64_t n = atomic_load_explicit(&r->ops_done, memory_order_relaxed) + 1;
+		atomic_store_explicit(&r->ops_done, n, memory_order_relaxed);
+		if (n % r->sample_every == 0)
+			take_sample(r, n);
+	} else if (++w->unflushed == OPS_FLUSH) {
+		ops_flush(r, w);
+	}
+}
+
+/* --- corpus pages --------------------------------------------------------- */
+
+/*
+ * A mapped corpus file is read, while stores take its pages in order (a
+ * fill), CORPUS_WIN pages at a time with pread() into a buffer of the
+ * worker's, reused: on a virtual machine the first touch of every mapped
+ * 4 KiB page by user code costs a fault of the hypervisor's (1.5-2 us on
+ * the 2-vCPU PVM guest of docs/performance.md, after the guest kernel has
+ * populated the page), more than the codec's work on lz4; the copy costs
+ * about a tenth of that and leaves the pages in the cache. Out of order
+ * (a trace), a store takes the page from the mapping, touched first outside
+ * the store's timing. Either way a corpus larger than RAM costs only what
+ * the run reads.
+ */
+#define CORPUS_WIN 64u
+
+static const unsigned char *corpus_pages(struct run *r, struct worker *w, uint64_t first,
+					 unsigned nr)
+{
+	const struct bench_input *in = r->in;
+	const unsigned char *mapped = in->corpus + first * ZSIM_PAGE_SIZE;
+	const bool sequential = first == w->next_content;
+	w->next_content = first + nr;
+	if (first >= w->win_first && first + nr <= w->win_first + w->win_n)
+		return w->win + (first - w->win_first) * ZSIM_PAGE_SIZE;
+	if (r->corpus_fd >= 0 && sequential && first + nr <= in->corpus_pages) {
+		uint64_t n = nr > CORPUS_WIN ? nr : CORPUS_WIN;
+		if (n > in->corpus_pages - first)
+			n = in->corpus_pages - first;
+		const size_t len = (size_t)n * ZSIM_PAGE_SIZE;
+		if (pread(r->corpus_fd, w->win, len, (off_t)(first * ZSIM_PAGE_SIZE)) == (ssize_t)len) {
+			w->win_first = first;
+			w->win_n = n;
+			return w->win;
+		}
+		w->win_n = 0;
+	}
+	volatile unsigned char sink = 0;
+	for (unsigned k = 0; k < nr; k++)
+		sink ^= mapped[(size_t)k * ZSIM_PAGE_SIZE];
+	(void)sink;
+	return mapped;
 }
 
 /* --- the operations ------------------------------------------------------- */
@@ -242,8 +322,10 @@ static const void *store_data(struct run *r, struct worker *w, const struct zsim
 {
 	const struct bench_input *in = r->in;
 	const unsigned nr = 1u << ev->order;
-	if (ev->content_kind == ZSIM_TRACE_CONTENT_PAGE && in->corpus)
+	if (ev->content_kind == ZSIM_TRACE_CONTENT_PAGE && in->corpus && !in->map_len)
 		return in->corpus + ev->content * ZSIM_PAGE_SIZE; /* checked on load */
+	if (ev->content_kind == ZSIM_TRACE_CONTENT_PAGE && in->corpus)
+		return corpus_pages(r, w, ev->content, nr);
 	if (ev->content_kind == ZSIM_TRACE_CONTENT_PAGE) {
 		/* Synthetic content, generated now into this worker's folio. */
 		for (unsigned i = 0; i < nr; i++)
@@ -509,6 +591,7 @@ static void *worker_main(void *arg)
 	for (size_t s = 0; s < r->nsegs; s++) {
 		for (; k < w->seg_end[s]; k++)
 			run_event(r, w, w->idx[k]);
+		ops_flush(r, w);
 		if (r->segs[s].barrier == NO_BARRIER)
 			continue;
 		pthread_barrier_wait(&r->barrier);
@@ -728,6 +811,7 @@ int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
 	struct run r;
 	memset(&r, 0, sizeof(r));
 	atomic_flag_clear(&r.corrupted);
+	r.corpus_fd = -1;
 	r.in = in;
 	r.o = o;
 	r.res = res;
@@ -753,7 +837,12 @@ int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
 	pthread_mutex_init(&r.lock, NULL);
 	r.nr_cpus = res->nr_cpus;
 
-	r.w = calloc(r.threads, sizeof(*r.w));
+	r.w = aligned_alloc(_Alignof(struct worker), r.threads * sizeof(*r.w));
+	if (r.w)
+		memset(r.w, 0, r.threads * sizeof(*r.w));
+	r.corpus_fd = in->corpus && in->map_len && in->corpus_path
+			      ? open(in->corpus_path, O_RDONLY | O_CLOEXEC)
+			      : -1;
 	if (!r.w || plan(&r)) {
 		status = BX_INTERNAL;
 		snprintf(res->errmsg, sizeof(res->errmsg), "out of memory planning the replay");
@@ -770,6 +859,12 @@ int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
 			bench_hist_init(&w->lat.modelled[k]);
 		}
 		w->folio = malloc((size_t)ZSIM_PAGE_SIZE << ZSIM_MAX_ORDER);
+		w->next_content = 0;
+		if (r.corpus_fd >= 0 && !(w->win = malloc((size_t)ZSIM_PAGE_SIZE << ZSIM_MAX_ORDER))) {
+			status = BX_INTERNAL;
+			snprintf(res->errmsg, sizeof(res->errmsg), "out of memory");
+			goto out;
+		}
 		w->page = malloc(ZSIM_PAGE_SIZE);
 		w->expect = malloc(ZSIM_PAGE_SIZE);
 		if (!w->folio || !w->page || !w->expect) {
@@ -848,10 +943,13 @@ out:
 			free(r.w[t].idx);
 			free(r.w[t].seg_end);
 			free(r.w[t].folio);
+			free(r.w[t].win);
 			free(r.w[t].page);
 			free(r.w[t].expect);
 		}
 	free(r.w);
+	if (r.corpus_fd >= 0)
+		close(r.corpus_fd);
 	free(r.segs);
 	for (unsigned t = 0; t < ZSIM_MAX_SWAPFILES; t++)
 		vmap_free(&r.vm[t]);
