@@ -61,8 +61,10 @@ struct zsim_page_allocator_config {
 /* Real memory comes from the OS in 2 MiB regions advised for huge pages;
  * freed pages are kept for reuse until the allocator is destroyed, so the
  * process holds the peak of pages held, rounded up to 2 MiB, plus up to 96
- * free pages per thread that allocates. The allocator owns that memory;
- * destroy gives it back. */
+ * free pages per thread that allocates, plus one 2 MiB region faulted in
+ * ahead of need by a thread of the allocator's (started with its first
+ * region) once it has needed a second. The allocator owns that memory and
+ * that thread; destroy gives both back. */
 ZSIM_API int zsim_page_allocator_create(const struct zsim_page_allocator_config *cfg,
 					struct zsim_page_allocator **out);
 /* ZSIM_EBUSY if pages are still held. */

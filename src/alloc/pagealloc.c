@@ -24,6 +24,16 @@
  * it is destroyed: its footprint is the pool's peak, rounded up to an
  * arena, plus the shards' free pages. Free pages are not counted as held.
  *
+ * Arenas ahead of need: from the second arena on, a thread of the
+ * allocator's own (started when it maps its first arena) maps the next
+ * arena and faults it in (MADV_POPULATE_WRITE, Linux 5.14+; else a write
+ * per 4 KiB) while the current one is being carved, so that the OS's
+ * zeroing of new memory (a 2 MiB clear, and on a VM the host's backing)
+ * happens outside the store path, as the kernel's pages already exist.
+ * Bound: one arena (2 MiB) ready beyond the arenas in use, prepared only
+ * when the pool takes a new arena, i.e. grows past its previous peak; the
+ * footprint is the peak rounded up to an arena plus that one.
+ *
  * Under AddressSanitizer every page is its own malloc() and goes straight
  * back to free(), so that an access past a page or to a freed page is
  * caught.
@@ -32,6 +42,8 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,6 +93,13 @@ struct zsim_page_allocator {
 	unsigned char *bump, *bump_end;    /* never-used rest of the last arena */
 	void **arenas;                     /* every arena, for destroy */
 	size_t nr_arenas, cap_arenas;
+	/* The arena populated ahead (under lock) and its thread. */
+	unsigned char *ready;              /* mapped and faulted in, not yet used */
+	bool want_ready;                   /* the thread should prepare one */
+	bool stop;                         /* destroy: the thread exits */
+	bool has_thread;
+	pthread_cond_t cond;
+	pthread_t thread;
 	_Atomic uint64_t node_pages[]; /* held now, per node */
 };
 
@@ -106,6 +125,7 @@ int zsim_page_allocator_create(const struct zsim_page_allocator_config *cfg,
 	memset(pa, 0, sz);
 	pa->nr_nodes = nodes;
 	pthread_mutex_init(&pa->lock, NULL);
+	pthread_cond_init(&pa->cond, NULL);
 	for (unsigned i = 0; i < ZSIM_SHARDS; i++)
 		pthread_mutex_init(&pa->shard[i].lock, NULL);
 	if (cfg) {
@@ -122,6 +142,15 @@ int zsim_page_allocator_destroy(struct zsim_page_allocator *pa)
 		return 0;
 	if (atomic_load(&pa->pages))
 		return ZSIM_EBUSY;
+	pthread_mutex_lock(&pa->lock);
+	const bool joined = pa->has_thread;
+	pa->stop = true;
+	pthread_cond_signal(&pa->cond);
+	pthread_mutex_unlock(&pa->lock);
+	if (joined)
+		pthread_join(pa->thread, NULL);
+	zsim_os_unmap(pa->ready, ZSIM_OS_HUGE_SIZE);
+	pthread_cond_destroy(&pa->cond);
 	for (size_t i = 0; i < pa->nr_arenas; i++)
 		zsim_os_unmap(pa->arenas[i], ZSIM_OS_HUGE_SIZE);
 	free(pa->arenas);
@@ -157,12 +186,70 @@ unsigned zsim_pa_nr_nodes(const struct zsim_page_allocator *pa)
 uint64_t zsim_pa_mapped_bytes(struct zsim_page_allocator *pa)
 {
 	pthread_mutex_lock(&pa->lock);
-	uint64_t n = (uint64_t)pa->nr_arenas * ZSIM_OS_HUGE_SIZE;
+	uint64_t n = (uint64_t)(pa->nr_arenas + (pa->ready != NULL)) * ZSIM_OS_HUGE_SIZE;
 	pthread_mutex_unlock(&pa->lock);
 	return n;
 }
 
-/* A new arena becomes the bump region. Context: pa->lock held. */
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
+#endif
+
+/* Map an arena and fault all of it in. */
+static unsigned char *map_populated(void)
+{
+	unsigned char *m = zsim_os_map_huge(ZSIM_OS_HUGE_SIZE);
+	if (m && madvise(m, ZSIM_OS_HUGE_SIZE, MADV_POPULATE_WRITE)) {
+		/* An older kernel: one write per 4 KiB (one fault per 2 MiB
+		 * where the arena is a huge page). */
+		for (size_t o = 0; o < ZSIM_OS_HUGE_SIZE; o += ZSIM_PAGE_SIZE)
+			((volatile unsigned char *)m)[o] = 0;
+	}
+	return m;
+}
+
+/* The thread that keeps one arena ready (see the head of this file). */
+static void *populater(void *arg)
+{
+	struct zsim_page_allocator *pa = arg;
+	pthread_mutex_lock(&pa->lock);
+	for (;;) {
+		while (!pa->stop && !pa->want_ready)
+			pthread_cond_wait(&pa->cond, &pa->lock);
+		if (pa->stop)
+			break;
+		pa->want_ready = false;
+		pthread_mutex_unlock(&pa->lock);
+		unsigned char *m = map_populated();
+		pthread_mutex_lock(&pa->lock);
+		if (!m)
+			continue; /* the store path maps its own */
+		if (pa->ready || pa->stop) {
+			zsim_os_unmap(m, ZSIM_OS_HUGE_SIZE);
+			continue;
+		}
+		pa->ready = m;
+	}
+	pthread_mutex_unlock(&pa->lock);
+	return NULL;
+}
+
+/* Ask for the next arena ahead. Context: pa->lock held. */
+static void want_next(struct zsim_page_allocator *pa)
+{
+	if (!pa->has_thread) {
+		if (pa->nr_arenas != 1)
+			return; /* the thread could not start: maps stay inline */
+		if (pthread_create(&pa->thread, NULL, populater, pa))
+			return;
+		pa->has_thread = true;
+	}
+	pa->want_ready = true;
+	pthread_cond_signal(&pa->cond);
+}
+
+/* A new arena becomes the bump region: the one prepared ahead, or one
+ * mapped now. Context: pa->lock held. */
 static int add_arena(struct zsim_page_allocator *pa)
 {
 	if (pa->nr_arenas == pa->cap_arenas) {
@@ -173,12 +260,16 @@ static int add_arena(struct zsim_page_allocator *pa)
 		pa->arenas = a;
 		pa->cap_arenas = cap;
 	}
-	unsigned char *m = zsim_os_map_huge(ZSIM_OS_HUGE_SIZE);
+	unsigned char *m = pa->ready;
+	pa->ready = NULL;
+	if (!m)
+		m = zsim_os_map_huge(ZSIM_OS_HUGE_SIZE);
 	if (!m)
 		return ZSIM_ENOMEM;
 	pa->arenas[pa->nr_arenas++] = m;
 	pa->bump = m;
 	pa->bump_end = m + ZSIM_OS_HUGE_SIZE;
+	want_next(pa);
 	return 0;
 }
 

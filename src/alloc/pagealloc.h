@@ -24,8 +24,9 @@ void *zsim_pa_alloc(struct zsim_page_allocator *pa, unsigned *nid);
 /* Return a page from zsim_pa_alloc() to node nid (the node it came from). */
 void zsim_pa_free(struct zsim_page_allocator *pa, void *page, unsigned nid);
 
-/* Bytes mapped from the OS for pages (held, free and never used; 0 under
- * AddressSanitizer, where pages come from malloc). Takes the shared lock. */
+/* Bytes mapped from the OS for pages (held, free, never used, and the
+ * arena populated ahead; 0 under AddressSanitizer, where pages come from
+ * malloc). Takes the shared lock. */
 uint64_t zsim_pa_mapped_bytes(struct zsim_page_allocator *pa);
 
 /* Number of simulated nodes (>= 1). */

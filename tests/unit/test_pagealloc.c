@@ -1,12 +1,14 @@
 /*
  * test_pagealloc.c - the simulated page allocator: real writable pages,
  * per-node counts, the max_pages cap, injected failures, freed pages
- * reused rather than mapped anew, and zsmalloc placing a zspage's pages on
+ * reused rather than mapped anew, the next 2 MiB arena faulted in ahead
+ * (one, no more) once a second is needed, and zsmalloc placing a zspage's pages on
  * the node it is asked for. test_pagealloc_threads has the threaded side.
  */
 #include "testutil.h"
 
 #include <limits.h>
+#include <time.h>
 
 #include "alloc/pagealloc.h"
 #include "common/rand.h"
@@ -176,6 +178,53 @@ static void test_freed_pages_reused(void **state)
 
 /* zs_malloc(..., nid): a new zspage's pages come from that node; a shared
  * allocator sees every pool's pages. */
+/* Once the allocator has needed a second arena, its thread maps and
+ * faults in one more ahead: the mapped bytes reach the arenas in use + 1
+ * and no further, the pages of the arena prepared ahead are real, and
+ * destroy takes the thread and the arena back. */
+static void test_arena_ahead_bounded(void **state)
+{
+	(void)state;
+	struct zsim_page_allocator *pa;
+	assert_int_equal(zsim_page_allocator_create(NULL, &pa), 0);
+	enum { N = 3 * 512 / 2 }; /* a page more than 1.5 arenas: two in use */
+	void **pages = calloc(N, sizeof(*pages));
+	assert_non_null(pages);
+	unsigned nid = 0;
+	for (size_t i = 0; i < N; i++) {
+		assert_non_null(pages[i] = zsim_pa_alloc(pa, &nid));
+		memset(pages[i], (int)(i & 0xff), ZSIM_PAGE_SIZE);
+	}
+	const uint64_t arena = (uint64_t)2 << 20;
+	uint64_t mapped = zsim_pa_mapped_bytes(pa);
+	if (mapped) { /* 0 under ASan: pages from malloc */
+		for (int k = 0; k < 2000 && mapped < 3 * arena; k++) {
+			nanosleep(&(struct timespec){0, 1000000}, NULL);
+			mapped = zsim_pa_mapped_bytes(pa);
+		}
+		assert_int_equal(mapped, 3 * arena);
+		/* The arena ahead becomes the next one in use; one more is
+		 * prepared, never two. */
+		void **more = calloc(512, sizeof(*more));
+		assert_non_null(more);
+		for (size_t i = 0; i < 512; i++) {
+			assert_non_null(more[i] = zsim_pa_alloc(pa, &nid));
+			memset(more[i], 0x5a, ZSIM_PAGE_SIZE);
+		}
+		nanosleep(&(struct timespec){0, 20000000}, NULL);
+		assert_true(zsim_pa_mapped_bytes(pa) <= 4 * arena);
+		for (size_t i = 0; i < 512; i++)
+			zsim_pa_free(pa, more[i], nid);
+		free(more);
+	}
+	for (size_t i = 0; i < N; i++) {
+		assert_int_equal(((unsigned char *)pages[i])[ZSIM_PAGE_SIZE - 1], (int)(i & 0xff));
+		zsim_pa_free(pa, pages[i], nid);
+	}
+	free(pages);
+	assert_int_equal(zsim_page_allocator_destroy(pa), 0);
+}
+
 static void test_zsmalloc_nodes(void **state)
 {
 	(void)state;
@@ -217,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_max_pages),
 		cmocka_unit_test(test_fault_injection),
 		cmocka_unit_test(test_freed_pages_reused),
+		cmocka_unit_test(test_arena_ahead_bounded),
 		cmocka_unit_test(test_zsmalloc_nodes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
