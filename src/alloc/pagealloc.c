@@ -32,7 +32,9 @@
  * happens outside the store path, as the kernel's pages already exist.
  * Bound: one arena (2 MiB) ready beyond the arenas in use, prepared only
  * when the pool takes a new arena, i.e. grows past its previous peak; the
- * footprint is the peak rounded up to an arena plus that one.
+ * footprint is the peak rounded up to an arena plus that one. An owner
+ * that knows it will take pages (a memory swap device) has the first
+ * arena prepared too (zsim_pa_prefetch).
  *
  * Under AddressSanitizer every page is its own malloc() and goes straight
  * back to free(), so that an access past a page or to a freed page is
@@ -238,7 +240,7 @@ static void *populater(void *arg)
 static void want_next(struct zsim_page_allocator *pa)
 {
 	if (!pa->has_thread) {
-		if (pa->nr_arenas != 1)
+		if (pa->nr_arenas > 1)
 			return; /* the thread could not start: maps stay inline */
 		if (pthread_create(&pa->thread, NULL, populater, pa))
 			return;
@@ -246,6 +248,16 @@ static void want_next(struct zsim_page_allocator *pa)
 	}
 	pa->want_ready = true;
 	pthread_cond_signal(&pa->cond);
+}
+
+void zsim_pa_prefetch(struct zsim_page_allocator *pa)
+{
+	if (PA_MALLOC_PAGES)
+		return;
+	pthread_mutex_lock(&pa->lock);
+	if (!pa->nr_arenas && !pa->ready && !pa->stop)
+		want_next(pa);
+	pthread_mutex_unlock(&pa->lock);
 }
 
 /* A new arena becomes the bump region: the one prepared ahead, or one

@@ -24,6 +24,12 @@ void *zsim_pa_alloc(struct zsim_page_allocator *pa, unsigned *nid);
 /* Return a page from zsim_pa_alloc() to node nid (the node it came from). */
 void zsim_pa_free(struct zsim_page_allocator *pa, void *page, unsigned nid);
 
+/* Have the first arena faulted in ahead, in the background, before any
+ * page is asked for (by default that starts with the second arena): for
+ * an owner that knows it will take pages, such as a memory swap device.
+ * No-op once an arena is mapped, and under AddressSanitizer. */
+void zsim_pa_prefetch(struct zsim_page_allocator *pa);
+
 /* Bytes mapped from the OS for pages (held, free, never used, and the
  * arena populated ahead; 0 under AddressSanitizer, where pages come from
  * malloc). Takes the shared lock. */

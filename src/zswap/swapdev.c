@@ -6,7 +6,8 @@
  * allocator of its own: 2 MiB arenas advised for huge pages, so a device
  * written sparsely still holds its pages densely and faults once per
  * 2 MiB, not once per slot; a slot keeps its page until the device goes,
- * so the footprint is the slots ever written, rounded up to 2 MiB; the
+ * so the footprint is the slots ever written, rounded up to 2 MiB, plus
+ * the 2 MiB faulted in ahead (the first from swapon on); the
  * slot -> page table is allocated per 16384 slots) and file (a real file, page at offset x 4096, via pwrite/pread; an
  * unlinked temporary file when no path is given). A per-slot bitmap says
  * which slots hold data. Not a block-layer model: no request queue, no
@@ -73,6 +74,9 @@ int zsim_swapdev_create_memory(uint64_t nr_slots, struct zsim_swapdev **out)
 		*out = NULL;
 		return ZSIM_ENOMEM;
 	}
+	/* Its first 2 MiB faulted in the background now, so the first page
+	 * zswap refuses does not pay for it in the store path. */
+	zsim_pa_prefetch(d->pages);
 	return 0;
 }
 
