@@ -46,6 +46,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,6 +101,7 @@ struct zsim_page_allocator {
 	bool want_ready;                   /* the thread should prepare one */
 	bool stop;                         /* destroy: the thread exits */
 	bool has_thread;
+	pid_t thread_pid;                  /* a forked child has no such thread */
 	pthread_cond_t cond;
 	pthread_t thread;
 	_Atomic uint64_t node_pages[]; /* held now, per node */
@@ -145,7 +147,7 @@ int zsim_page_allocator_destroy(struct zsim_page_allocator *pa)
 	if (atomic_load(&pa->pages))
 		return ZSIM_EBUSY;
 	pthread_mutex_lock(&pa->lock);
-	const bool joined = pa->has_thread;
+	const bool joined = pa->has_thread && pa->thread_pid == getpid();
 	pa->stop = true;
 	pthread_cond_signal(&pa->cond);
 	pthread_mutex_unlock(&pa->lock);
@@ -245,6 +247,7 @@ static void want_next(struct zsim_page_allocator *pa)
 		if (pthread_create(&pa->thread, NULL, populater, pa))
 			return;
 		pa->has_thread = true;
+		pa->thread_pid = getpid();
 	}
 	pa->want_ready = true;
 	pthread_cond_signal(&pa->cond);
