@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc/pagealloc.h"
 #include "zswap/zswap_internal.h"
 
 #define MAX_SLOTS (1ull << 32)
@@ -99,6 +100,13 @@ static int swapon_common(struct zsim_zswap *z, unsigned type, uint64_t nr_slots,
 	if (rc)
 		goto fail;
 	si->active = true;
+	/* Stores will come: the pool's first 2 MiB of pages are faulted in
+	 * the background now rather than by the first store (the kernel's
+	 * pages exist already); a no-op once the pool has pages. Only for a
+	 * device of ZSIM_PREFETCH_MIN_SLOTS or more: a small one (tests,
+	 * fuzzing) cannot grow a pool worth a thread and 2 MiB. */
+	if (z->pages_are_pool && nr_slots >= ZSIM_PREFETCH_MIN_SLOTS)
+		zsim_pa_prefetch(z->pages);
 	goto out;
 fail:
 	swap_free_locked(z, si, type);

@@ -7,7 +7,8 @@
  * written sparsely still holds its pages densely and faults once per
  * 2 MiB, not once per slot; a slot keeps its page until the device goes,
  * so the footprint is the slots ever written, rounded up to 2 MiB, plus
- * the 2 MiB faulted in ahead (the first from swapon on); the
+ * the 2 MiB faulted in ahead (the first from swapon on, for a device of
+ * ZSIM_PREFETCH_MIN_SLOTS or more); the
  * slot -> page table is allocated per 16384 slots) and file (a real file, page at offset x 4096, via pwrite/pread; an
  * unlinked temporary file when no path is given). A per-slot bitmap says
  * which slots hold data. Not a block-layer model: no request queue, no
@@ -75,8 +76,10 @@ int zsim_swapdev_create_memory(uint64_t nr_slots, struct zsim_swapdev **out)
 		return ZSIM_ENOMEM;
 	}
 	/* Its first 2 MiB faulted in the background now, so the first page
-	 * zswap refuses does not pay for it in the store path. */
-	zsim_pa_prefetch(d->pages);
+	 * zswap refuses does not pay for it in the store path (a device of
+	 * ZSIM_PREFETCH_MIN_SLOTS or more). */
+	if (nr_slots >= ZSIM_PREFETCH_MIN_SLOTS)
+		zsim_pa_prefetch(d->pages);
 	return 0;
 }
 

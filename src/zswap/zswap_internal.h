@@ -250,6 +250,12 @@ void zsim_si_read_unlock(struct zsim_swap_info *si);
 void zsim_si_write_lock(struct zsim_swap_info *si);
 void zsim_si_write_unlock(struct zsim_swap_info *si);
 
+/* Swap devices of this many slots (32 MiB) or more have the first 2 MiB
+ * of the pool's pages, and of a memory device's, faulted in from swapon
+ * on by the page allocators' threads (zsim_pa_prefetch); smaller ones
+ * (tests, fuzz inputs) are not worth a thread and 2 MiB each. */
+#define ZSIM_PREFETCH_MIN_SLOTS 8192u
+
 int zsim_swapdev_create_memory(uint64_t nr_slots, struct zsim_swapdev **out);
 int zsim_swapdev_create_file(uint64_t nr_slots, const char *path,
 			     struct zsim_swapdev **out);
