@@ -198,7 +198,7 @@ static void test_arena_ahead_bounded(void **state)
 	const uint64_t arena = (uint64_t)2 << 20;
 	uint64_t mapped = zsim_pa_mapped_bytes(pa);
 	if (mapped) { /* 0 under ASan: pages from malloc */
-		for (int k = 0; k < 2000 && mapped < 3 * arena; k++) {
+		for (int k = 0; k < 10000 && mapped < 3 * arena; k++) { /* up to 10 s */
 			nanosleep(&(struct timespec){0, 1000000}, NULL);
 			mapped = zsim_pa_mapped_bytes(pa);
 		}
