@@ -280,8 +280,8 @@ static inline void op_done(struct run *r, struct worker *w)
  * worker's, reused: on a virtual machine the first touch of every mapped
  * 4 KiB page by user code costs a fault of the hypervisor's (1.5-2 us on
  * the 2-vCPU PVM guest of docs/performance.md, after the guest kernel has
- * populated the page), more than the codec's work on lz4; the copy costs
- * about a tenth of that and leaves the pages in the cache. Out of order
+ * populated the page), a third of the codec's work on lz4; the copy costs
+ * 0.6-1 us per page there and leaves the pages in the cache. Out of order
  * (a trace), a store takes the page from the mapping, touched first outside
  * the store's timing. Either way a corpus larger than RAM costs only what
  * the run reads.
