@@ -312,6 +312,105 @@ static void parse_sched(const char *spec)
 	}
 }
 
+/* The guest's pages not yet swapped out, in the kernel's LRU order. */
+struct lru {
+	struct zsim_zswap *z;
+	const struct klog *l;
+	const unsigned char *pages;
+	const struct pageref *order;
+	size_t n, k; /* pages, next to store */
+	uint64_t to_disk; /* pages of the last lru_store zswap refused */
+};
+
+/* Store the LRU's next folios until at least `want` pages went (or none
+ * is left): the pages stored. */
+static uint64_t lru_store(struct lru *u, uint64_t want)
+{
+	uint64_t done = 0;
+	while (u->k < u->n && done < want) {
+		size_t k = u->k, i = u->order[k].index;
+		unsigned ord = 0;
+		/* A THP head whose 512 pages went to 512 consecutive slots was
+		 * swapped out as one folio. */
+		if (u->l->thp_head[i] && k + 512 <= u->n && u->order[k + 511].index == i + 511 &&
+		    u->order[k + 511].offset == u->order[k].offset + 511)
+			ord = 9;
+		struct zsim_swap_folio f = {.type = 0, .offset = u->order[k].offset, .order = ord,
+					    .data = u->pages + i * PAGE, .memcg = 1, .cpu = 0};
+		enum zsim_swap_where w = ZSIM_WHERE_NONE;
+		int err = zsim_zswap_store(u->z, &f, &w);
+		if (err)
+			fail("store: %s%s", zsim_strerror(err), "");
+		if (w == ZSIM_WHERE_DEVICE)
+			u->to_disk += 1u << ord;
+		if (reclaim_batch && shrink_sched == ZSIM_SHRINK_SCHED_SIM &&
+		    (k + (1u << ord)) / reclaim_batch != k / reclaim_batch)
+			zsim_zswap_sched_yield(u->z, reclaim_sleep_ns);
+		u->k += 1u << ord;
+		done += 1u << ord;
+	}
+	return done;
+}
+
+static uint64_t lru_pages(void *arg, unsigned memcg)
+{
+	struct lru *u = arg;
+	(void)memcg;
+	return u->n - u->k;
+}
+
+static int lru_evict(void *arg, unsigned memcg, uint64_t nr, uint64_t *scanned,
+		     uint64_t *reclaimed, uint64_t *writeback)
+{
+	struct lru *u = arg;
+	(void)memcg;
+	u->to_disk = 0;
+	*scanned = lru_store(u, nr);
+	*writeback = u->to_disk;
+	*reclaimed = *scanned - u->to_disk;
+	return 0;
+}
+
+/* The guest's swap-out with the dynamic shrinker on: it writes the
+ * group's anon size to memory.reclaim until two writes made no progress
+ * (guest.c), and the library runs the kernel's reclaim for each write:
+ * evicting the pages in the kernel's order, with the zswap shrinker at
+ * every priority. The guest's own locked pages (anon after the swap-out,
+ * from the log) count in anon and are never reclaimed. */
+static void guest_reclaim(const struct klog *l, struct lru *u, struct simres *r)
+{
+	uint64_t before = 0, after = 0;
+	kget_u64(l, "anon_before_reclaim", &before);
+	kget_u64(l, "anon_after_reclaim", &after);
+	before /= PAGE;
+	after /= PAGE;
+	struct zsim_reclaimer *rc;
+	if (zsim_reclaimer_create(u->z, 0, &rc))
+		fail("zsim_reclaimer_create failed%s%s", "", "");
+	const struct zsim_reclaim_ops ops = {.lru_pages = lru_pages, .evict = lru_evict};
+	uint64_t last = UINT64_MAX, writes = 0, tries = 0;
+	for (;;) {
+		/* anon: the first write asks for what the log says; later
+		 * ones for the pages left plus the guest's own. */
+		uint64_t anon = writes ? (u->n - u->k) + after : before;
+		if (!anon)
+			break;
+		if (anon >= last && ++tries >= 2)
+			break;
+		last = anon;
+		int err = zsim_reclaimer_memory_reclaim(rc, 1, anon, &ops, u, NULL);
+		if (err && err != ZSIM_EAGAIN)
+			fail("memory.reclaim: %s%s", zsim_strerror(err), "");
+		writes++;
+	}
+	struct zsim_reclaimer_stats st;
+	zsim_reclaimer_stats(rc, 1, &st);
+	sim_put(r, "sim.reclaim_writes", writes);
+	sim_put(r, "sim.slab_calls", st.slab_calls);
+	sim_put(r, "sim.swapcache_left", st.swapcache_left);
+	zsim_reclaimer_destroy(rc);
+}
+
 /* Replay one kernel run's pages through the library. */
 static void simulate(const struct klog *l, const char *profile, const char *compressor,
 		     const unsigned char *pages, struct simres *r, int *mismatches, int run)
@@ -361,24 +460,11 @@ static void simulate(const struct klog *l, const char *profile, const char *comp
 	for (size_t i = 0; i < l->npages; i++)
 		if (l->offset[i] != UINT64_MAX)
 			order[n++] = (struct pageref){l->offset[i], i};
-	for (size_t k = 0; k < n;) {
-		size_t i = order[k].index;
-		unsigned ord = 0;
-		/* A THP head whose 512 pages went to 512 consecutive slots was
-		 * swapped out as one folio. */
-		if (l->thp_head[i] && k + 512 <= n && order[k + 511].index == i + 511 &&
-		    order[k + 511].offset == order[k].offset + 511)
-			ord = 9;
-		struct zsim_swap_folio f = {.type = 0, .offset = order[k].offset, .order = ord,
-					    .data = pages + i * PAGE, .memcg = 1, .cpu = 0};
-		err = zsim_zswap_store(z, &f, NULL);
-		if (err)
-			fail("store: %s%s", zsim_strerror(err), "");
-		if (reclaim_batch && shrink_sched == ZSIM_SHRINK_SCHED_SIM &&
-		    (k + (1u << ord)) / reclaim_batch != k / reclaim_batch)
-			zsim_zswap_sched_yield(z, reclaim_sleep_ns);
-		k += 1u << ord;
-	}
+	struct lru lru = {.z = z, .l = l, .pages = pages, .order = order, .n = n};
+	if (zc.shrinker_enabled && strcmp(profile, "6.1"))
+		guest_reclaim(l, &lru, r);
+	else
+		lru_store(&lru, n);
 	/* The kernel's counters are read as soon as memory.reclaim returns:
 	 * its shrink worker may still have work to do (it finishes while the
 	 * guest prints). Only the schedules without simulated time need it
@@ -545,6 +631,19 @@ static uint64_t swapcache_hits(const struct klog *l, const struct simres *r)
 	return cached > k ? cached - k : 0;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The median of n values (the lower middle one for an even n); sorts v. */
+static uint64_t median(uint64_t *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_u64);
+	return v[(n - 1) / 2];
+}
+
 int main(int argc, char **argv)
 {
 	const char *profile = "6.12", *compressor = "lz4", *scenario = "fill", *pagefile = NULL;
@@ -616,13 +715,14 @@ int main(int argc, char **argv)
 	printf("== kernel %s vs libzswapsim profile %s: %s, %s, %zu pages, %d kernel run(s)\n",
 	       kget(&kl[0], "kernel") ? kget(&kl[0], "kernel") : "?", profile, compressor,
 	       scenario, npages, nlogs);
-	printf("%-36s %14s %14s %10s  %s\n", "counter", "kernel", "libzswapsim", "diff", "");
+	printf("%-36s %22s %22s %10s  %s\n", "counter", "kernel", "libzswapsim", "diff", "");
 	int bad = 0, exact = 0, within = 0, unclaimed = 0;
 	char missed[1024] = "";
 	for (size_t k = 0; k < sr[0].n; k++) {
 		const char *key = sr[0].kv[k].key;
 		/* Kernel envelope over the runs, ours over the same runs. */
 		uint64_t kmin = UINT64_MAX, kmax = 0, smin = UINT64_MAX, smax = 0;
+		uint64_t kall[MAX_LOGS], sall[MAX_LOGS];
 		int have = 0;
 		for (int i = 0; i < nlogs; i++) {
 			uint64_t kv;
@@ -632,6 +732,8 @@ int main(int argc, char **argv)
 			if (!strcmp(key, "readback.vmstat.pswpin"))
 				kv += swapcache_hits(&kl[i], &sr[i]);
 			uint64_t s = strtoull(sv, NULL, 10);
+			kall[have] = kv;
+			sall[have] = s;
 			have++;
 			kmin = kv < kmin ? kv : kmin;
 			kmax = kv > kmax ? kv : kmax;
@@ -648,12 +750,19 @@ int main(int argc, char **argv)
 		double lo = (double)kmin * (1 - t), hi = (double)kmax * (1 + t);
 		int ok = tol < 0 || ((double)smin >= lo - 0.5 && (double)smax <= hi + 0.5);
 		char kbuf[48], sbuf[48], dbuf[32];
+		/* An envelope over three or more runs also shows its median. */
 		if (kmin == kmax)
 			snprintf(kbuf, sizeof(kbuf), "%" PRIu64, kmin);
+		else if (have >= 3)
+			snprintf(kbuf, sizeof(kbuf), "%" PRIu64 "..%" PRIu64 " (%" PRIu64 ")", kmin,
+				 kmax, median(kall, have));
 		else
 			snprintf(kbuf, sizeof(kbuf), "%" PRIu64 "..%" PRIu64, kmin, kmax);
 		if (smin == smax)
 			snprintf(sbuf, sizeof(sbuf), "%" PRIu64, smin);
+		else if (have >= 3)
+			snprintf(sbuf, sizeof(sbuf), "%" PRIu64 "..%" PRIu64 " (%" PRIu64 ")", smin,
+				 smax, median(sall, have));
 		else
 			snprintf(sbuf, sizeof(sbuf), "%" PRIu64 "..%" PRIu64, smin, smax);
 		if (kmin == kmax && smin == smax)
@@ -670,7 +779,7 @@ int main(int argc, char **argv)
 			snprintf(note, sizeof(note), "not claimed: %s", why);
 		if (!strcmp(key, "readback.vmstat.pswpin") && ok)
 			snprintf(note, sizeof(note), "kernel: pswpin + swap-cache hits");
-		printf("%-36s %14s %14s %10s  %s\n", key, kbuf, sbuf, dbuf, note);
+		printf("%-36s %22s %22s %10s  %s\n", key, kbuf, sbuf, dbuf, note);
 		bad += !ok;
 		if (ok && kmin == kmax && smin == smax && smin == kmin)
 			exact++;
@@ -696,6 +805,20 @@ int main(int argc, char **argv)
 			       km, simbad[i], i + 1);
 			bad++;
 		}
+	}
+	/* What the simulator did, per run (sim.* keys: the reclaim's own
+	 * counts where it was modelled). */
+	for (int i = 0; i < nlogs; i++) {
+		int any = 0;
+		for (size_t k = 0; k < sr[i].n; k++)
+			if (!strncmp(sr[i].kv[k].key, "sim.", 4) &&
+			    strcmp(sr[i].kv[k].key, "sim.kept_pages")) {
+				printf("%s%s=%s", any ? " " : "run ", sr[i].kv[k].key,
+				       sr[i].kv[k].val);
+				any = 1;
+			}
+		if (any)
+			printf(" (kernel run %d)\n", i + 1);
 	}
 	printf("== %s\n", bad ? "MISMATCH" : "all counters match");
 	/* One row for docs/kernel-parity.md's results table. */
