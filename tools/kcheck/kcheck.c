@@ -32,6 +32,7 @@
 
 #define PAGE 4096u
 #define MAX_LOGS 16
+#define MAX_SIMS 64
 
 struct kv {
 	char *key;
@@ -648,7 +649,7 @@ int main(int argc, char **argv)
 {
 	const char *profile = "6.12", *compressor = "lz4", *scenario = "fill", *pagefile = NULL;
 	const char *logs[MAX_LOGS];
-	int nlogs = 0;
+	int nlogs = 0, nsims = 0;
 	zsim_sched_config_init(&sched_cfg);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--profile") && i + 1 < argc)
@@ -662,6 +663,10 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--shrink-sched") && i + 1 < argc) {
 			if (zsim_shrink_sched_parse(argv[++i], &shrink_sched))
 				fail("unknown --shrink-sched '%s'%s (sim, inline, thread)", argv[i], "");
+		} else if (!strcmp(argv[i], "--sim-runs") && i + 1 < argc) {
+			nsims = atoi(argv[++i]);
+			if (nsims < 1 || nsims > MAX_SIMS)
+				fail("--sim-runs takes 1..%s, not '%s'", "64", argv[i]);
 		} else if (!strcmp(argv[i], "--sched-seed") && i + 1 < argc)
 			sched_seed = strtoull(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--sched") && i + 1 < argc)
@@ -676,7 +681,7 @@ int main(int argc, char **argv)
 		else if (argv[i][0] == '-') {
 			fprintf(stderr, "usage: %s --profile P --compressor C --scenario S "
 				"--pages FILE.raw [--shrink-sched sim|inline|thread] "
-				"[--sched-seed N] [--sched K=NS,...] [--reclaim-yield N:NS] LOG...\n", prog);
+				"[--sched-seed N] [--sim-runs N] [--sched K=NS,...] [--reclaim-yield N:NS] LOG...\n", prog);
 			return 2;
 		} else if (nlogs < MAX_LOGS)
 			logs[nlogs++] = argv[i];
@@ -700,16 +705,20 @@ int main(int argc, char **argv)
 	fclose(pf);
 
 	struct klog kl[MAX_LOGS];
-	struct simres sr[MAX_LOGS];
-	int simbad[MAX_LOGS];
+	static struct simres sr[MAX_SIMS];
+	int simbad[MAX_SIMS];
 	memset(kl, 0, sizeof(kl));
-	memset(sr, 0, sizeof(sr));
-	for (int i = 0; i < nlogs; i++) {
+	if (nsims < nlogs)
+		nsims = nlogs;
+	for (int i = 0; i < nlogs; i++)
 		klog_read(&kl[i], logs[i], npages);
+	/* Simulated run j replays kernel run j % nlogs's pages and offsets
+	 * with the schedule's seed sched_seed + j. */
+	for (int j = 0; j < nsims; j++) {
 		if (!strcmp(scenario, "zram"))
-			simulate_zram(&kl[i], profile, compressor, pages, &sr[i], &simbad[i]);
+			simulate_zram(&kl[j % nlogs], profile, compressor, pages, &sr[j], &simbad[j]);
 		else
-			simulate(&kl[i], profile, compressor, pages, &sr[i], &simbad[i], i);
+			simulate(&kl[j % nlogs], profile, compressor, pages, &sr[j], &simbad[j], j);
 	}
 
 	printf("== kernel %s vs libzswapsim profile %s: %s, %s, %zu pages, %d kernel run(s)\n",
@@ -722,26 +731,29 @@ int main(int argc, char **argv)
 		const char *key = sr[0].kv[k].key;
 		/* Kernel envelope over the runs, ours over the same runs. */
 		uint64_t kmin = UINT64_MAX, kmax = 0, smin = UINT64_MAX, smax = 0;
-		uint64_t kall[MAX_LOGS], sall[MAX_LOGS];
-		int have = 0;
+		uint64_t kall[MAX_LOGS], sall[MAX_SIMS];
+		int have = 0, shave = 0;
 		for (int i = 0; i < nlogs; i++) {
 			uint64_t kv;
-			const char *sv = sim_get(&sr[i], key);
-			if (kget_u64(&kl[i], key, &kv) || !sv)
+			if (kget_u64(&kl[i], key, &kv) || !sim_get(&sr[i], key))
 				continue;
 			if (!strcmp(key, "readback.vmstat.pswpin"))
 				kv += swapcache_hits(&kl[i], &sr[i]);
-			uint64_t s = strtoull(sv, NULL, 10);
-			kall[have] = kv;
-			sall[have] = s;
-			have++;
+			kall[have++] = kv;
 			kmin = kv < kmin ? kv : kmin;
 			kmax = kv > kmax ? kv : kmax;
-			smin = s < smin ? s : smin;
-			smax = s > smax ? s : smax;
 		}
 		if (!have)
 			continue; /* the kernel does not print it */
+		for (int j = 0; j < nsims; j++) {
+			const char *sv = sim_get(&sr[j], key);
+			if (!sv)
+				continue;
+			uint64_t s = strtoull(sv, NULL, 10);
+			sall[shave++] = s;
+			smin = s < smin ? s : smin;
+			smax = s > smax ? s : smax;
+		}
 		if (!strncmp(key, "sim.", 4))
 			continue;
 		const char *why;
@@ -760,9 +772,9 @@ int main(int argc, char **argv)
 			snprintf(kbuf, sizeof(kbuf), "%" PRIu64 "..%" PRIu64, kmin, kmax);
 		if (smin == smax)
 			snprintf(sbuf, sizeof(sbuf), "%" PRIu64, smin);
-		else if (have >= 3)
+		else if (shave >= 3)
 			snprintf(sbuf, sizeof(sbuf), "%" PRIu64 "..%" PRIu64 " (%" PRIu64 ")", smin,
-				 smax, median(sall, have));
+				 smax, median(sall, shave));
 		else
 			snprintf(sbuf, sizeof(sbuf), "%" PRIu64 "..%" PRIu64, smin, smax);
 		if (kmin == kmax && smin == smax)
@@ -797,28 +809,29 @@ int main(int argc, char **argv)
 			strcat(missed, one);
 		}
 	}
-	for (int i = 0; i < nlogs; i++) {
+	for (int j = 0; j < nsims; j++) {
 		uint64_t km = 0;
-		kget_u64(&kl[i], "readback_mismatches", &km);
-		if (km || simbad[i]) {
+		kget_u64(&kl[j % nlogs], "readback_mismatches", &km);
+		if (km || simbad[j]) {
 			printf("read-back mismatches: kernel %" PRIu64 ", libzswapsim %d (run %d)\n",
-			       km, simbad[i], i + 1);
+			       km, simbad[j], j + 1);
 			bad++;
 		}
 	}
 	/* What the simulator did, per run (sim.* keys: the reclaim's own
 	 * counts where it was modelled). */
-	for (int i = 0; i < nlogs; i++) {
+	for (int j = 0; j < nsims; j++) {
 		int any = 0;
-		for (size_t k = 0; k < sr[i].n; k++)
-			if (!strncmp(sr[i].kv[k].key, "sim.", 4) &&
-			    strcmp(sr[i].kv[k].key, "sim.kept_pages")) {
-				printf("%s%s=%s", any ? " " : "run ", sr[i].kv[k].key,
-				       sr[i].kv[k].val);
+		for (size_t k = 0; k < sr[j].n; k++)
+			if (!strncmp(sr[j].kv[k].key, "sim.", 4) &&
+			    strcmp(sr[j].kv[k].key, "sim.kept_pages")) {
+				printf("%s%s=%s", any ? " " : "run ", sr[j].kv[k].key,
+				       sr[j].kv[k].val);
 				any = 1;
 			}
 		if (any)
-			printf(" (kernel run %d)\n", i + 1);
+			printf(" (seed %" PRIu64 ", kernel run %d)\n", sched_seed + (uint64_t)j,
+			       j % nlogs + 1);
 	}
 	printf("== %s\n", bad ? "MISMATCH" : "all counters match");
 	/* One row for docs/kernel-parity.md's results table. */
