@@ -14,7 +14,8 @@
  *   - reclaim takes the least recently touched resident pages of the memcg
  *     and its descendants, one SWAP_CLUSTER_MAX (32) batch per memcg per
  *     round, and runs the zswap dynamic shrinker once per round when it is
- *     enabled (shrink_slab with priority 12 down to 0, seeks 2, batch 128);
+ *     enabled (shrink_slab with priority 12 down to 0, seeks 2, batch 128,
+ *     the work not done deferred to the next call, per memcg);
  *     memory.reclaim gives up with ZSIM_EAGAIN after 16 rounds without
  *     progress, as the kernel's MAX_RECLAIM_RETRIES;
  *   - a swap slot is charged to the memcg (memory.swap.current, peak) from

@@ -27,12 +27,11 @@
 #include <string.h>
 
 #include "zswapsim/mm.h"
+#include "mm/mm_internal.h"
 
 #define SWAP_CLUSTER_MAX 32
 #define MAX_RECLAIM_RETRIES 16
 #define DEF_PRIORITY 12
-#define SHRINK_BATCH 128
-#define DEFAULT_SEEKS 2
 #define MIN_LRU_BATCH 64
 #define PAGEVEC_SIZE 31
 
@@ -98,41 +97,61 @@ static struct rc_memcg *rc_memcg(struct zsim_reclaimer *r, unsigned id)
 	return &r->m[id];
 }
 
-/* do_shrink_slab for the zswap shrinker of one memcg. */
-static void shrink_slab(struct zsim_reclaimer *r, unsigned memcg, struct rc_memcg *m,
-			int priority)
+/* do_shrink_slab for zswap's shrinker (mm_internal.h), shared with mm.c. */
+uint64_t zsim_mm_shrink_zswap(struct zsim_zswap *z, unsigned memcg, int priority, unsigned cpu,
+			      uint64_t *nr_deferred, uint64_t *count_out, uint64_t *scanned_out)
 {
-	uint64_t freeable = zsim_zswap_shrinker_count(r->z, memcg, 0);
+	uint64_t freeable = zsim_zswap_shrinker_count(z, memcg, 0), freed = 0, scanned = 0;
+	if (count_out)
+		*count_out = freeable;
+	if (scanned_out)
+		*scanned_out = 0;
 	if (!freeable)
-		return;
-	r->st.slab_calls++;
-	uint64_t nr = m->nr_deferred;
-	m->nr_deferred = 0;
-	uint64_t delta = (freeable >> priority) * 4 / DEFAULT_SEEKS;
+		return 0;
+	uint64_t nr = *nr_deferred;
+	*nr_deferred = 0;
+	uint64_t delta = (freeable >> priority) * 4 / ZSIM_DEFAULT_SEEKS;
 	uint64_t total = (nr >> priority) + delta;
 	if (total > 2 * freeable)
 		total = 2 * freeable;
-	uint64_t scanned = 0;
-	while (total >= SHRINK_BATCH || total >= freeable) {
-		uint64_t n = total < SHRINK_BATCH ? total : SHRINK_BATCH;
-		int64_t ret = zsim_zswap_shrinker_scan(r->z, memcg, 0, n, r->cpu);
-		r->st.slab_scanned += n;
+	uint64_t walked = 0;
+	while (total >= ZSIM_SHRINK_BATCH || total >= freeable) {
+		uint64_t n = total < ZSIM_SHRINK_BATCH ? total : ZSIM_SHRINK_BATCH;
+		int64_t ret = zsim_zswap_shrinker_scan(z, memcg, 0, n, cpu);
+		walked += n;
 		if (ret < 0) /* SHRINK_STOP */
 			break;
-		r->st.slab_freed += (uint64_t)ret;
-		/* Each full per-CPU add batch reaches the LRU while its
-		 * folios are still under writeback; when their I/O
-		 * completes, folio_rotate_reclaimable moves them to the tail
-		 * of the oldest generation: the next to be reclaimed. */
-		m->pending += (uint64_t)ret;
-		uint64_t full = m->pending / PAGEVEC_SIZE * PAGEVEC_SIZE;
-		m->tail[m->min_seq % MAX_NR_GENS] += full;
-		m->pending -= full;
+		freed += (uint64_t)ret;
 		total -= n;
 		scanned += n;
 	}
 	uint64_t next = nr + delta > scanned ? nr + delta - scanned : 0;
-	m->nr_deferred = next < 2 * freeable ? next : 2 * freeable;
+	*nr_deferred = next < 2 * freeable ? next : 2 * freeable;
+	if (scanned_out)
+		*scanned_out = walked;
+	return freed;
+}
+
+/* shrink_slab for the memcg's zswap shrinker. Each full per-CPU add batch
+ * of written-back folios reaches the LRU while its folios are still under
+ * writeback; when their I/O completes, folio_rotate_reclaimable moves them
+ * to the tail of the oldest generation: the next to be reclaimed. The rest
+ * waits for lru_add_drain. */
+static void shrink_slab(struct zsim_reclaimer *r, unsigned memcg, struct rc_memcg *m,
+			int priority)
+{
+	uint64_t count, walked;
+	uint64_t freed = zsim_mm_shrink_zswap(r->z, memcg, priority, r->cpu, &m->nr_deferred,
+					      &count, &walked);
+	if (!count)
+		return;
+	r->st.slab_calls++;
+	r->st.slab_scanned += walked;
+	r->st.slab_freed += freed;
+	m->pending += freed;
+	uint64_t full = m->pending / PAGEVEC_SIZE * PAGEVEC_SIZE;
+	m->tail[m->min_seq % MAX_NR_GENS] += full;
+	m->pending -= full;
 }
 
 static uint64_t gen_pages(const struct rc_memcg *m, uint64_t seq, uint64_t caller)

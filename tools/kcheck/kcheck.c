@@ -12,7 +12,10 @@
  * first, and reclaim on one CPU takes them from its tail in that order
  * (32 at a time, each allocated a slot and stored before the next). Slot
  * order is not store order: on an SSD the swap allocator hands out whole
- * clusters of 512 slots from anywhere on the device.
+ * clusters of 512 slots from anywhere on the device. With the dynamic
+ * shrinker on (6.8+), the stores are driven by the library's model of the
+ * guest's writes to memory.reclaim (zsim_reclaimer_memory_reclaim), which
+ * runs zswap's shrinker between them as shrink_slab does.
  *
  * Exit: 0 every counter the scenario claims is within its tolerance (exact
  * for a fill), 1 a mismatch, 2 bad input.
