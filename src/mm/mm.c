@@ -7,15 +7,16 @@
  * Models mm/vmscan.c and mm/memcontrol.c in outline only (see the header
  * for what is and is not modelled): reclaim is a loop over the memcg
  * subtree taking SWAP_CLUSTER_MAX coldest pages per memcg per round, with
- * the zswap dynamic shrinker called once per round (shrink_slab's
- * (freeable >> priority) * 4 / seeks, in batches of 128), and in global
- * reclaim zsmalloc's shrinker (compaction) the same way.
+ * the zswap dynamic shrinker called once per round (do_shrink_slab's
+ * arithmetic with its nr_deferred, mm_internal.h, shared with reclaim.c),
+ * and in global reclaim zsmalloc's shrinker (compaction) the same way.
  * Layer: mm, above zswap; uses only the public API of the layers below.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "zswapsim/mm.h"
+#include "mm/mm_internal.h"
 
 #define SWAP_CLUSTER_MAX 32
 #define MAX_RECLAIM_RETRIES 16
@@ -49,6 +50,7 @@ struct mm_memcg {
 	int64_t swap_pages;   /* hierarchical */
 	int64_t swap_peak;
 	uint64_t pgscan, pgsteal, kept, oom;
+	uint64_t nr_deferred; /* the zswap shrinker's (do_shrink_slab) */
 };
 
 struct zsim_mm {
@@ -262,17 +264,8 @@ static void shrink_slab(struct zsim_mm *mm, struct mm_memcg *root, int priority)
 		struct mm_memcg *c = mm->memcgs[id];
 		if (!c || !in_subtree(c, root))
 			continue;
-		uint64_t freeable = zsim_zswap_shrinker_count(mm->z, c->id, 0);
-		if (!freeable)
-			continue;
-		uint64_t total = slab_scan_total(freeable, priority);
-		while (total >= SHRINK_BATCH || (total && total >= freeable)) {
-			uint64_t n = total < SHRINK_BATCH ? total : SHRINK_BATCH;
-			int64_t r = zsim_zswap_shrinker_scan(mm->z, c->id, 0, n, mm->cfg.cpu);
-			total -= n;
-			if (r == ZSIM_SHRINK_STOP)
-				break;
-		}
+		(void)zsim_mm_shrink_zswap(mm->z, c->id, priority, mm->cfg.cpu, &c->nr_deferred,
+					   NULL, NULL);
 	}
 }
 

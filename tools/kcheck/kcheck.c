@@ -12,7 +12,10 @@
  * first, and reclaim on one CPU takes them from its tail in that order
  * (32 at a time, each allocated a slot and stored before the next). Slot
  * order is not store order: on an SSD the swap allocator hands out whole
- * clusters of 512 slots from anywhere on the device.
+ * clusters of 512 slots from anywhere on the device. With the dynamic
+ * shrinker on (6.8+), the stores are driven by the library's model of the
+ * guest's writes to memory.reclaim (zsim_reclaimer_memory_reclaim), which
+ * runs zswap's shrinker between them as shrink_slab does.
  *
  * Exit: 0 every counter the scenario claims is within its tolerance (exact
  * for a fill), 1 a mismatch, 2 bad input.
@@ -32,6 +35,7 @@
 
 #define PAGE 4096u
 #define MAX_LOGS 16
+#define MAX_SIMS 64
 
 struct kv {
 	char *key;
@@ -312,6 +316,105 @@ static void parse_sched(const char *spec)
 	}
 }
 
+/* The guest's pages not yet swapped out, in the kernel's LRU order. */
+struct lru {
+	struct zsim_zswap *z;
+	const struct klog *l;
+	const unsigned char *pages;
+	const struct pageref *order;
+	size_t n, k; /* pages, next to store */
+	uint64_t to_disk; /* pages of the last lru_store zswap refused */
+};
+
+/* Store the LRU's next folios until at least `want` pages went (or none
+ * is left): the pages stored. */
+static uint64_t lru_store(struct lru *u, uint64_t want)
+{
+	uint64_t done = 0;
+	while (u->k < u->n && done < want) {
+		size_t k = u->k, i = u->order[k].index;
+		unsigned ord = 0;
+		/* A THP head whose 512 pages went to 512 consecutive slots was
+		 * swapped out as one folio. */
+		if (u->l->thp_head[i] && k + 512 <= u->n && u->order[k + 511].index == i + 511 &&
+		    u->order[k + 511].offset == u->order[k].offset + 511)
+			ord = 9;
+		struct zsim_swap_folio f = {.type = 0, .offset = u->order[k].offset, .order = ord,
+					    .data = u->pages + i * PAGE, .memcg = 1, .cpu = 0};
+		enum zsim_swap_where w = ZSIM_WHERE_NONE;
+		int err = zsim_zswap_store(u->z, &f, &w);
+		if (err)
+			fail("store: %s%s", zsim_strerror(err), "");
+		if (w == ZSIM_WHERE_DEVICE)
+			u->to_disk += 1u << ord;
+		if (reclaim_batch && shrink_sched == ZSIM_SHRINK_SCHED_SIM &&
+		    (k + (1u << ord)) / reclaim_batch != k / reclaim_batch)
+			zsim_zswap_sched_yield(u->z, reclaim_sleep_ns);
+		u->k += 1u << ord;
+		done += 1u << ord;
+	}
+	return done;
+}
+
+static uint64_t lru_pages(void *arg, unsigned memcg)
+{
+	struct lru *u = arg;
+	(void)memcg;
+	return u->n - u->k;
+}
+
+static int lru_evict(void *arg, unsigned memcg, uint64_t nr, uint64_t *scanned,
+		     uint64_t *reclaimed, uint64_t *writeback)
+{
+	struct lru *u = arg;
+	(void)memcg;
+	u->to_disk = 0;
+	*scanned = lru_store(u, nr);
+	*writeback = u->to_disk;
+	*reclaimed = *scanned - u->to_disk;
+	return 0;
+}
+
+/* The guest's swap-out with the dynamic shrinker on: it writes the
+ * group's anon size to memory.reclaim until two writes made no progress
+ * (guest.c), and the library runs the kernel's reclaim for each write:
+ * evicting the pages in the kernel's order, with the zswap shrinker at
+ * every priority. The guest's own locked pages (anon after the swap-out,
+ * from the log) count in anon and are never reclaimed. */
+static void guest_reclaim(const struct klog *l, struct lru *u, struct simres *r)
+{
+	uint64_t before = 0, after = 0;
+	kget_u64(l, "anon_before_reclaim", &before);
+	kget_u64(l, "anon_after_reclaim", &after);
+	before /= PAGE;
+	after /= PAGE;
+	struct zsim_reclaimer *rc;
+	if (zsim_reclaimer_create(u->z, 0, &rc))
+		fail("zsim_reclaimer_create failed%s%s", "", "");
+	const struct zsim_reclaim_ops ops = {.lru_pages = lru_pages, .evict = lru_evict};
+	uint64_t last = UINT64_MAX, writes = 0, tries = 0;
+	for (;;) {
+		/* anon: the first write asks for what the log says; later
+		 * ones for the pages left plus the guest's own. */
+		uint64_t anon = writes ? (u->n - u->k) + after : before;
+		if (!anon)
+			break;
+		if (anon >= last && ++tries >= 2)
+			break;
+		last = anon;
+		int err = zsim_reclaimer_memory_reclaim(rc, 1, anon, &ops, u, NULL);
+		if (err && err != ZSIM_EAGAIN)
+			fail("memory.reclaim: %s%s", zsim_strerror(err), "");
+		writes++;
+	}
+	struct zsim_reclaimer_stats st;
+	zsim_reclaimer_stats(rc, 1, &st);
+	sim_put(r, "sim.reclaim_writes", writes);
+	sim_put(r, "sim.slab_calls", st.slab_calls);
+	sim_put(r, "sim.swapcache_left", st.swapcache_left);
+	zsim_reclaimer_destroy(rc);
+}
+
 /* Replay one kernel run's pages through the library. */
 static void simulate(const struct klog *l, const char *profile, const char *compressor,
 		     const unsigned char *pages, struct simres *r, int *mismatches, int run)
@@ -361,24 +464,11 @@ static void simulate(const struct klog *l, const char *profile, const char *comp
 	for (size_t i = 0; i < l->npages; i++)
 		if (l->offset[i] != UINT64_MAX)
 			order[n++] = (struct pageref){l->offset[i], i};
-	for (size_t k = 0; k < n;) {
-		size_t i = order[k].index;
-		unsigned ord = 0;
-		/* A THP head whose 512 pages went to 512 consecutive slots was
-		 * swapped out as one folio. */
-		if (l->thp_head[i] && k + 512 <= n && order[k + 511].index == i + 511 &&
-		    order[k + 511].offset == order[k].offset + 511)
-			ord = 9;
-		struct zsim_swap_folio f = {.type = 0, .offset = order[k].offset, .order = ord,
-					    .data = pages + i * PAGE, .memcg = 1, .cpu = 0};
-		err = zsim_zswap_store(z, &f, NULL);
-		if (err)
-			fail("store: %s%s", zsim_strerror(err), "");
-		if (reclaim_batch && shrink_sched == ZSIM_SHRINK_SCHED_SIM &&
-		    (k + (1u << ord)) / reclaim_batch != k / reclaim_batch)
-			zsim_zswap_sched_yield(z, reclaim_sleep_ns);
-		k += 1u << ord;
-	}
+	struct lru lru = {.z = z, .l = l, .pages = pages, .order = order, .n = n};
+	if (zc.shrinker_enabled && strcmp(profile, "6.1"))
+		guest_reclaim(l, &lru, r);
+	else
+		lru_store(&lru, n);
 	/* The kernel's counters are read as soon as memory.reclaim returns:
 	 * its shrink worker may still have work to do (it finishes while the
 	 * guest prints). Only the schedules without simulated time need it
@@ -545,11 +635,24 @@ static uint64_t swapcache_hits(const struct klog *l, const struct simres *r)
 	return cached > k ? cached - k : 0;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The median of n values (the lower middle one for an even n); sorts v. */
+static uint64_t median(uint64_t *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_u64);
+	return v[(n - 1) / 2];
+}
+
 int main(int argc, char **argv)
 {
 	const char *profile = "6.12", *compressor = "lz4", *scenario = "fill", *pagefile = NULL;
 	const char *logs[MAX_LOGS];
-	int nlogs = 0;
+	int nlogs = 0, nsims = 0;
 	zsim_sched_config_init(&sched_cfg);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--profile") && i + 1 < argc)
@@ -563,6 +666,10 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--shrink-sched") && i + 1 < argc) {
 			if (zsim_shrink_sched_parse(argv[++i], &shrink_sched))
 				fail("unknown --shrink-sched '%s'%s (sim, inline, thread)", argv[i], "");
+		} else if (!strcmp(argv[i], "--sim-runs") && i + 1 < argc) {
+			nsims = atoi(argv[++i]);
+			if (nsims < 1 || nsims > MAX_SIMS)
+				fail("--sim-runs takes 1..%s, not '%s'", "64", argv[i]);
 		} else if (!strcmp(argv[i], "--sched-seed") && i + 1 < argc)
 			sched_seed = strtoull(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--sched") && i + 1 < argc)
@@ -577,7 +684,7 @@ int main(int argc, char **argv)
 		else if (argv[i][0] == '-') {
 			fprintf(stderr, "usage: %s --profile P --compressor C --scenario S "
 				"--pages FILE.raw [--shrink-sched sim|inline|thread] "
-				"[--sched-seed N] [--sched K=NS,...] [--reclaim-yield N:NS] LOG...\n", prog);
+				"[--sched-seed N] [--sim-runs N] [--sched K=NS,...] [--reclaim-yield N:NS] LOG...\n", prog);
 			return 2;
 		} else if (nlogs < MAX_LOGS)
 			logs[nlogs++] = argv[i];
@@ -601,45 +708,55 @@ int main(int argc, char **argv)
 	fclose(pf);
 
 	struct klog kl[MAX_LOGS];
-	struct simres sr[MAX_LOGS];
-	int simbad[MAX_LOGS];
+	static struct simres sr[MAX_SIMS];
+	int simbad[MAX_SIMS];
 	memset(kl, 0, sizeof(kl));
-	memset(sr, 0, sizeof(sr));
-	for (int i = 0; i < nlogs; i++) {
+	if (nsims < nlogs)
+		nsims = nlogs;
+	for (int i = 0; i < nlogs; i++)
 		klog_read(&kl[i], logs[i], npages);
+	/* Simulated run j replays kernel run j % nlogs's pages and offsets
+	 * with the schedule's seed sched_seed + j. */
+	for (int j = 0; j < nsims; j++) {
 		if (!strcmp(scenario, "zram"))
-			simulate_zram(&kl[i], profile, compressor, pages, &sr[i], &simbad[i]);
+			simulate_zram(&kl[j % nlogs], profile, compressor, pages, &sr[j], &simbad[j]);
 		else
-			simulate(&kl[i], profile, compressor, pages, &sr[i], &simbad[i], i);
+			simulate(&kl[j % nlogs], profile, compressor, pages, &sr[j], &simbad[j], j);
 	}
 
 	printf("== kernel %s vs libzswapsim profile %s: %s, %s, %zu pages, %d kernel run(s)\n",
 	       kget(&kl[0], "kernel") ? kget(&kl[0], "kernel") : "?", profile, compressor,
 	       scenario, npages, nlogs);
-	printf("%-36s %14s %14s %10s  %s\n", "counter", "kernel", "libzswapsim", "diff", "");
+	printf("%-36s %22s %22s %10s  %s\n", "counter", "kernel", "libzswapsim", "diff", "");
 	int bad = 0, exact = 0, within = 0, unclaimed = 0;
 	char missed[1024] = "";
 	for (size_t k = 0; k < sr[0].n; k++) {
 		const char *key = sr[0].kv[k].key;
 		/* Kernel envelope over the runs, ours over the same runs. */
 		uint64_t kmin = UINT64_MAX, kmax = 0, smin = UINT64_MAX, smax = 0;
-		int have = 0;
+		uint64_t kall[MAX_LOGS], sall[MAX_SIMS];
+		int have = 0, shave = 0;
 		for (int i = 0; i < nlogs; i++) {
 			uint64_t kv;
-			const char *sv = sim_get(&sr[i], key);
-			if (kget_u64(&kl[i], key, &kv) || !sv)
+			if (kget_u64(&kl[i], key, &kv) || !sim_get(&sr[i], key))
 				continue;
 			if (!strcmp(key, "readback.vmstat.pswpin"))
 				kv += swapcache_hits(&kl[i], &sr[i]);
-			uint64_t s = strtoull(sv, NULL, 10);
-			have++;
+			kall[have++] = kv;
 			kmin = kv < kmin ? kv : kmin;
 			kmax = kv > kmax ? kv : kmax;
-			smin = s < smin ? s : smin;
-			smax = s > smax ? s : smax;
 		}
 		if (!have)
 			continue; /* the kernel does not print it */
+		for (int j = 0; j < nsims; j++) {
+			const char *sv = sim_get(&sr[j], key);
+			if (!sv)
+				continue;
+			uint64_t s = strtoull(sv, NULL, 10);
+			sall[shave++] = s;
+			smin = s < smin ? s : smin;
+			smax = s > smax ? s : smax;
+		}
 		if (!strncmp(key, "sim.", 4))
 			continue;
 		const char *why;
@@ -648,12 +765,19 @@ int main(int argc, char **argv)
 		double lo = (double)kmin * (1 - t), hi = (double)kmax * (1 + t);
 		int ok = tol < 0 || ((double)smin >= lo - 0.5 && (double)smax <= hi + 0.5);
 		char kbuf[48], sbuf[48], dbuf[32];
+		/* An envelope over three or more runs also shows its median. */
 		if (kmin == kmax)
 			snprintf(kbuf, sizeof(kbuf), "%" PRIu64, kmin);
+		else if (have >= 3)
+			snprintf(kbuf, sizeof(kbuf), "%" PRIu64 "..%" PRIu64 " (%" PRIu64 ")", kmin,
+				 kmax, median(kall, have));
 		else
 			snprintf(kbuf, sizeof(kbuf), "%" PRIu64 "..%" PRIu64, kmin, kmax);
 		if (smin == smax)
 			snprintf(sbuf, sizeof(sbuf), "%" PRIu64, smin);
+		else if (shave >= 3)
+			snprintf(sbuf, sizeof(sbuf), "%" PRIu64 "..%" PRIu64 " (%" PRIu64 ")", smin,
+				 smax, median(sall, shave));
 		else
 			snprintf(sbuf, sizeof(sbuf), "%" PRIu64 "..%" PRIu64, smin, smax);
 		if (kmin == kmax && smin == smax)
@@ -670,7 +794,7 @@ int main(int argc, char **argv)
 			snprintf(note, sizeof(note), "not claimed: %s", why);
 		if (!strcmp(key, "readback.vmstat.pswpin") && ok)
 			snprintf(note, sizeof(note), "kernel: pswpin + swap-cache hits");
-		printf("%-36s %14s %14s %10s  %s\n", key, kbuf, sbuf, dbuf, note);
+		printf("%-36s %22s %22s %10s  %s\n", key, kbuf, sbuf, dbuf, note);
 		bad += !ok;
 		if (ok && kmin == kmax && smin == smax && smin == kmin)
 			exact++;
@@ -688,14 +812,29 @@ int main(int argc, char **argv)
 			strcat(missed, one);
 		}
 	}
-	for (int i = 0; i < nlogs; i++) {
+	for (int j = 0; j < nsims; j++) {
 		uint64_t km = 0;
-		kget_u64(&kl[i], "readback_mismatches", &km);
-		if (km || simbad[i]) {
+		kget_u64(&kl[j % nlogs], "readback_mismatches", &km);
+		if (km || simbad[j]) {
 			printf("read-back mismatches: kernel %" PRIu64 ", libzswapsim %d (run %d)\n",
-			       km, simbad[i], i + 1);
+			       km, simbad[j], j + 1);
 			bad++;
 		}
+	}
+	/* What the simulator did, per run (sim.* keys: the reclaim's own
+	 * counts where it was modelled). */
+	for (int j = 0; j < nsims; j++) {
+		int any = 0;
+		for (size_t k = 0; k < sr[j].n; k++)
+			if (!strncmp(sr[j].kv[k].key, "sim.", 4) &&
+			    strcmp(sr[j].kv[k].key, "sim.kept_pages")) {
+				printf("%s%s=%s", any ? " " : "run ", sr[j].kv[k].key,
+				       sr[j].kv[k].val);
+				any = 1;
+			}
+		if (any)
+			printf(" (seed %" PRIu64 ", kernel run %d)\n", sched_seed + (uint64_t)j,
+			       j % nlogs + 1);
 	}
 	printf("== %s\n", bad ? "MISMATCH" : "all counters match");
 	/* One row for docs/kernel-parity.md's results table. */
