@@ -357,7 +357,7 @@ static double zswap_ratio(const struct zsim_zswap_stats *st)
 }
 
 static void run_zswap_cell(const struct bench_input *in, const struct size_opts *o,
-			   uint64_t ram_sim, double scale, uint64_t own, struct size_cell *c)
+			   uint64_t ram_sim, double scale, struct size_cell *c)
 {
 	struct bench_config cfg;
 	memset(&cfg, 0, sizeof(cfg));
@@ -418,7 +418,6 @@ static void run_zswap_cell(const struct bench_input *in, const struct size_opts 
 					       (double)end->stored_pages;
 		}
 	}
-	(void)own;
 	c->store_p50 = bench_hist_quantile(&res.lat.wall[BOP_STORE], 0.5);
 	c->store_p99 = bench_hist_quantile(&res.lat.wall[BOP_STORE], 0.99);
 	c->loads = res.lat.wall[BOP_LOAD].count;
@@ -706,6 +705,30 @@ int bench_size_main(int argc, char **argv)
 		if (rc)
 			die(rc, "%s", err);
 	}
+	if (nzr) {
+		/* zram's profiles and algorithms are its own (zram.h). */
+		struct zsim_zram_config zc;
+		zsim_zram_config_init(&zc);
+		zc.profile = o.profile ? o.profile : "6.12";
+		struct zsim_zram *z;
+		if (zsim_zram_create(&zc, &z)) {
+			char list[160] = "";
+			for (const char *const *p = zsim_zram_profiles(); p && *p; p++) {
+				size_t l = strlen(list);
+				snprintf(list + l, sizeof(list) - l, "%s%s", l ? ", " : "", *p);
+			}
+			die(BX_CONFIG, "unknown zram profile '%s' (zram has %s; --frontend zswap "
+				       "for the others)", zc.profile, list);
+		}
+		for (unsigned i = 0; i < nzr; i++)
+			if (zsim_zram_set_comp_algorithm(z, zr_comp[i])) {
+				char msg[256];
+				snprintf(msg, sizeof(msg), "%s", zsim_zram_last_error(z));
+				zsim_zram_destroy(z);
+				die(BX_CONFIG, "zram cannot use compressor '%s': %s", zr_comp[i], msg);
+			}
+		zsim_zram_destroy(z);
+	}
 
 	o.in.workload = WL_FILL;
 	o.in.pages = n;
@@ -749,7 +772,7 @@ int bench_size_main(int argc, char **argv)
 			fprintf(stderr, "%s: size [%zu/%zu] %s %s, %" PRIu64 " pages\n", bench_prog,
 				i + 1, ncell, c->frontend, c->compressor, n);
 		if (i < nzs) {
-			run_zswap_cell(&in, &o, ram_sim, scale, distinct, c);
+			run_zswap_cell(&in, &o, ram_sim, scale, c);
 			c->limit = limit_zswap;
 		} else {
 			run_zram_cell(&in, &o, disk_sim, memlim_sim, scale, c);

@@ -158,6 +158,10 @@ expect_exit 5 "$BENCH" size --ram 1G --anon 1M --compressor nosuch
 expect_in err "unknown compressor 'nosuch'"
 expect_exit 5 "$BENCH" size --ram 1G --anon 1M --frontend zswap --profile 9.9
 expect_in err "unknown profile '9.9'"
+expect_exit 5 "$BENCH" size --ram 1G --anon 1M --profile 6.18
+expect_in err "unknown zram profile '6.18'"
+expect_exit 5 "$BENCH" size --ram 1G --anon 1M --frontend zram --compressor nosuch
+expect_in err "zram cannot use compressor 'nosuch'"
 # files: 3 with the OS's reason, 3 for a missing corpus
 expect_exit 3 "$BENCH" size --ram 1G --anon 1M --frontend zswap --compressor lz4 \
 	--json "$TMP/no/such/dir/s.json"
