@@ -19,7 +19,9 @@
  * `--mem-limit SIZE` sets zram's mem_limit and, in compare, zswap's pool
  * limit to the same bytes (RAM = 5 x SIZE at max_pool_percent 20).
  * Not handled here: hotcold (the memory model drives zswap only), sweep,
- * timelines.
+ * timelines. The replay itself (bench_zram_replay) is shared with `size`
+ * (size.c), which reads the device's counters at the input's mark events
+ * and the pages that fell past the disksize.
  */
 #include <getopt.h>
 #include <inttypes.h>
