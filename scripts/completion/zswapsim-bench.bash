@@ -4,7 +4,7 @@ _zswapsim_bench()
 {
 	local cur prev words cword
 	_init_completion || return
-	local verbs="run compare sweep convert harvest pagestore convert-capture"
+	local verbs="run compare sweep convert size harvest pagestore convert-capture"
 	local opts="--corpus --snapshot --trace --workload --pages --order --ops --mem-limit --seed
 		--mix --emit-trace --emit-corpus --profile --compressor --codec-arg --zpool
 		--chain-size --max-pool-percent --accept-threshold --ram --cpus --batch
@@ -14,6 +14,9 @@ _zswapsim_bench()
 	local harvest_opts="--out --interval --pid --count --stop-after
 		--stop-at-rss --stop-signal --follow-children --no-follow --include-stack
 		--clen --level --frame-pages --no-meta --quiet --help"
+	local size_opts="--ram --cpus --anon --frontend --profile --max-pool-percent
+		--disksize --mem-limit --compressor --corpus --snapshot --mix --seed --sample
+		--json --quiet --verbose --help --version"
 	case $prev in
 	--corpus|--trace|--json|--timeline|--emit-trace|--emit-corpus|--emit-jobs)
 		_filedir; return ;;
@@ -28,12 +31,17 @@ _zswapsim_bench()
 	--zpool) COMPREPLY=($(compgen -W "zsmalloc ideal malloc" -- "$cur")); return ;;
 	--batch) COMPREPLY=($(compgen -W "on off auto" -- "$cur")); return ;;
 	--swapdev) COMPREPLY=($(compgen -W "memory file" -- "$cur")); return ;;
+	--frontend)
+		if [[ ${words[1]} == size ]]; then COMPREPLY=($(compgen -W "zswap zram both" -- "$cur"))
+		else COMPREPLY=($(compgen -W "zswap zram" -- "$cur")); fi
+		return ;;
+	--sample) COMPREPLY=($(compgen -W "all" -- "$cur")); return ;;
 	--to) COMPREPLY=($(compgen -W "csv binary" -- "$cur")); return ;;
 	--snapshot) COMPREPLY=($(compgen -W "last largest all" -- "$cur")); return ;;
 	--pages|--order|--ops|--mem-limit|--seed|--mix|--codec-arg|--chain-size|\
 	--max-pool-percent|--accept-threshold|--ram|--cpus|--config|-c|--threads|--fault|\
 	--timeline-every|--input|-i|--jobs|--interval|--pid|--count|--clen|--level|\
-	--frame-pages|--stop-after|--stop-at-rss|--stop-signal)
+	--frame-pages|--stop-after|--stop-at-rss|--stop-signal|--anon|--disksize)
 		return ;;
 	esac
 	if ((cword == 1)) && [[ $cur != -* ]]; then
@@ -43,6 +51,9 @@ _zswapsim_bench()
 	case ${words[1]} in
 	harvest)
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$harvest_opts" -- "$cur")); fi
+		return ;;
+	size)
+		COMPREPLY=($(compgen -W "$size_opts -h -V -q -v" -- "$cur"))
 		return ;;
 	convert|convert-capture|pagestore)
 		if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "--to --help" -- "$cur")); else _filedir; fi

@@ -412,6 +412,9 @@ void bench_write_run_json(FILE *out, const struct bench_input *in, const struct 
 			  const struct bench_run_opts *o, const struct bench_result *r,
 			  int indent, const char *cell);
 char *bench_human_bytes(uint64_t b, char *buf, size_t len);
+/* The members every JSON report opens with: tool, version, library, codec
+ * libraries, host and kernel, timestamp. */
+void bench_json_put_envelope(struct json_t *root);
 
 /* --- timeline (timeline.c) -------------------------------------------------- */
 
@@ -440,6 +443,8 @@ struct bench_sweep {
 };
 int bench_sweep_run(struct bench_sweep *s, const struct bench_run_opts *o, bool quiet);
 int bench_sweep_merge(const char *dir, bool quiet);
+/* size.c: `zswapsim-bench size ...` (argv[0] is "size"). Exit code. */
+int bench_size_main(int argc, char **argv);
 int bench_input_spec_parse(struct bench_input_spec *spec, const char *text, char *err,
 			   size_t errlen);
 

@@ -20,7 +20,7 @@
 
 /* Every verb, for "unknown command" messages (keep in step with main()). */
 static const char bench_verbs[] =
-	"run, compare, sweep, convert, harvest, pagestore, convert-capture";
+	"run, compare, sweep, convert, size, harvest, pagestore, convert-capture";
 
 static void usage(FILE *out)
 {
@@ -32,6 +32,8 @@ static void usage(FILE *out)
 "       zswapsim-bench sweep [-i INPUT_SPEC]... CONFIGS --out DIR [--jobs N] [--emit-jobs FILE]\n"
 "       zswapsim-bench sweep --merge DIR\n"
 "       zswapsim-bench convert IN OUT [--to csv|binary]\n"
+"       zswapsim-bench size --ram SIZE --anon SIZE [--corpus FILE] ... (the pool,\n"
+"       limit and headroom per compressor for that much swapped anon: size --help)\n"
 "       zswapsim-bench harvest|pagestore|convert-capture ... (real pages and\n"
 "       live-kernel captures: see each one's --help)\n"
 "\n"
@@ -650,6 +652,8 @@ int main(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	c.cmd = "run";
 	c.in.seed = 1;
+	if (argc > 1 && !strcmp(argv[1], "size"))
+		return bench_size_main(argc - 1, argv + 1); /* size.c */
 	if (bench_zram_requested(argc, argv))
 		return bench_zram_main(argc, argv); /* --frontend zram: zram_run.c */
 	if (argc > 1 && bench_extra_command(argv[1]))

@@ -314,16 +314,10 @@ static json_t *lat_group(const struct bench_hist *h, bool mm)
 	return g;
 }
 
-json_t *bench_run_json(const struct bench_input *in, const struct bench_config *cfg,
-		       const struct bench_run_opts *o, const struct bench_result *r,
-		       const char *cell)
+/* The members every report opens with: the tool, the library linked, the
+ * codec libraries, the machine and kernel, and when. */
+void bench_json_put_envelope(json_t *root)
 {
-	struct zsim_zswap_config zc;
-	char spec[256];
-	bench_config_to_zswap(cfg, r->nr_cpus, &zc, spec, sizeof(spec));
-	json_t *root = json_object();
-	if (!root)
-		return NULL;
 	put(root, "tool", json_string(bench_prog));
 	put(root, "version", json_string(zsim_version_string()));
 	/* What made the report: the library linked, the codec libraries, the
@@ -347,6 +341,19 @@ json_t *bench_run_json(const struct bench_input *in, const struct bench_config *
 	put(host, "machine", js(env.machine));
 	put(root, "host", host);
 	put(root, "timestamp", js(env.timestamp));
+}
+
+json_t *bench_run_json(const struct bench_input *in, const struct bench_config *cfg,
+		       const struct bench_run_opts *o, const struct bench_result *r,
+		       const char *cell)
+{
+	struct zsim_zswap_config zc;
+	char spec[256];
+	bench_config_to_zswap(cfg, r->nr_cpus, &zc, spec, sizeof(spec));
+	json_t *root = json_object();
+	if (!root)
+		return NULL;
+	bench_json_put_envelope(root);
 
 	json_t *c = json_object();
 	put(c, "label", js(cfg->label));

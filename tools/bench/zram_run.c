@@ -19,7 +19,9 @@
  * `--mem-limit SIZE` sets zram's mem_limit and, in compare, zswap's pool
  * limit to the same bytes (RAM = 5 x SIZE at max_pool_percent 20).
  * Not handled here: hotcold (the memory model drives zswap only), sweep,
- * timelines.
+ * timelines. The replay itself (bench_zram_replay) is shared with `size`
+ * (size.c), which reads the device's counters at the input's mark events
+ * and the pages that fell past the disksize.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -57,22 +59,6 @@ struct zr_opts {
 	const char *json;
 	bool quiet, verify;
 	struct bench_input_spec in;
-};
-
-struct zr_result {
-	const char *frontend, *profile, *compressor;
-	int status;
-	char err[256];
-	/* zram */
-	struct zsim_zram_stats zs;
-	char mm_stat[160], io_stat[80], bd_stat[80], debug_stat[80];
-	uint64_t other_types, refused, verify_mismatch, loads_missed, header;
-	/* zswap */
-	struct zsim_zswap_stats ws;
-	/* common */
-	uint64_t stored_pages, pool_bytes, to_disk;
-	struct bench_hist store, load;
-	double wall_s;
 };
 
 static uint64_t now_ns(void)
@@ -183,8 +169,8 @@ static const unsigned char *event_page(const struct bench_input *in,
 	return buf;
 }
 
-static void run_zram(const struct bench_input *in, const struct zr_opts *o,
-		     struct zr_result *r)
+void bench_zram_replay(const struct bench_input *in, uint64_t mem_limit, uint64_t disksize,
+		       bool verify, struct bench_zram_result *r)
 {
 	/* disksize: the largest slot used on type 0 */
 	uint64_t top = 0;
@@ -204,11 +190,11 @@ static void run_zram(const struct bench_input *in, const struct zr_opts *o,
 				slot0 = true;
 		}
 	}
-	uint64_t disk = o->disksize ? o->disksize : (top ? top : 1) * ZSIM_PAGE_SIZE;
+	uint64_t disk = disksize ? disksize : (top ? top : 1) * ZSIM_PAGE_SIZE;
 	struct zsim_zram_config zc;
 	zsim_zram_config_init(&zc);
 	zc.profile = r->profile;
-	zc.nr_cpus = 2;
+	zc.nr_cpus = r->nr_cpus ? r->nr_cpus : 2;
 	struct zsim_zram *z = NULL;
 	int rc = zsim_zram_create(&zc, &z);
 	if (rc) {
@@ -217,7 +203,7 @@ static void run_zram(const struct bench_input *in, const struct zr_opts *o,
 		return;
 	}
 	if ((r->compressor && (rc = zsim_zram_set_comp_algorithm(z, r->compressor))) ||
-	    (o->mem_limit && (rc = zsim_zram_set_mem_limit(z, o->mem_limit))) ||
+	    (mem_limit && (rc = zsim_zram_set_mem_limit(z, mem_limit))) ||
 	    (rc = zsim_zram_set_disksize(z, disk))) {
 		r->status = BX_CONFIG;
 		snprintf(r->err, sizeof(r->err), "zram: %s", zsim_zram_last_error(z));
@@ -239,13 +225,17 @@ static void run_zram(const struct bench_input *in, const struct zr_opts *o,
 	if (!slot0 && zsim_zram_mkswap(z, 0) == 0)
 		r->header = 1;
 	/* for --verify: which event and page last stored each slot */
-	uint64_t *last = o->verify ? calloc(nr, sizeof(*last)) : NULL;
+	uint64_t *last = verify ? calloc(nr, sizeof(*last)) : NULL;
 	unsigned char *buf = malloc(ZSIM_PAGE_SIZE), *got = malloc(ZSIM_PAGE_SIZE),
 		      *want = malloc(ZSIM_PAGE_SIZE);
 	uint64_t t0 = now_ns();
+	struct bench_progress pb;
+	bench_progress_start(&pb, "zram replay", "ops", in->n, r->progress);
 	for (size_t i = 0; i < in->n; i++) {
 		const struct zsim_trace_event *ev = &in->ev[i];
-		unsigned cpu = ev->cpu % 2, nrp = 1u << ev->order;
+		if ((i & 4095) == 0)
+			bench_progress_update(&pb, i);
+		unsigned cpu = ev->cpu % zc.nr_cpus, nrp = 1u << ev->order;
 		if (ev->swap_type) {
 			r->other_types++;
 			continue;
@@ -254,8 +244,10 @@ static void run_zram(const struct bench_input *in, const struct zr_opts *o,
 		case ZSIM_TRACE_STORE:
 			for (unsigned k = 0; k < nrp; k++) {
 				uint64_t idx = ev->offset + k;
-				if (idx >= nr)
+				if (idx >= nr) {
+					r->beyond += nrp - k; /* past disksize: not on this device */
 					break;
+				}
 				const unsigned char *p = event_page(in, ev, k, buf);
 				uint64_t s = now_ns();
 				rc = zsim_zram_swap_out(z, (uint32_t)idx, p, cpu, NULL);
@@ -300,11 +292,19 @@ static void run_zram(const struct bench_input *in, const struct zr_opts *o,
 			if (last)
 				memset(last, 0, nr * sizeof(*last));
 			break;
+		case ZSIM_TRACE_MARK:
+			/* The device's counters at the mark (size.c reads them). */
+			if (r->nmarks < BENCH_ZRAM_MARKS) {
+				r->mark_id[r->nmarks] = ev->offset;
+				zsim_zram_stats(z, &r->mark_stats[r->nmarks++]);
+			}
+			break;
 		default:
-			break; /* swapon (disksize fixed), marks, memcg files, writeback */
+			break; /* swapon (disksize fixed), memcg files, writeback */
 		}
 	}
 	r->wall_s = (double)(now_ns() - t0) / 1e9;
+	bench_progress_end(&pb);
 	zsim_zram_stats(z, &r->zs);
 	zsim_zram_show(z, "mm_stat", r->mm_stat, sizeof(r->mm_stat));
 	zsim_zram_show(z, "io_stat", r->io_stat, sizeof(r->io_stat));
@@ -321,7 +321,7 @@ static void run_zram(const struct bench_input *in, const struct zr_opts *o,
 }
 
 static void run_zswap(const struct bench_input *in, const struct zr_opts *o,
-		      struct zr_result *r)
+		      struct bench_zram_result *r)
 {
 	struct bench_config cfg;
 	memset(&cfg, 0, sizeof(cfg));
@@ -366,7 +366,7 @@ static void run_zswap(const struct bench_input *in, const struct zr_opts *o,
 	bench_config_free(&cfg);
 }
 
-static double ratio(const struct zr_result *r)
+static double ratio(const struct bench_zram_result *r)
 {
 	if (!r->pool_bytes)
 		return 0;
@@ -380,7 +380,7 @@ static double p50_us(const struct bench_hist *h)
 	return h->count ? (double)bench_hist_quantile(h, 0.5) / 1e3 : 0;
 }
 
-static void print_zram(const struct bench_input *in, const struct zr_result *r)
+static void print_zram(const struct bench_input *in, const struct bench_zram_result *r)
 {
 	const struct zsim_zram_stats *s = &r->zs;
 	printf("zram run: %s\n", in->label);
@@ -426,7 +426,7 @@ static void json_hist(FILE *f, const char *name, const struct bench_hist *h)
 		h->count ? bench_hist_quantile(h, 0.99) : 0);
 }
 
-static void json_result(FILE *f, const struct zr_result *r)
+static void json_result(FILE *f, const struct bench_zram_result *r)
 {
 	fprintf(f, "  {\"frontend\": \"%s\", \"profile\": ", r->frontend);
 	bench_json_string(f, r->profile ? r->profile : "");
@@ -521,7 +521,7 @@ int bench_zram_main(int argc, char **argv)
 		return BX_USAGE;
 	}
 	size_t nres = (size_t)o.nfront * o.nprof * o.ncomp, k = 0;
-	struct zr_result *res = calloc(nres, sizeof(*res));
+	struct bench_zram_result *res = calloc(nres, sizeof(*res));
 	if (!res) {
 		bench_input_free(&in);
 		return BX_INTERNAL;
@@ -530,14 +530,14 @@ int bench_zram_main(int argc, char **argv)
 	for (unsigned p = 0; p < o.nprof; p++)
 		for (unsigned c = 0; c < o.ncomp; c++)
 			for (unsigned f = 0; f < o.nfront; f++, k++) {
-				struct zr_result *r = &res[k];
+				struct bench_zram_result *r = &res[k];
 				r->frontend = o.frontends[f];
 				r->profile = o.profiles[p];
 				r->compressor = o.compressors[c];
 				bench_hist_init(&r->store);
 				bench_hist_init(&r->load);
 				if (!strcmp(r->frontend, "zram"))
-					run_zram(&in, &o, r);
+					bench_zram_replay(&in, o.mem_limit, o.disksize, o.verify, r);
 				else
 					run_zswap(&in, &o, r);
 				if (r->status) {
@@ -555,7 +555,7 @@ int bench_zram_main(int argc, char **argv)
 		       "compressor", "stored", "pool bytes", "ratio", "to disk", "refused",
 		       "store p50", "load p50");
 		for (size_t i = 0; i < nres; i++) {
-			const struct zr_result *r = &res[i];
+			const struct bench_zram_result *r = &res[i];
 			if (r->status) {
 				printf("%-9s %-7s %-22s failed: %s\n", r->frontend, r->profile,
 				       r->compressor ? r->compressor : "", r->err);
