@@ -33,14 +33,42 @@ int bench_plot_bars(const char *path, const struct plot_bars *pb, char *err, siz
 	for (size_t g = 0; pb->groups && g < ng; g++)
 		maxglab = fmax(maxglab, text_width(pb->groups[g], 6.5));
 	double groupw = (double)ns * bw + gap;
-	const bool slant = pb->groups && maxglab > groupw - 4; /* group labels at -30 deg */
-	const double pw = fmax(220, (double)ng * groupw);
+	/* Group labels too long for their place: "(1)", "(2)" under the bars
+	 * and a key of the full labels under the legend. */
+	double pw = fmax(220, (double)ng * groupw);
+	for (size_t fi = 0; fi < pb->nfig; fi++) /* the panel's title fits */
+		pw = fmax(pw, text_width(pb->fig[fi].name, 7.4) + 10);
+	const bool keyed = pb->groups && maxglab > pw / (double)ng - 4;
 	const double PL = 84, PR = 20, PT = 34, ph = 170;
-	const double PB = pb->groups ? (slant ? fmin(150, 16 + maxglab * 0.5) : 30) : 12;
+	const double PB = pb->groups ? 30 : 12;
 	const double cellw = PL + pw + PR, cellh = PT + ph + PB;
 	double W = fmax(640, cols * cellw + 20);
-	if (pb->note)
-		W = fmax(W, text_width(pb->note, 6.2) + 40);
+	for (size_t g = 0; keyed && g < ng; g++)
+		W = fmax(W, text_width(pb->groups[g], 6.8) + 60);
+	/* The note, wrapped at "; " to the width (at most 4 lines). */
+	char notebuf[4][400];
+	size_t nnote = 0;
+	if (pb->note) {
+		const size_t maxc = (size_t)((W - 40) / 6.2);
+		const char *p = pb->note;
+		while (*p && nnote < 4) {
+			size_t len = strlen(p), cut = len;
+			if (len > maxc && nnote < 3) {
+				cut = 0;
+				for (const char *q = strstr(p, "; "); q && (size_t)(q - p) < maxc;
+				     q = strstr(q + 1, "; "))
+					cut = (size_t)(q - p) + 1;
+				if (!cut)
+					cut = len;
+			}
+			snprintf(notebuf[nnote++], sizeof(notebuf[0]), "%.*s", (int)cut, p);
+			p += cut;
+			while (*p == ' ')
+				p++;
+		}
+		for (size_t i = 0; i < nnote; i++)
+			W = fmax(W, text_width(notebuf[i], 6.2) + 40);
+	}
 	/* Legend rows: entries laid out left to right, wrapped. */
 	double lx = 20, legend_rows = 1;
 	for (size_t i = 0; i < ns && pb->series; i++) {
@@ -51,9 +79,10 @@ int bench_plot_bars(const char *path, const struct plot_bars *pb, char *err, siz
 		}
 		lx += ew;
 	}
-	const double top = 58 + legend_rows * 18 + 8;
+	const double keytop = 58 + legend_rows * 18 + 4;
+	const double top = keytop + (keyed ? (double)ng * 16 : 0) + 8;
 	const size_t rows = (pb->nfig + cols - 1) / cols;
-	const double H = top + (double)rows * cellh + (pb->note ? 34 : 14);
+	const double H = top + (double)rows * cellh + 14 + 16 * (double)nnote;
 
 	struct svg s;
 	if (svg_open(&s, path, W, H)) {
@@ -72,6 +101,9 @@ int bench_plot_bars(const char *path, const struct plot_bars *pb, char *err, siz
 		svg_legend(&s, lx, ly, svg_colour(i), NULL, true, pb->series[i]);
 		lx += ew;
 	}
+	for (size_t g = 0; keyed && g < ng; g++)
+		svg_text(&s, 20, keytop + 12 + 16 * (double)g, "start", "fill=\"#444\"", "(%zu) %s",
+			 g + 1, pb->groups[g]);
 	for (size_t fi = 0; fi < pb->nfig; fi++) {
 		const struct plot_figure *f = &pb->fig[fi];
 		const double scale = f->scale > 0 ? f->scale : 1;
@@ -155,16 +187,17 @@ int bench_plot_bars(const char *path, const struct plot_bars *pb, char *err, siz
 			}
 			if (pb->groups) {
 				const double cx = p.L + ((double)g + 0.5) * (pw / (double)ng);
-				char rot[96];
-				snprintf(rot, sizeof(rot), "transform=\"rotate(-30 %.1f %.1f)\"", cx,
-					 p.T + p.h + 14);
-				svg_text(&s, cx, p.T + p.h + 14, slant ? "end" : "middle",
-					 slant ? rot : NULL, "%s", pb->groups[g]);
+				if (keyed)
+					svg_text(&s, cx, p.T + p.h + 16, "middle", NULL, "(%zu)", g + 1);
+				else
+					svg_text(&s, cx, p.T + p.h + 16, "middle", NULL, "%s",
+						 pb->groups[g]);
 			}
 		}
 	}
-	if (pb->note)
-		svg_text(&s, 20, H - 14, "start", "fill=\"#444\" font-size=\"11\"", "%s", pb->note);
+	for (size_t i = 0; i < nnote; i++)
+		svg_text(&s, 20, H - 10 - 16 * (double)(nnote - 1 - i), "start",
+			 "fill=\"#444\" font-size=\"11\"", "%s", notebuf[i]);
 	if (svg_close(&s)) {
 		snprintf(err, errlen, "%s: write error: %s", path, strerror(errno));
 		return BX_IO;
