@@ -10,12 +10,13 @@ _zswapsim_bench()
 		--chain-size --max-pool-percent --accept-threshold --ram --cpus --batch
 		--config --threads --verify --swapdev --fault --json --timeline
 		--timeline-every --quiet --verbose --help --version --input --out --jobs
-		--emit-jobs --merge --to"
+		--emit-jobs --merge --to --plot --classes --class-plot --frontend --disksize"
 	local harvest_opts="--out --interval --pid --count --stop-after
 		--stop-at-rss --stop-signal --follow-children --no-follow --include-stack
 		--clen --level --frame-pages --no-meta --quiet --help"
 	case $prev in
-	--corpus|--trace|--json|--timeline|--emit-trace|--emit-corpus|--emit-jobs)
+	--corpus|--trace|--json|--timeline|--emit-trace|--emit-corpus|--emit-jobs|--plot|\
+	--class-plot)
 		_filedir; return ;;
 	--out|--merge)
 		if [[ ${words[1]} == sweep ]]; then _filedir -d; else _filedir; fi
@@ -28,12 +29,13 @@ _zswapsim_bench()
 	--zpool) COMPREPLY=($(compgen -W "zsmalloc ideal malloc" -- "$cur")); return ;;
 	--batch) COMPREPLY=($(compgen -W "on off auto" -- "$cur")); return ;;
 	--swapdev) COMPREPLY=($(compgen -W "memory file" -- "$cur")); return ;;
+	--frontend) COMPREPLY=($(compgen -W "zswap zram" -- "$cur")); return ;;
 	--to) COMPREPLY=($(compgen -W "csv binary" -- "$cur")); return ;;
 	--snapshot) COMPREPLY=($(compgen -W "last largest all" -- "$cur")); return ;;
 	--pages|--order|--ops|--mem-limit|--seed|--mix|--codec-arg|--chain-size|\
 	--max-pool-percent|--accept-threshold|--ram|--cpus|--config|-c|--threads|--fault|\
 	--timeline-every|--input|-i|--jobs|--interval|--pid|--count|--clen|--level|\
-	--frame-pages|--stop-after|--stop-at-rss|--stop-signal)
+	--frame-pages|--stop-after|--stop-at-rss|--stop-signal|--disksize)
 		return ;;
 	esac
 	if ((cword == 1)) && [[ $cur != -* ]]; then
