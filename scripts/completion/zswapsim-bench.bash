@@ -10,7 +10,7 @@ _zswapsim_bench()
 		--chain-size --max-pool-percent --accept-threshold --ram --cpus --batch
 		--config --threads --verify --swapdev --fault --json --timeline
 		--timeline-every --quiet --verbose --help --version --input --out --jobs
-		--emit-jobs --merge --to"
+		--emit-jobs --merge --to --plot --classes --class-plot --frontend --disksize"
 	local harvest_opts="--out --interval --pid --count --stop-after
 		--stop-at-rss --stop-signal --follow-children --no-follow --include-stack
 		--clen --level --frame-pages --no-meta --quiet --help"
@@ -18,7 +18,8 @@ _zswapsim_bench()
 		--disksize --mem-limit --compressor --corpus --snapshot --mix --seed --sample
 		--json --quiet --verbose --help --version"
 	case $prev in
-	--corpus|--trace|--json|--timeline|--emit-trace|--emit-corpus|--emit-jobs)
+	--corpus|--trace|--json|--timeline|--emit-trace|--emit-corpus|--emit-jobs|--plot|\
+	--class-plot)
 		_filedir; return ;;
 	--out|--merge)
 		if [[ ${words[1]} == sweep ]]; then _filedir -d; else _filedir; fi

@@ -424,8 +424,15 @@ int bench_timeline_write(const char *csv_path, const struct bench_result *r, con
 
 /* --- compare and sweep (compare.c, sweep.c) -------------------------------- */
 
+/* What compare and sweep draw besides their table (plot.c, classes.c). */
+struct bench_plot_opts {
+	const char *plot;       /* --plot FILE.svg: compare's / sweep's figures */
+	const char *class_plot; /* --class-plot FILE.svg (implies classes) */
+	bool classes;           /* --classes: the ratio-by-content-class view */
+};
 int bench_compare(const struct bench_input *in, struct bench_config *cfgs, size_t ncfg,
-		  const struct bench_run_opts *o, const char *json_path, bool quiet);
+		  const struct bench_run_opts *o, const char *json_path, bool quiet,
+		  const struct bench_plot_opts *po);
 
 struct bench_sweep {
 	struct bench_config *cfgs;
@@ -440,9 +447,10 @@ struct bench_sweep {
 	const char *self;       /* path of this executable */
 	char **pass_args;       /* run flags repeated in emitted command lines */
 	size_t npass;
+	const char *plot;       /* --plot FILE.svg */
 };
 int bench_sweep_run(struct bench_sweep *s, const struct bench_run_opts *o, bool quiet);
-int bench_sweep_merge(const char *dir, bool quiet);
+int bench_sweep_merge(const char *dir, bool quiet, const char *plot);
 /* size.c: `zswapsim-bench size ...` (argv[0] is "size"). Exit code. */
 int bench_size_main(int argc, char **argv);
 int bench_input_spec_parse(struct bench_input_spec *spec, const char *text, char *err,

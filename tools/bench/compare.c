@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "bench.h"
+#include "plot.h"
 
 struct figure {
 	const char *name;
@@ -151,9 +152,104 @@ static void fmt_value(int kind, double v, char *buf, size_t len)
 	}
 }
 
-int bench_compare(const struct bench_input *in, struct bench_config *cfgs, size_t ncfg,
-		  const struct bench_run_opts *o, const char *json_path, bool quiet)
+/*
+ * --plot: one panel per figure a user compares zswap set-ups by (pool
+ * bytes, ratio, pages to disk, store and load latency at p50 and p99),
+ * one bar per configuration, the values of the table.
+ */
+static int compare_plot(const char *path, const struct bench_input *in,
+			const struct bench_config *cfgs, const struct bench_result *res, size_t ncfg,
+			char *err, size_t errlen)
 {
+	const bool mm = res[0].mm.valid;
+	double (*const get[])(const struct bench_result *) = {
+		get_pool_total_size, get_ratio, get_pswpout, get_store_p50,
+		get_store_p99, get_load_p50, get_load_p99,
+	};
+	enum { NF = sizeof(get) / sizeof(get[0]) };
+	double *v = calloc(NF * ncfg, sizeof(*v));
+	const char **series = calloc(ncfg, sizeof(*series));
+	char(*names)[224] = calloc(ncfg, sizeof(*names));
+	if (!v || !series || !names) {
+		free(v);
+		free(series);
+		free(names);
+		snprintf(err, errlen, "out of memory");
+		return BX_INTERNAL;
+	}
+	bool one_profile = true;
+	for (size_t i = 0; i < ncfg; i++) {
+		for (size_t f = 0; f < NF; f++)
+			v[f * ncfg + i] = get[f](&res[i]);
+		snprintf(names[i], sizeof(names[i]), "[%zu] %s", i + 1, cfgs[i].label);
+		series[i] = names[i];
+		one_profile &= !strcmp(res[i].profile, res[0].profile);
+	}
+	const struct plot_figure fig[NF] = {
+		{"pool bytes (pool_total_size)", "pool_total_size", "MiB", 1048576.0, 2, v, 0, 0},
+		{"compression ratio (stored / pool)", "ratio", "ratio", 1, 3, v + ncfg, 0, 0},
+		{"pages to disk (pswpout)", "pswpout", "pages", 1, 0, v + 2 * ncfg, 0, 0},
+		{mm ? "access latency p50" : "store latency p50", "store_p50_ns", "µs", 1e3, 2,
+		 v + 3 * ncfg, 0, 0},
+		{mm ? "access latency p99" : "store latency p99", "store_p99_ns", "µs", 1e3, 2,
+		 v + 4 * ncfg, 0, 0},
+		{mm ? "fault latency p50" : "load latency p50", "load_p50_ns", "µs", 1e3, 2,
+		 v + 5 * ncfg, 0, 0},
+		{mm ? "fault latency p99" : "load latency p99", "load_p99_ns", "µs", 1e3, 2,
+		 v + 6 * ncfg, 0, 0},
+	};
+	char sub[400];
+	snprintf(sub, sizeof(sub), "%s; profile %s", in->label,
+		 one_profile ? res[0].profile : "per configuration");
+	struct plot_bars pb = {"zswapsim-bench compare", sub,
+			       "latencies: wall time of each library call on this machine "
+			       "(docs/bench.md)",
+			       series, ncfg, NULL, 1, fig, NF, 2};
+	int rc = bench_plot_bars(path, &pb, err, errlen);
+	free(v);
+	free(series);
+	free(names);
+	return rc;
+}
+
+/* The distinct compressor specs of the configurations, for the class view. */
+static size_t distinct_specs(const struct bench_config *cfgs, size_t ncfg, char (*buf)[256],
+			     const char **specs, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ncfg && n < max; i++) {
+		bench_config_spec(&cfgs[i], buf[n], sizeof(buf[n]));
+		bool dup = false;
+		for (size_t k = 0; k < n && !dup; k++)
+			dup = !strcmp(buf[k], buf[n]);
+		if (!dup) {
+			specs[n] = buf[n];
+			n++;
+		}
+	}
+	return n;
+}
+
+int bench_compare(const struct bench_input *in, struct bench_config *cfgs, size_t ncfg,
+		  const struct bench_run_opts *o, const char *json_path, bool quiet,
+		  const struct bench_plot_opts *po)
+{
+	struct bench_classes *cls = NULL;
+	if (po && (po->classes || po->class_plot)) {
+		char specbuf[BENCH_CLASS_COMP_MAX][256];
+		const char *specs[BENCH_CLASS_COMP_MAX];
+		size_t ns = distinct_specs(cfgs, ncfg, specbuf, specs, BENCH_CLASS_COMP_MAX);
+		char err[512];
+		cls = malloc(sizeof(*cls));
+		int rc = cls ? bench_classes_compute(in, specs, ns, cfgs[0].profile, cls, err,
+						     sizeof(err))
+			     : BX_INTERNAL;
+		if (rc) {
+			fprintf(stderr, "zswapsim-bench: classes: %s\n", cls ? err : "out of memory");
+			free(cls);
+			return rc;
+		}
+	}
 	struct bench_result *res = calloc(ncfg, sizeof(*res));
 	if (!res)
 		return BX_INTERNAL;
@@ -168,6 +264,7 @@ int bench_compare(const struct bench_input *in, struct bench_config *cfgs, size_
 			for (size_t k = 0; k <= i; k++)
 				bench_result_free(&res[k]);
 			free(res);
+			free(cls);
 			return rc;
 		}
 		int ex = bench_result_exit(&res[i], o);
@@ -209,6 +306,8 @@ int bench_compare(const struct bench_input *in, struct bench_config *cfgs, size_
 			}
 			fprintf(out, "\n");
 		}
+		if (cls)
+			bench_classes_print(out, cls);
 		if (o->verify)
 			for (size_t i = 0; i < ncfg; i++)
 				fprintf(out, "verify [%zu]: %" PRIu64 " checked, %" PRIu64
@@ -230,6 +329,8 @@ int bench_compare(const struct bench_input *in, struct bench_config *cfgs, size_
 									   cell));
 			}
 			json_object_set_new(root, "compare", runs);
+			if (cls)
+				json_object_set_new(root, "classes", bench_classes_json(cls));
 			int bad = bench_json_dump(j, root, false);
 			json_decref(root);
 			fputc('\n', j);
@@ -239,6 +340,24 @@ int bench_compare(const struct bench_input *in, struct bench_config *cfgs, size_
 			}
 		}
 	}
+	char err[600];
+	if (po && po->plot) {
+		int rc = compare_plot(po->plot, in, cfgs, res, ncfg, err, sizeof(err));
+		if (rc) {
+			fprintf(stderr, "zswapsim-bench: %s\n", err);
+			worst = rc;
+		}
+	}
+	if (cls && po->class_plot) {
+		char sub[300];
+		snprintf(sub, sizeof(sub), "%s", in->label);
+		int rc = bench_classes_plot(po->class_plot, cls, sub, err, sizeof(err));
+		if (rc) {
+			fprintf(stderr, "zswapsim-bench: %s\n", err);
+			worst = rc;
+		}
+	}
+	free(cls);
 	for (size_t i = 0; i < ncfg; i++)
 		bench_result_free(&res[i]);
 	free(res);

@@ -129,6 +129,12 @@ static void usage(FILE *out)
 "  --emit-jobs FILE     sweep: write one command line per cell (for GNU parallel or\n"
 "                       a Slurm array) instead of running them\n"
 "  --merge DIR          sweep: merge DIR/cell-*.json into a table and DIR/merged.csv\n"
+"  --plot FILE.svg      compare: pool bytes, ratio, pages to disk, store/load\n"
+"                       latency p50/p99, one bar per configuration; sweep (and\n"
+"                       --merge): ratio, pool bytes and pages to disk per cell\n"
+"  --classes            compare: the input's pages by content class, and per\n"
+"                       compressor their compressed bytes and ratio (table, JSON)\n"
+"  --class-plot FILE.svg  compare: the class view as a plot (implies --classes)\n"
 "  --to csv|binary      convert: output form (default: by OUT's name)\n"
 "\n"
 "EXIT CODES\n"
@@ -153,6 +159,7 @@ enum {
 	O_CODEC_ARG, O_MEM_LIMIT, O_MIX, O_SWAPDEV, O_TEST_CORRUPT, O_THREADS, O_VERIFY, O_FAULT, O_JSON, O_TIMELINE, O_TL_EVERY, O_QUIET, O_CELL,
 	O_OUT, O_JOBS, O_EMIT_JOBS, O_MERGE, O_TO, O_HELP, O_VERSION, O_VERBOSE, O_SNAPSHOT,
 	O_SHRINK_SCHED, O_SCHED, O_SCHED_SEED, O_SCHED_SEEDS, O_SCHED_CPUS, O_RECLAIM_BATCH, O_RECLAIM_SLEEP,
+	O_PLOT, O_CLASSES, O_CLASS_PLOT,
 };
 
 static const struct option long_opts[] = {
@@ -205,6 +212,9 @@ static const struct option long_opts[] = {
 	{"to", required_argument, NULL, O_TO},
 	{"help", no_argument, NULL, O_HELP},
 	{"version", no_argument, NULL, O_VERSION},
+	{"plot", required_argument, NULL, O_PLOT},
+	{"classes", no_argument, NULL, O_CLASSES},
+	{"class-plot", required_argument, NULL, O_CLASS_PLOT},
 	{NULL, 0, NULL, 0},
 };
 
@@ -236,6 +246,7 @@ struct cli {
 	bool quiet, verbose;
 	char **pass;            /* run flags repeated in emitted job lines */
 	size_t npass;
+	struct bench_plot_opts plot; /* --plot, --classes, --class-plot */
 };
 
 static void die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
@@ -437,6 +448,9 @@ static void parse(struct cli *c, int argc, char **argv)
 		case O_EMIT_JOBS: c->emit_jobs = optarg; break;
 		case O_MERGE: c->merge = optarg; break;
 		case O_TO: c->to = optarg; break;
+		case O_PLOT: c->plot.plot = optarg; break;
+		case O_CLASSES: c->plot.classes = true; break;
+		case O_CLASS_PLOT: c->plot.class_plot = optarg; break;
 		case 'h': case O_HELP: usage(stdout); exit(0);
 		case 'V': case O_VERSION:
 			bench_print_version(stdout);
@@ -692,6 +706,10 @@ int main(int argc, char **argv)
 												    : "jobs");
 	if (c.to)
 		die(BX_USAGE, "--to applies to convert only");
+	if (c.plot.plot && !sweep && strcmp(c.cmd, "compare"))
+		die(BX_USAGE, "--plot applies to compare and sweep (run: --timeline)");
+	if ((c.plot.classes || c.plot.class_plot) && strcmp(c.cmd, "compare"))
+		die(BX_USAGE, "--%s applies to compare only", c.plot.classes ? "classes" : "class-plot");
 	if (sweep && c.json)
 		die(BX_USAGE, "sweep writes one JSON per cell under --out DIR; --json applies to run "
 			      "and compare");
@@ -727,6 +745,7 @@ int main(int argc, char **argv)
 		s.self = self;
 		s.pass_args = c.pass;
 		s.npass = c.npass;
+		s.plot = c.plot.plot;
 		rc = bench_sweep_run(&s, &c.o, c.quiet);
 		for (size_t i = 0; i < s.ncfg; i++)
 			bench_config_free(&s.cfgs[i]);
@@ -758,7 +777,7 @@ int main(int argc, char **argv)
 				die(BX_USAGE, "compare needs two or more configurations: repeat a "
 					      "flag (--compressor lz4 --compressor zstd) or give -c SPEC "
 					      "twice");
-			rc = bench_compare(&in, cfgs, n, &c.o, c.json, c.quiet);
+			rc = bench_compare(&in, cfgs, n, &c.o, c.json, c.quiet, &c.plot);
 			for (size_t i = 0; i < n; i++)
 				bench_config_free(&cfgs[i]);
 			free(cfgs);

@@ -14,6 +14,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -21,6 +22,7 @@
 #include <jansson.h>
 
 #include "bench.h"
+#include "plot.h"
 
 struct cell_row {
 	char cell[48];
@@ -66,6 +68,92 @@ static void print_rows(FILE *out, struct cell_row *rows, size_t n, const char *c
 			r->pswpout, r->rejects, r->store_p50, r->store_p99, r->rate, r->status);
 	}
 	fclose(c);
+}
+
+/*
+ * --plot: the merged matrix, one group of bars per input, one bar per
+ * configuration (the sweep's compressor x limit x ... crossing), in
+ * panels for the ratio, the pool bytes, the pages to disk and the store
+ * latency. A cell without a result has no bar ("n/a").
+ */
+static int sweep_plot(const char *path, const struct cell_row *rows, size_t n, char *err,
+		      size_t errlen)
+{
+	const char **cfg = calloc(n ? n : 1, sizeof(*cfg)), **inp = calloc(n ? n : 1, sizeof(*inp));
+	size_t ncfg = 0, ninp = 0;
+	enum { NF = 4 };
+	double *v = NULL;
+	int rc = BX_INTERNAL;
+	if (!cfg || !inp)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (!rows[i].ok)
+			continue;
+		size_t k;
+		for (k = 0; k < ncfg && strcmp(cfg[k], rows[i].config); k++)
+			;
+		if (k == ncfg)
+			cfg[ncfg++] = rows[i].config;
+		for (k = 0; k < ninp && strcmp(inp[k], rows[i].input); k++)
+			;
+		if (k == ninp)
+			inp[ninp++] = rows[i].input;
+	}
+	if (!ncfg) {
+		snprintf(err, errlen, "%s: no cell has a result to plot", path);
+		rc = BX_IO;
+		goto out;
+	}
+	const size_t per = ncfg * ninp;
+	v = malloc(NF * per * sizeof(*v));
+	if (!v)
+		goto out;
+	for (size_t k = 0; k < NF * per; k++)
+		v[k] = NAN;
+	for (size_t i = 0; i < n; i++) {
+		if (!rows[i].ok)
+			continue;
+		size_t c = 0, g = 0;
+		while (strcmp(cfg[c], rows[i].config))
+			c++;
+		while (strcmp(inp[g], rows[i].input))
+			g++;
+		const size_t at = g * ncfg + c;
+		v[at] = rows[i].ratio;
+		v[per + at] = rows[i].pool;
+		v[2 * per + at] = rows[i].pswpout;
+		v[3 * per + at] = rows[i].store_p50;
+	}
+	const struct plot_figure fig[NF] = {
+		{"compression ratio (stored / pool)", "ratio", "ratio", 1, 2, v, 0, 0},
+		{"pool bytes (pool_total_size)", "pool_total_size", "MiB", 1048576.0, 1, v + per, 0, 0},
+		{"pages to disk (pswpout)", "pswpout", "pages", 1, 0, v + 2 * per, 0, 0},
+		{"store latency p50", "store_p50_ns", "µs", 1e3, 2, v + 3 * per, 0, 0},
+	};
+	char title[96];
+	snprintf(title, sizeof(title), "zswapsim-bench sweep: %zu configurations x %zu inputs",
+		 ncfg, ninp);
+	struct plot_bars pb = {title, "groups: inputs; bars: configurations", NULL, cfg, ncfg,
+			       inp, ninp, fig, NF, 1};
+	rc = bench_plot_bars(path, &pb, err, errlen);
+out:
+	if (rc == BX_INTERNAL && !err[0])
+		snprintf(err, errlen, "out of memory");
+	free(v);
+	free(cfg);
+	free(inp);
+	return rc;
+}
+
+static int maybe_plot(const char *path, const struct cell_row *rows, size_t n)
+{
+	if (!path)
+		return 0;
+	char err[600] = "";
+	int rc = sweep_plot(path, rows, n, err, sizeof(err));
+	if (rc)
+		fprintf(stderr, "zswapsim-bench: %s\n", err);
+	return rc;
 }
 
 /* --- the flat "summary" object of a cell JSON ------------------------------ */
@@ -159,7 +247,7 @@ static int cmp_rows(const void *a, const void *b)
 	return strcmp(((const struct cell_row *)a)->cell, ((const struct cell_row *)b)->cell);
 }
 
-int bench_sweep_merge(const char *dir, bool quiet)
+int bench_sweep_merge(const char *dir, bool quiet, const char *plot)
 {
 	DIR *d = opendir(dir);
 	if (!d) {
@@ -231,6 +319,9 @@ int bench_sweep_merge(const char *dir, bool quiet)
 	char csv[4096];
 	snprintf(csv, sizeof(csv), "%s/merged.csv", dir);
 	print_rows(quiet ? stderr : stdout, rows, n, csv);
+	int prc = n ? maybe_plot(plot, rows, n) : 0;
+	if (prc && !rc)
+		rc = prc;
 	free(rows);
 	return rc;
 }
@@ -401,7 +492,12 @@ static void emit_config_args(FILE *f, const struct bench_config *c)
 int bench_sweep_run(struct bench_sweep *s, const struct bench_run_opts *o, bool quiet)
 {
 	if (s->merge_dir)
-		return bench_sweep_merge(s->merge_dir, quiet);
+		return bench_sweep_merge(s->merge_dir, quiet, s->plot);
+	if (s->plot && s->emit_jobs) {
+		fprintf(stderr, "zswapsim-bench: --plot needs the results: after the jobs, "
+				"sweep --merge DIR --plot FILE.svg\n");
+		return BX_USAGE;
+	}
 	if (!s->out_dir) {
 		fprintf(stderr, "zswapsim-bench: sweep needs --out DIR (or --merge DIR)\n");
 		return BX_USAGE;
@@ -529,6 +625,9 @@ int bench_sweep_run(struct bench_sweep *s, const struct bench_run_opts *o, bool 
 			char csv[4096];
 			snprintf(csv, sizeof(csv), "%s/merged.csv", s->out_dir);
 			print_rows(quiet ? stderr : stdout, x.rows, ncells, csv);
+			int prc = maybe_plot(s->plot, x.rows, ncells);
+			if (prc && !rc)
+				rc = prc;
 		}
 		free(tid);
 		free(x.rows);

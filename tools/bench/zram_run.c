@@ -18,6 +18,8 @@
  * runs the tool's own replay with the same settings.
  * `--mem-limit SIZE` sets zram's mem_limit and, in compare, zswap's pool
  * limit to the same bytes (RAM = 5 x SIZE at max_pool_percent 20).
+ * compare --plot FILE.svg draws those figures side by side, --classes and
+ * --class-plot add the ratio-by-content-class view (plot.c, classes.c).
  * Not handled here: hotcold (the memory model drives zswap only), sweep,
  * timelines. The replay itself (bench_zram_replay) is shared with `size`
  * (size.c), which reads the device's counters at the input's mark events
@@ -25,12 +27,18 @@
  */
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <errno.h>
+
+#include <jansson.h>
+
 #include "bench.h"
+#include "plot.h"
 #include "zram_run.h"
 
 bool bench_zram_requested(int argc, char **argv)
@@ -58,6 +66,7 @@ struct zr_opts {
 	uint64_t mem_limit, disksize;
 	const char *json;
 	bool quiet, verify;
+	struct bench_plot_opts plot;
 	struct bench_input_spec in;
 };
 
@@ -78,6 +87,7 @@ static void usage(FILE *f)
 		"           --compressor NAME (zram's comp_algorithm; repeat in compare)\n"
 		"           --mem-limit SIZE  --disksize SIZE\n"
 		"  output:  --json FILE  --verify  --quiet\n"
+		"           compare: --plot FILE.svg  --classes  --class-plot FILE.svg\n"
 		"compare runs every frontend x profile x compressor on the same input.\n");
 }
 
@@ -91,11 +101,13 @@ static int parse(struct zr_opts *o, int argc, char **argv)
 		{"pages", required_argument, 0, 'n'}, {"mix", required_argument, 0, 'x'},
 		{"seed", required_argument, 0, 's'}, {"json", required_argument, 0, 'j'},
 		{"verify", no_argument, 0, 'v'}, {"quiet", no_argument, 0, 'q'},
-		{"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+		{"help", no_argument, 0, 'h'}, {"plot", required_argument, 0, 'P'},
+		{"classes", no_argument, 0, 'K'}, {"class-plot", required_argument, 0, 'k'},
+		{0, 0, 0, 0},
 	};
 	int ch;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "hq", lo, NULL)) != -1) {
 		char *tok, *save;
 		switch (ch) {
 		case 'F':
@@ -147,6 +159,9 @@ static int parse(struct zr_opts *o, int argc, char **argv)
 		case 'j': o->json = optarg; break;
 		case 'v': o->verify = true; break;
 		case 'q': o->quiet = true; break;
+		case 'P': o->plot.plot = optarg; break;
+		case 'K': o->plot.classes = true; break;
+		case 'k': o->plot.class_plot = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return BX_USAGE;
 		}
@@ -419,6 +434,15 @@ static void print_zram(const struct bench_input *in, const struct bench_zram_res
 		       r->verify_mismatch);
 }
 
+/* zram: failed_writes (the page stays in memory); zswap: its rejects (the
+ * page goes to disk). */
+static uint64_t refused(const struct zr_result *r)
+{
+	return !strcmp(r->frontend, "zram") ? r->zs.failed_writes
+					    : r->ws.reject_compress_poor + r->ws.reject_alloc_fail +
+						      r->ws.pool_limit_hit;
+}
+
 static void json_hist(FILE *f, const char *name, const struct bench_hist *h)
 {
 	fprintf(f, "\"%s\": {\"count\": %" PRIu64 ", \"p50\": %" PRIu64 ", \"p99\": %" PRIu64 "}",
@@ -433,8 +457,8 @@ static void json_result(FILE *f, const struct bench_zram_result *r)
 	fprintf(f, ", \"compressor\": ");
 	bench_json_string(f, r->compressor ? r->compressor : "");
 	fprintf(f, ", \"status\": %d, \"stored_pages\": %" PRIu64 ", \"pool_bytes\": %" PRIu64
-		   ", \"ratio\": %.4f, \"to_disk\": %" PRIu64 ", ",
-		r->status, r->stored_pages, r->pool_bytes, ratio(r), r->to_disk);
+		   ", \"ratio\": %.4f, \"to_disk\": %" PRIu64 ", \"refused\": %" PRIu64 ", ",
+		r->status, r->stored_pages, r->pool_bytes, ratio(r), r->to_disk, refused(r));
 	if (!strcmp(r->frontend, "zram")) {
 		const struct zsim_zram_stats *s = &r->zs;
 		fprintf(f,
@@ -478,6 +502,66 @@ static void json_result(FILE *f, const struct bench_zram_result *r)
 	fprintf(f, "}}");
 }
 
+static double qns(const struct bench_hist *h, double q)
+{
+	return h->count ? (double)bench_hist_quantile(h, q) : 0;
+}
+
+/* compare --plot: the frontends side by side on the same pages and the
+ * same memory limit. */
+static int zr_plot(const char *path, const struct bench_input *in, const struct zr_opts *o,
+		   const struct zr_result *res, size_t nres, char *err, size_t errlen)
+{
+	enum { NF = 8 };
+	double *v = calloc(NF * nres, sizeof(*v));
+	const char **series = calloc(nres, sizeof(*series));
+	char(*names)[160] = calloc(nres, sizeof(*names));
+	int rc = BX_INTERNAL;
+	snprintf(err, errlen, "out of memory");
+	if (!v || !series || !names)
+		goto out;
+	for (size_t i = 0; i < nres; i++) {
+		const struct zr_result *r = &res[i];
+		snprintf(names[i], sizeof(names[i]), "[%zu] %s %s %s", i + 1, r->frontend, r->profile,
+			 r->compressor ? r->compressor : "");
+		series[i] = names[i];
+		const double x[NF] = {(double)r->pool_bytes, ratio(r), (double)r->to_disk,
+				      (double)refused(r), qns(&r->store, 0.5), qns(&r->store, 0.99),
+				      qns(&r->load, 0.5), qns(&r->load, 0.99)};
+		for (size_t f = 0; f < NF; f++)
+			v[f * nres + i] = r->status ? NAN : x[f];
+	}
+	const struct plot_figure fig[NF] = {
+		{"pool bytes", "pool_bytes", "MiB", 1048576.0, 2, v, 0, 0},
+		{"compression ratio (stored / pool)", "ratio", "ratio", 1, 3, v + nres, 0, 0},
+		{"pages to disk", "to_disk", "pages", 1, 0, v + 2 * nres, 0, 0},
+		{"stores refused", "refused", "pages", 1, 0, v + 3 * nres, 0, 0},
+		{"store latency p50", "store_p50_ns", "µs", 1e3, 2, v + 4 * nres, 0, 0},
+		{"store latency p99", "store_p99_ns", "µs", 1e3, 2, v + 5 * nres, 0, 0},
+		{"load latency p50", "load_p50_ns", "µs", 1e3, 2, v + 6 * nres, 0, 0},
+		{"load latency p99", "load_p99_ns", "µs", 1e3, 2, v + 7 * nres, 0, 0},
+	};
+	char sub[400], lim[32] = "none";
+	if (o->mem_limit)
+		bench_human_bytes(o->mem_limit, lim, sizeof(lim));
+	bool one = true;
+	for (size_t i = 1; i < nres; i++)
+		one &= !strcmp(res[i].profile, res[0].profile);
+	snprintf(sub, sizeof(sub), "%s; profile %s; memory limit %s", in->label,
+		 one ? res[0].profile : "per configuration", lim);
+	struct plot_bars pb = {"zswapsim-bench compare: zswap and zram", sub,
+			       "pool: zram mem_used_total, zswap pool_total_size; to disk: zram "
+			       "bd_writes, zswap pswpout; refused: zram failed_writes (kept in RAM), "
+			       "zswap rejects (to disk); latency: wall time per call",
+			       series, nres, NULL, 1, fig, NF, 2};
+	rc = bench_plot_bars(path, &pb, err, errlen);
+out:
+	free(v);
+	free(series);
+	free(names);
+	return rc;
+}
+
 int bench_zram_main(int argc, char **argv)
 {
 	struct zr_opts o;
@@ -497,6 +581,10 @@ int bench_zram_main(int argc, char **argv)
 	if (!compare && (o.nfront != 1 || strcmp(o.frontends[0], "zram"))) {
 		fprintf(stderr, "zswapsim-bench: run takes one frontend; compare zswap and zram with "
 				"`compare --frontend zswap --frontend zram`\n");
+		return BX_USAGE;
+	}
+	if (!compare && (o.plot.plot || o.plot.classes || o.plot.class_plot)) {
+		fprintf(stderr, "zswapsim-bench: --plot, --classes and --class-plot apply to compare\n");
 		return BX_USAGE;
 	}
 	if (!compare && (o.nprof > 1 || o.ncomp > 1)) {
@@ -549,6 +637,30 @@ int bench_zram_main(int argc, char **argv)
 			}
 	if (!compare && !res[0].status && !o.quiet)
 		print_zram(&in, &res[0]);
+	struct bench_classes *cls = NULL;
+	if (compare && (o.plot.classes || o.plot.class_plot)) {
+		/* The compressors the runs used (as resolved), each once. */
+		const char *specs[BENCH_CLASS_COMP_MAX];
+		size_t nspec = 0;
+		for (size_t i = 0; i < nres && nspec < BENCH_CLASS_COMP_MAX; i++) {
+			bool dup = !res[i].compressor || res[i].status;
+			for (size_t j = 0; j < nspec && !dup; j++)
+				dup = !strcmp(specs[j], res[i].compressor);
+			if (!dup)
+				specs[nspec++] = res[i].compressor;
+		}
+		cls = malloc(sizeof(*cls));
+		int crc = cls ? bench_classes_compute(&in, specs, nspec, o.profiles[0], cls, err,
+						      sizeof(err))
+			      : BX_INTERNAL;
+		if (crc) {
+			fprintf(stderr, "zswapsim-bench: classes: %s\n", cls ? err : "out of memory");
+			free(cls);
+			cls = NULL;
+			if (!status)
+				status = crc;
+		}
+	}
 	if (compare && !o.quiet) {
 		printf("compare: %s\n", in.label);
 		printf("%-9s %-7s %-22s %10s %12s %7s %9s %9s %10s %10s\n", "frontend", "profile",
@@ -561,27 +673,26 @@ int bench_zram_main(int argc, char **argv)
 				       r->compressor ? r->compressor : "", r->err);
 				continue;
 			}
-			uint64_t refused = !strcmp(r->frontend, "zram")
-						   ? r->zs.failed_writes
-						   : r->ws.reject_compress_poor + r->ws.reject_alloc_fail +
-							     r->ws.pool_limit_hit;
 			printf("%-9s %-7s %-22.22s %10" PRIu64 " %12" PRIu64 " %7.3f %9" PRIu64
 			       " %9" PRIu64 " %8.2fus %8.2fus\n",
 			       r->frontend, r->profile, r->compressor ? r->compressor : "",
 			       !strcmp(r->frontend, "zram") ? r->zs.orig_data_size / ZSIM_PAGE_SIZE
 							    : r->stored_pages,
-			       r->pool_bytes, ratio(r), r->to_disk, refused, p50_us(&r->store),
+			       r->pool_bytes, ratio(r), r->to_disk, refused(r), p50_us(&r->store),
 			       p50_us(&r->load));
 		}
 		printf("stored: zram orig_data_size/4096 (same-filled and the swap header "
 		       "included), zswap stored_pages; pool bytes: zram mem_used_total, zswap "
 		       "pool_total_size; to disk: zram bd_writes, zswap pswpout; refused: zram "
 		       "failed_writes (the page stays in memory), zswap rejects (to disk)\n");
+		if (cls)
+			bench_classes_print(stdout, cls);
 	}
 	if (o.json) {
 		FILE *f = fopen(o.json, "w");
 		if (!f) {
-			fprintf(stderr, "zswapsim-bench: cannot write %s\n", o.json);
+			fprintf(stderr, "zswapsim-bench: %s: cannot create: %s\n", o.json,
+				strerror(errno));
 			status = BX_IO;
 		} else {
 			fprintf(f, "{\"command\": \"%s\", \"input\": ", o.cmd);
@@ -591,11 +702,36 @@ int bench_zram_main(int argc, char **argv)
 				json_result(f, &res[i]);
 				fprintf(f, i + 1 < nres ? ",\n" : "\n");
 			}
-			fprintf(f, "]}\n");
+			fprintf(f, "]");
+			if (cls) {
+				json_t *cj = bench_classes_json(cls);
+				char *txt = json_dumps(cj, JSON_COMPACT);
+				fprintf(f, ", \"classes\": %s", txt ? txt : "null");
+				free(txt);
+				json_decref(cj);
+			}
+			fprintf(f, "}\n");
 			if (fclose(f))
 				status = BX_IO;
 		}
 	}
+	if (compare && o.plot.plot) {
+		int prc = zr_plot(o.plot.plot, &in, &o, res, nres, err, sizeof(err));
+		if (prc) {
+			fprintf(stderr, "zswapsim-bench: %s\n", err);
+			if (!status)
+				status = prc;
+		}
+	}
+	if (cls && o.plot.class_plot) {
+		int prc = bench_classes_plot(o.plot.class_plot, cls, in.label, err, sizeof(err));
+		if (prc) {
+			fprintf(stderr, "zswapsim-bench: %s\n", err);
+			if (!status)
+				status = prc;
+		}
+	}
+	free(cls);
 	free(res);
 	bench_input_free(&in);
 	return status;
