@@ -436,7 +436,7 @@ static void print_zram(const struct bench_input *in, const struct bench_zram_res
 
 /* zram: failed_writes (the page stays in memory); zswap: its rejects (the
  * page goes to disk). */
-static uint64_t refused(const struct zr_result *r)
+static uint64_t refused_pages(const struct bench_zram_result *r)
 {
 	return !strcmp(r->frontend, "zram") ? r->zs.failed_writes
 					    : r->ws.reject_compress_poor + r->ws.reject_alloc_fail +
@@ -458,7 +458,7 @@ static void json_result(FILE *f, const struct bench_zram_result *r)
 	bench_json_string(f, r->compressor ? r->compressor : "");
 	fprintf(f, ", \"status\": %d, \"stored_pages\": %" PRIu64 ", \"pool_bytes\": %" PRIu64
 		   ", \"ratio\": %.4f, \"to_disk\": %" PRIu64 ", \"refused\": %" PRIu64 ", ",
-		r->status, r->stored_pages, r->pool_bytes, ratio(r), r->to_disk, refused(r));
+		r->status, r->stored_pages, r->pool_bytes, ratio(r), r->to_disk, refused_pages(r));
 	if (!strcmp(r->frontend, "zram")) {
 		const struct zsim_zram_stats *s = &r->zs;
 		fprintf(f,
@@ -510,7 +510,7 @@ static double qns(const struct bench_hist *h, double q)
 /* compare --plot: the frontends side by side on the same pages and the
  * same memory limit. */
 static int zr_plot(const char *path, const struct bench_input *in, const struct zr_opts *o,
-		   const struct zr_result *res, size_t nres, char *err, size_t errlen)
+		   const struct bench_zram_result *res, size_t nres, char *err, size_t errlen)
 {
 	enum { NF = 8 };
 	double *v = calloc(NF * nres, sizeof(*v));
@@ -521,12 +521,12 @@ static int zr_plot(const char *path, const struct bench_input *in, const struct 
 	if (!v || !series || !names)
 		goto out;
 	for (size_t i = 0; i < nres; i++) {
-		const struct zr_result *r = &res[i];
+		const struct bench_zram_result *r = &res[i];
 		snprintf(names[i], sizeof(names[i]), "[%zu] %s %s %s", i + 1, r->frontend, r->profile,
 			 r->compressor ? r->compressor : "");
 		series[i] = names[i];
 		const double x[NF] = {(double)r->pool_bytes, ratio(r), (double)r->to_disk,
-				      (double)refused(r), qns(&r->store, 0.5), qns(&r->store, 0.99),
+				      (double)refused_pages(r), qns(&r->store, 0.5), qns(&r->store, 0.99),
 				      qns(&r->load, 0.5), qns(&r->load, 0.99)};
 		for (size_t f = 0; f < NF; f++)
 			v[f * nres + i] = r->status ? NAN : x[f];
@@ -678,7 +678,7 @@ int bench_zram_main(int argc, char **argv)
 			       r->frontend, r->profile, r->compressor ? r->compressor : "",
 			       !strcmp(r->frontend, "zram") ? r->zs.orig_data_size / ZSIM_PAGE_SIZE
 							    : r->stored_pages,
-			       r->pool_bytes, ratio(r), r->to_disk, refused(r), p50_us(&r->store),
+			       r->pool_bytes, ratio(r), r->to_disk, refused_pages(r), p50_us(&r->store),
 			       p50_us(&r->load));
 		}
 		printf("stored: zram orig_data_size/4096 (same-filled and the swap header "
