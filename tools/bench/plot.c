@@ -43,6 +43,8 @@ int bench_plot_bars(const char *path, const struct plot_bars *pb, char *err, siz
 	const double PB = pb->groups ? 30 : 12;
 	const double cellw = PL + pw + PR, cellh = PT + ph + PB;
 	double W = fmax(640, cols * cellw + 20);
+	if (pb->subtitle) /* the subtitle fits (it names the input) */
+		W = fmax(W, text_width(pb->subtitle, 6.6) + 40);
 	for (size_t g = 0; keyed && g < ng; g++)
 		W = fmax(W, text_width(pb->groups[g], 6.8) + 60);
 	/* The note, wrapped at "; " to the width (at most 4 lines). */
