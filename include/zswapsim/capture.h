@@ -116,6 +116,17 @@ struct zsim_capture_stats {
 ZSIM_API int zsim_capture_convert(const char *in, const char *out,
 				  const struct zsim_capture_opts *o,
 				  struct zsim_capture_stats *st, struct zsim_trace_error *err);
+/*
+ * The same between streams the caller opened and keeps: `in` must be
+ * seekable (it is read twice; a file or fmemopen(3)), `out` takes the
+ * trace (a file or open_memstream(3); out_fmt AUTO means BINARY). The
+ * names stand for them in messages. Nothing is removed on error.
+ */
+ZSIM_API int zsim_capture_convert_stream(FILE *in, const char *in_name, FILE *out,
+					 const char *out_name,
+					 const struct zsim_capture_opts *o,
+					 struct zsim_capture_stats *st,
+					 struct zsim_trace_error *err);
 
 #ifdef __cplusplus
 }

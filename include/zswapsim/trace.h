@@ -39,6 +39,7 @@
 #define ZSWAPSIM_TRACE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "common.h"
@@ -215,6 +216,15 @@ struct zsim_trace_reader;
 ZSIM_API int zsim_trace_open(const char *path, enum zsim_trace_format fmt,
 			     struct zsim_trace_reader **out,
 			     struct zsim_trace_error *err);
+/*
+ * The same on a stream the caller opened and keeps (a file, a pipe, or a
+ * buffer in memory through fmemopen(3)): read from its current position;
+ * `name` stands for it in error messages (copied). zsim_trace_close does
+ * not close f. ZSIM_EINVAL for a NULL f or name.
+ */
+ZSIM_API int zsim_trace_open_stream(FILE *f, const char *name, enum zsim_trace_format fmt,
+				    struct zsim_trace_reader **out,
+				    struct zsim_trace_error *err);
 /* Reject PAGE content beyond corpus_pages pages (ZSIM_TRACE_E_CORPUS);
  * default: unchecked. 0 = no corpus: any PAGE content is an error. */
 ZSIM_API void zsim_trace_set_corpus_pages(struct zsim_trace_reader *r,
@@ -244,6 +254,15 @@ ZSIM_API int zsim_trace_writer_open(const char *path, enum zsim_trace_format fmt
 				    const struct zsim_trace_header *hdr,
 				    struct zsim_trace_writer **out,
 				    struct zsim_trace_error *err);
+/* The same on a stream the caller opened and keeps (a file, or memory
+ * through open_memstream(3)); fmt CSV or BINARY (not AUTO); the binary
+ * event count is patched if f can seek. zsim_trace_writer_close flushes
+ * f but does not close it. */
+ZSIM_API int zsim_trace_writer_open_stream(FILE *f, const char *name,
+					   enum zsim_trace_format fmt,
+					   const struct zsim_trace_header *hdr,
+					   struct zsim_trace_writer **out,
+					   struct zsim_trace_error *err);
 /* Append one event; ZSIM_EINVAL if zsim_trace_event_check refuses it (the
  * file is unchanged), ZSIM_EIO on a write error. */
 ZSIM_API int zsim_trace_write(struct zsim_trace_writer *w, const struct zsim_trace_event *ev);
@@ -265,6 +284,11 @@ ZSIM_API int zsim_trace_writer_close(struct zsim_trace_writer *w);
 ZSIM_API int zsim_trace_convert(const char *in, const char *out,
 				enum zsim_trace_format out_fmt, uint64_t *dropped,
 				struct zsim_trace_error *err);
+/* The same between two streams the caller opened and keeps (read as
+ * AUTO; out_fmt CSV or BINARY); nothing is removed on failure. */
+ZSIM_API int zsim_trace_convert_stream(FILE *in, const char *in_name, FILE *out,
+				       const char *out_name, enum zsim_trace_format out_fmt,
+				       uint64_t *dropped, struct zsim_trace_error *err);
 
 #ifdef __cplusplus
 }

@@ -7,6 +7,9 @@
  * a bounded heap (bpftrace drains per-CPU buffers in batches, so lines from
  * different CPUs interleave out of order), gives stores their content by
  * policy (zswapsim/capture.h) and writes the trace. Layer "trace".
+ * zsim_capture_convert_stream does the same between streams the caller
+ * opened (a seekable input: fmemopen(3) works); zsim_capture_convert
+ * opens its files and runs the same code.
  * Not a kernel model: it reads what the kernel did, and cannot see page
  * contents, so the content is a documented stand-in.
  */
@@ -427,8 +430,11 @@ static int emit(struct conv *c, struct cap_ev *e)
 	return 0;
 }
 
-int zsim_capture_convert(const char *in, const char *out, const struct zsim_capture_opts *o,
-			 struct zsim_capture_stats *stp, struct zsim_trace_error *err)
+/* Both entry points: the capture `in` (a path) or the stream inf named
+ * `in`; the trace to the path `out`, or to the stream outf named `out`. */
+static int capture_convert(const char *in, FILE *inf, const char *out, FILE *outf,
+			   const struct zsim_capture_opts *o, struct zsim_capture_stats *stp,
+			   struct zsim_trace_error *err)
 {
 	struct zsim_capture_stats st_local;
 	struct zsim_capture_stats *st = stp ? stp : &st_local;
@@ -457,19 +463,28 @@ int zsim_capture_convert(const char *in, const char *out, const struct zsim_capt
 		return ZSIM_EINVAL;
 	}
 	unsigned window = c.o.reorder_window ? c.o.reorder_window : 65536;
-	struct stat sb;
-	if (stat(in, &sb) || !S_ISREG(sb.st_mode))
-		return fail(&c, ZSIM_TRACE_E_IO, "cannot read: %s",
-			    errno ? strerror(errno) : "not a regular file (it is read twice)");
-	c.f = fopen(in, "r");
-	if (!c.f)
-		return fail(&c, ZSIM_TRACE_E_IO, "cannot open: %s", strerror(errno));
+	if (outf && c.o.out_fmt == ZSIM_TRACE_FMT_AUTO)
+		c.o.out_fmt = ZSIM_TRACE_FMT_BINARY; /* a stream has no name to go by */
+	if (inf) {
+		c.f = inf;
+	} else {
+		struct stat sb;
+		if (stat(in, &sb) || !S_ISREG(sb.st_mode))
+			return fail(&c, ZSIM_TRACE_E_IO, "cannot read: %s",
+				    errno ? strerror(errno)
+					  : "not a regular file (it is read twice)");
+		c.f = fopen(in, "r");
+		if (!c.f)
+			return fail(&c, ZSIM_TRACE_E_IO, "cannot open: %s", strerror(errno));
+	}
 
 	/* pass 1 */
 	c.pass = 1;
 	struct cap_ev e;
 	int rc;
+	uint64_t events = 0;
 	while ((rc = next_line(&c, &e)) == 1) {
+		events++;
 		if (!c.any || e.ts < c.t0)
 			c.t0 = e.ts;
 		c.any = true;
@@ -512,7 +527,8 @@ int zsim_capture_convert(const char *in, const char *out, const struct zsim_capt
 		st->swap_types++;
 	}
 	if (rc) {
-		fclose(c.f);
+		if (!inf)
+			fclose(c.f);
 		free(c.line);
 		free(c.mm.keys);
 		free(c.mm.vals);
@@ -523,13 +539,26 @@ int zsim_capture_convert(const char *in, const char *out, const struct zsim_capt
 	c.hdr.version = ZSIM_TRACE_VERSION;
 	c.hdr.page_shift = ZSIM_PAGE_SHIFT;
 	c.hdr.capture = ZSIM_TRACE_CAPTURE_KPROBE;
-	rewind(c.f);
+	if (fseek(c.f, 0, SEEK_SET)) {
+		rc = fail(&c, ZSIM_TRACE_E_IO, "cannot read it again: %s", strerror(errno));
+		if (!inf)
+			fclose(c.f);
+		free(c.line);
+		free(c.mm.keys);
+		free(c.mm.vals);
+		return rc;
+	}
+	clearerr(c.f);
 	c.pass = 2;
 	c.lineno = 0;
 	c.have_magic = false;
 	struct zsim_trace_header hdr = c.hdr;
-	rc = zsim_trace_writer_open(out, c.o.out_fmt, &hdr, &c.w, err);
-	c.heap = malloc((size_t)window * sizeof(*c.heap));
+	rc = outf ? zsim_trace_writer_open_stream(outf, out, c.o.out_fmt, &hdr, &c.w, err)
+		  : zsim_trace_writer_open(out, c.o.out_fmt, &hdr, &c.w, err);
+	/* the heap never holds more than the capture's events (a capture
+	 * smaller than the window needs no window-sized heap) */
+	c.heap_cap = events < window ? (size_t)events + 1 : window;
+	c.heap = malloc(c.heap_cap * sizeof(*c.heap));
 	if (!rc && !c.heap)
 		rc = fail(&c, ZSIM_TRACE_E_IO, "out of memory");
 	for (unsigned t = 0; t < ZSIM_TRACE_MAX_SWAP_TYPES && !rc; t++) {
@@ -545,7 +574,7 @@ int zsim_capture_convert(const char *in, const char *out, const struct zsim_capt
 	c.last_ts = c.t0;
 	while (!rc && (rc = next_line(&c, &e)) == 1) {
 		rc = 0;
-		if (c.nheap == window) {
+		if (c.nheap == c.heap_cap) { /* the window (or a file that grew) */
 			struct cap_ev top = heap_pop(&c);
 			rc = emit(&c, &top);
 		}
@@ -555,7 +584,8 @@ int zsim_capture_convert(const char *in, const char *out, const struct zsim_capt
 		struct cap_ev top = heap_pop(&c);
 		rc = emit(&c, &top);
 	}
-	fclose(c.f);
+	if (!inf)
+		fclose(c.f);
 	free(c.line);
 	free(c.heap);
 	free(c.mm.keys);
@@ -567,7 +597,26 @@ int zsim_capture_convert(const char *in, const char *out, const struct zsim_capt
 			rc = fail(&c, ZSIM_TRACE_E_IO, "%s: write error", out);
 		}
 	}
-	if (rc && strcmp(out, "-"))
+	if (rc && !outf && strcmp(out, "-"))
 		unlink(out);
 	return rc;
+}
+
+int zsim_capture_convert(const char *in, const char *out, const struct zsim_capture_opts *o,
+			 struct zsim_capture_stats *st, struct zsim_trace_error *err)
+{
+	return capture_convert(in, NULL, out, NULL, o, st, err);
+}
+
+int zsim_capture_convert_stream(FILE *in, const char *in_name, FILE *out, const char *out_name,
+				const struct zsim_capture_opts *o, struct zsim_capture_stats *st,
+				struct zsim_trace_error *err)
+{
+	if (!in || !out) {
+		if (st)
+			memset(st, 0, sizeof(*st));
+		zsim_trace_set_error(err, ZSIM_TRACE_E_IO, "no input or output");
+		return zsim_trace_errc_code(ZSIM_TRACE_E_IO);
+	}
+	return capture_convert(in_name, in, out_name, out, o, st, err);
 }

@@ -2,7 +2,10 @@
  * trace.c - opening, buffering and closing trace readers and writers, the
  * format detection, and the converter between the CSV and binary forms.
  * Entry points: zsim_trace_open, zsim_trace_read, zsim_trace_writer_open,
- * zsim_trace_convert. No kernel counterpart (see trace.h).
+ * zsim_trace_convert, and their forms on an open stdio stream
+ * (zsim_trace_open_stream ...: a file, fmemopen(3) or open_memstream(3)
+ * buffer), which the path forms use once the file is open. No kernel
+ * counterpart (see trace.h).
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -52,39 +55,27 @@ static bool looks_like_text(const unsigned char *p, size_t n)
 	return true;
 }
 
-int zsim_trace_open(const char *path, enum zsim_trace_format fmt,
-		    struct zsim_trace_reader **out, struct zsim_trace_error *err)
+/* The reader over an open stream f (own: fclose it at the end), named
+ * `name` in messages. Both entry points below end here. */
+static int open_stream(FILE *f, bool own, const char *name, enum zsim_trace_format fmt,
+		       struct zsim_trace_reader **out, struct zsim_trace_error *err)
 {
-	if (out)
-		*out = NULL;
-	if (!path || !out || fmt > ZSIM_TRACE_FMT_BINARY) {
-		zsim_trace_set_error(err, ZSIM_TRACE_E_IO, "invalid arguments");
-		return ZSIM_EINVAL;
-	}
 	struct zsim_trace_reader *r = calloc(1, sizeof(*r));
 	if (!r) {
-		zsim_trace_set_error(err, ZSIM_TRACE_E_IO, "%s: out of memory", path);
+		if (own)
+			fclose(f);
+		zsim_trace_set_error(err, ZSIM_TRACE_E_IO, "%s: out of memory", name);
 		return ZSIM_ENOMEM;
 	}
+	r->f = f;
+	r->own = own;
 	r->corpus_pages = UINT64_MAX;
-	r->path = dup_str(strcmp(path, "-") ? path : "<stdin>");
+	r->path = dup_str(name);
 	r->buf = malloc(ZSIM_TRACE_BUF_SIZE);
 	if (!r->path || !r->buf) {
-		zsim_trace_set_error(err, ZSIM_TRACE_E_IO, "%s: out of memory", path);
+		zsim_trace_set_error(err, ZSIM_TRACE_E_IO, "%s: out of memory", name);
 		zsim_trace_close(r);
 		return ZSIM_ENOMEM;
-	}
-	if (!strcmp(path, "-")) {
-		r->f = stdin;
-	} else {
-		r->f = fopen(path, "rb");
-		r->own = true;
-		if (!r->f) {
-			zsim_trace_set_error(err, ZSIM_TRACE_E_IO, "%s: cannot open: %s", path,
-					     strerror(errno));
-			zsim_trace_close(r);
-			return ZSIM_EIO;
-		}
 	}
 	long n = zsim_trace_fill(r, 4);
 	int rc;
@@ -112,6 +103,38 @@ int zsim_trace_open(const char *path, enum zsim_trace_format fmt,
 	}
 	*out = r;
 	return 0;
+}
+
+int zsim_trace_open(const char *path, enum zsim_trace_format fmt,
+		    struct zsim_trace_reader **out, struct zsim_trace_error *err)
+{
+	if (out)
+		*out = NULL;
+	if (!path || !out || fmt > ZSIM_TRACE_FMT_BINARY) {
+		zsim_trace_set_error(err, ZSIM_TRACE_E_IO, "invalid arguments");
+		return ZSIM_EINVAL;
+	}
+	if (!strcmp(path, "-"))
+		return open_stream(stdin, false, "<stdin>", fmt, out, err);
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		zsim_trace_set_error(err, ZSIM_TRACE_E_IO, "%s: cannot open: %s", path,
+				     strerror(errno));
+		return ZSIM_EIO;
+	}
+	return open_stream(f, true, path, fmt, out, err);
+}
+
+int zsim_trace_open_stream(FILE *f, const char *name, enum zsim_trace_format fmt,
+			   struct zsim_trace_reader **out, struct zsim_trace_error *err)
+{
+	if (out)
+		*out = NULL;
+	if (!f || !name || !out || fmt > ZSIM_TRACE_FMT_BINARY) {
+		zsim_trace_set_error(err, ZSIM_TRACE_E_IO, "invalid arguments");
+		return ZSIM_EINVAL;
+	}
+	return open_stream(f, false, name, fmt, out, err);
 }
 
 void zsim_trace_set_corpus_pages(struct zsim_trace_reader *r, uint64_t corpus_pages)
@@ -178,6 +201,34 @@ static bool ends_with(const char *s, const char *suffix)
 	return a >= b && !strcmp(s + a - b, suffix);
 }
 
+/* The writer to an open stream f (own: fclose it at the end), named
+ * `name` in messages. Both entry points below end here. */
+static int writer_open_stream(FILE *f, bool own, const char *name, enum zsim_trace_format fmt,
+			      const struct zsim_trace_header *hdr,
+			      struct zsim_trace_writer **out, struct zsim_trace_error *err)
+{
+	struct zsim_trace_writer *w = calloc(1, sizeof(*w));
+	if (!w || !(w->path = dup_str(name))) {
+		free(w);
+		if (own)
+			fclose(f);
+		zsim_trace_set_error(err, ZSIM_TRACE_E_IO, "%s: out of memory", name);
+		return ZSIM_ENOMEM;
+	}
+	w->fmt = fmt;
+	w->f = f;
+	w->own = own;
+	int rc = fmt == ZSIM_TRACE_FMT_CSV ? zsim_trace_csv_write_header(w)
+					   : zsim_trace_bin_write_header(w, hdr);
+	if (rc) {
+		zsim_trace_set_error(err, ZSIM_TRACE_E_IO, "%s: write error", name);
+		zsim_trace_writer_close(w);
+		return rc;
+	}
+	*out = w;
+	return 0;
+}
+
 int zsim_trace_writer_open(const char *path, enum zsim_trace_format fmt,
 			   const struct zsim_trace_header *hdr,
 			   struct zsim_trace_writer **out, struct zsim_trace_error *err)
@@ -190,35 +241,28 @@ int zsim_trace_writer_open(const char *path, enum zsim_trace_format fmt,
 	}
 	if (fmt == ZSIM_TRACE_FMT_AUTO)
 		fmt = ends_with(path, ".csv") ? ZSIM_TRACE_FMT_CSV : ZSIM_TRACE_FMT_BINARY;
-	struct zsim_trace_writer *w = calloc(1, sizeof(*w));
-	if (!w || !(w->path = dup_str(path))) {
-		free(w);
-		zsim_trace_set_error(err, ZSIM_TRACE_E_IO, "%s: out of memory", path);
-		return ZSIM_ENOMEM;
-	}
-	w->fmt = fmt;
-	if (!strcmp(path, "-")) {
-		w->f = stdout;
-	} else {
-		w->f = fopen(path, fmt == ZSIM_TRACE_FMT_CSV ? "w" : "wb");
-		w->own = true;
-	}
-	if (!w->f) {
+	if (!strcmp(path, "-"))
+		return writer_open_stream(stdout, false, path, fmt, hdr, out, err);
+	FILE *f = fopen(path, fmt == ZSIM_TRACE_FMT_CSV ? "w" : "wb");
+	if (!f) {
 		zsim_trace_set_error(err, ZSIM_TRACE_E_IO, "%s: cannot create: %s", path,
 				     strerror(errno));
-		free(w->path);
-		free(w);
 		return ZSIM_EIO;
 	}
-	int rc = fmt == ZSIM_TRACE_FMT_CSV ? zsim_trace_csv_write_header(w)
-					   : zsim_trace_bin_write_header(w, hdr);
-	if (rc) {
-		zsim_trace_set_error(err, ZSIM_TRACE_E_IO, "%s: write error", path);
-		zsim_trace_writer_close(w);
-		return rc;
+	return writer_open_stream(f, true, path, fmt, hdr, out, err);
+}
+
+int zsim_trace_writer_open_stream(FILE *f, const char *name, enum zsim_trace_format fmt,
+				  const struct zsim_trace_header *hdr,
+				  struct zsim_trace_writer **out, struct zsim_trace_error *err)
+{
+	if (out)
+		*out = NULL;
+	if (!f || !name || !out || fmt == ZSIM_TRACE_FMT_AUTO || fmt > ZSIM_TRACE_FMT_BINARY) {
+		zsim_trace_set_error(err, ZSIM_TRACE_E_IO, "invalid arguments");
+		return ZSIM_EINVAL;
 	}
-	*out = w;
-	return 0;
+	return writer_open_stream(f, false, name, fmt, hdr, out, err);
 }
 
 int zsim_trace_write(struct zsim_trace_writer *w, const struct zsim_trace_event *ev)
@@ -264,29 +308,14 @@ int zsim_trace_writer_close(struct zsim_trace_writer *w)
 
 /* --- converter ------------------------------------------------------------ */
 
-int zsim_trace_convert(const char *in, const char *out, enum zsim_trace_format out_fmt,
-		       uint64_t *dropped, struct zsim_trace_error *err)
+/* Copy every event of an open reader to an open writer; closes both. */
+static int convert(struct zsim_trace_reader *r, struct zsim_trace_writer *w, const char *out,
+		   uint64_t *dropped, struct zsim_trace_error *err)
 {
-	struct zsim_trace_reader *r;
-	if (dropped)
-		*dropped = 0;
-	int rc = zsim_trace_open(in, ZSIM_TRACE_FMT_AUTO, &r, err);
-	if (rc)
-		return rc;
-	struct zsim_trace_header h;
-	zsim_trace_reader_header(r, &h);
-	h.capture = ZSIM_TRACE_CAPTURE_CONVERTED;
-	h.record_count = 0;
-	struct zsim_trace_writer *w;
-	rc = zsim_trace_writer_open(out, out_fmt, &h, &w, err);
-	if (rc) {
-		zsim_trace_close(r);
-		return rc;
-	}
 	const bool to_csv = w->fmt == ZSIM_TRACE_FMT_CSV;
 	struct zsim_trace_event ev;
 	uint64_t lost = 0;
-	int rrc;
+	int rrc, rc = 0;
 	while ((rrc = zsim_trace_read(r, &ev)) == 1) {
 		if (to_csv && (ev.pid || ev.flags || ev.result))
 			lost++;
@@ -307,9 +336,62 @@ int zsim_trace_convert(const char *in, const char *out, enum zsim_trace_format o
 		zsim_trace_set_error(err, ZSIM_TRACE_E_IO, "%s: write error", out);
 	}
 	zsim_trace_close(r);
-	if (rc && strcmp(out, "-"))
-		remove(out);
 	if (dropped)
 		*dropped = lost;
 	return rc;
+}
+
+static void converted_header(const struct zsim_trace_reader *r, struct zsim_trace_header *h)
+{
+	zsim_trace_reader_header(r, h);
+	h->capture = ZSIM_TRACE_CAPTURE_CONVERTED;
+	h->record_count = 0;
+}
+
+int zsim_trace_convert(const char *in, const char *out, enum zsim_trace_format out_fmt,
+		       uint64_t *dropped, struct zsim_trace_error *err)
+{
+	struct zsim_trace_reader *r;
+	if (dropped)
+		*dropped = 0;
+	int rc = zsim_trace_open(in, ZSIM_TRACE_FMT_AUTO, &r, err);
+	if (rc)
+		return rc;
+	struct zsim_trace_header h;
+	converted_header(r, &h);
+	struct zsim_trace_writer *w;
+	rc = zsim_trace_writer_open(out, out_fmt, &h, &w, err);
+	if (rc) {
+		zsim_trace_close(r);
+		return rc;
+	}
+	rc = convert(r, w, out, dropped, err);
+	if (rc && strcmp(out, "-"))
+		remove(out);
+	return rc;
+}
+
+int zsim_trace_convert_stream(FILE *in, const char *in_name, FILE *out, const char *out_name,
+			      enum zsim_trace_format out_fmt, uint64_t *dropped,
+			      struct zsim_trace_error *err)
+{
+	struct zsim_trace_reader *r;
+	if (dropped)
+		*dropped = 0;
+	if (!out || !out_name) {
+		zsim_trace_set_error(err, ZSIM_TRACE_E_IO, "invalid arguments");
+		return ZSIM_EINVAL;
+	}
+	int rc = zsim_trace_open_stream(in, in_name, ZSIM_TRACE_FMT_AUTO, &r, err);
+	if (rc)
+		return rc;
+	struct zsim_trace_header h;
+	converted_header(r, &h);
+	struct zsim_trace_writer *w;
+	rc = zsim_trace_writer_open_stream(out, out_name, out_fmt, &h, &w, err);
+	if (rc) {
+		zsim_trace_close(r);
+		return rc;
+	}
+	return convert(r, w, out_name, dropped, err);
 }

@@ -6,10 +6,11 @@
  * AUTO/BOOL/INT, a small or the default re-order window, swap_slots from
  * the capture or fixed). The conversion must succeed or fail with a clean
  * code (ZSIM_EPARSE, ZSIM_ETRUNC, ZSIM_ERANGE, ZSIM_EIO) and a one-line
- * message, leaving no output file; a converted trace must read back
+ * message naming the input or output; a converted trace must read back
  * without error, every event passing zsim_trace_event_check, and hold as
  * many events as the statistics say. Seeds: tests/fuzz/corpus/capture/
- * (tests/data/capture-sample.txt and variants).
+ * (tests/data/capture-sample.txt and variants). No file I/O: the input
+ * and the trace stay in memory (zsim_capture_convert_stream).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -29,8 +30,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 		}                                                                     \
 	} while (0)
 
-static char in_path[256], out_path[256];
-
 static int clean(int rc)
 {
 	return rc == ZSIM_EPARSE || rc == ZSIM_ETRUNC || rc == ZSIM_ERANGE || rc == ZSIM_EIO;
@@ -38,16 +37,17 @@ static int clean(int rc)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (!in_path[0]) {
-		const char *dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-		snprintf(in_path, sizeof(in_path), "%s/zsim-fuzzcap-%d.txt", dir, (int)getpid());
-		snprintf(out_path, sizeof(out_path), "%s/zsim-fuzzcap-%d.zswt", dir, (int)getpid());
-	}
 	uint8_t sel = size ? data[size - 1] : 0;
-	FILE *f = fopen(in_path, "wb");
-	CHECK(f);
-	CHECK(fwrite(data, 1, size, f) == size);
-	CHECK(fclose(f) == 0);
+	/* all in memory: the capture through fmemopen(3) on the input, the
+	 * trace into an open_memstream(3) buffer (zsim_capture_convert runs
+	 * the same code between the files it opens) */
+	static char empty[1];
+	FILE *in = fmemopen(size ? (void *)data : empty, size, "rb");
+	CHECK(in);
+	char *trace = NULL;
+	size_t trace_len = 0;
+	FILE *out = open_memstream(&trace, &trace_len);
+	CHECK(out);
 
 	struct zsim_capture_opts o;
 	zsim_capture_opts_init(&o);
@@ -69,16 +69,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct zsim_capture_stats st;
 	struct zsim_trace_error err;
 	memset(&err, 0, sizeof(err));
-	int rc = zsim_capture_convert(in_path, out_path, &o, &st, &err);
+	int rc = zsim_capture_convert_stream(in, "fuzz-capture", out, "fuzz-trace", &o, &st, &err);
+	CHECK(fclose(out) == 0);
+	fclose(in);
 	if (rc) {
 		CHECK(clean(rc));
 		CHECK(err.code == rc);
 		CHECK(err.message[0] && !strchr(err.message, '\n'));
-		CHECK(access(out_path, F_OK) != 0);
+		CHECK(strstr(err.message, "fuzz-") == err.message);
+		free(trace);
 		return 0;
 	}
 	struct zsim_trace_reader *r;
-	CHECK(zsim_trace_open(out_path, ZSIM_TRACE_FMT_BINARY, &r, &err) == 0);
+	FILE *tf = fmemopen(trace_len ? trace : empty, trace_len, "rb");
+	CHECK(tf);
+	CHECK(zsim_trace_open_stream(tf, "fuzz-trace", ZSIM_TRACE_FMT_BINARY, &r, &err) == 0);
 	struct zsim_trace_event ev;
 	uint64_t n = 0;
 	int got;
@@ -93,6 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(n == st.events);
 	CHECK(st.load_hits + st.load_misses + st.load_errors == st.loads);
 	zsim_trace_close(r);
-	unlink(out_path);
+	fclose(tf);
+	free(trace);
 	return 0;
 }

@@ -13,7 +13,12 @@
  *     other format and back (zsim_trace_convert), and both conversions give
  *     the same events (less what the CSV form cannot carry: pid, flags,
  *     result); a trace with an error fails to convert with the same code.
- * Files live in /dev/shm (or $TMPDIR) under the process id.
+ * Everything stays in memory: the input is read through fmemopen(3) on
+ * libFuzzer's buffer (zsim_trace_open_stream, the code zsim_trace_open
+ * runs once its file is open) and the conversions write to
+ * open_memstream(3) buffers (zsim_trace_convert_stream, the code of
+ * zsim_trace_convert between the files it opens), so that an execution
+ * makes no file I/O.
  */
 #ifndef ZSIM_FUZZ_TRACE_H
 #define ZSIM_FUZZ_TRACE_H
@@ -39,26 +44,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FUZZ_TRACE_MAX_EVENTS 2048 /* events compared per input */
 
-static char fuzz_path[3][256];
+static const char *const fuzz_name[3] = {"fuzz-in", "fuzz-mid", "fuzz-back"};
 
-static void fuzz_trace_paths(void)
+/* A stream on a buffer of `size` bytes (possibly 0). */
+static FILE *fuzz_mem_in(const void *data, size_t size)
 {
-	if (fuzz_path[0][0])
-		return;
-	const char *dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR");
-	if (!dir)
-		dir = "/tmp";
-	snprintf(fuzz_path[0], sizeof(fuzz_path[0]), "%s/zsim-fuzz-%d-in", dir, (int)getpid());
-	snprintf(fuzz_path[1], sizeof(fuzz_path[1]), "%s/zsim-fuzz-%d-mid", dir, (int)getpid());
-	snprintf(fuzz_path[2], sizeof(fuzz_path[2]), "%s/zsim-fuzz-%d-back", dir, (int)getpid());
-}
-
-static void fuzz_write_file(const char *path, const uint8_t *data, size_t size)
-{
-	FILE *f = fopen(path, "wb");
+	static char empty[1];
+	FILE *f = fmemopen(size ? (void *)data : empty, size, "rb");
 	TCHECK(f);
-	TCHECK(fwrite(data, 1, size, f) == size);
-	TCHECK(fclose(f) == 0);
+	return f;
 }
 
 static int fuzz_clean_trace(int rc)
@@ -68,15 +62,18 @@ static int fuzz_clean_trace(int rc)
 
 /* Read a whole trace; the events (at most max) into ev. Returns 0 or the
  * reader's error code, after checking the error rules above. */
-static int fuzz_read_all(const char *path, enum zsim_trace_format fmt,
-			 struct zsim_trace_event *ev, size_t max, size_t *n)
+static int fuzz_read_all(const void *data, size_t size, const char *path,
+			 enum zsim_trace_format fmt, struct zsim_trace_event *ev, size_t max,
+			 size_t *n)
 {
 	struct zsim_trace_reader *r;
 	struct zsim_trace_error err;
 	memset(&err, 0, sizeof(err));
 	*n = 0;
-	int rc = zsim_trace_open(path, fmt, &r, &err);
+	FILE *f = fuzz_mem_in(data, size);
+	int rc = zsim_trace_open_stream(f, path, fmt, &r, &err);
 	if (rc) {
+		fclose(f);
 		TCHECK(fuzz_clean_trace(rc));
 		TCHECK(err.code == rc && err.kind != ZSIM_TRACE_OK);
 		TCHECK(err.message[0] && !strchr(err.message, '\n'));
@@ -107,6 +104,7 @@ static int fuzz_read_all(const char *path, enum zsim_trace_format fmt,
 		TCHECK(zsim_trace_read(r, &e) == rc); /* sticky */
 	}
 	zsim_trace_close(r);
+	fclose(f);
 	return rc;
 }
 
@@ -131,20 +129,36 @@ static int fuzz_same_events(const struct zsim_trace_event *a, const struct zsim_
 
 static struct zsim_trace_event fuzz_ev[3][FUZZ_TRACE_MAX_EVENTS];
 
+/* Convert a buffer to out_fmt in a new buffer (*out, *out_len: the
+ * caller frees *out, also on failure). */
+static int fuzz_convert(const void *in, size_t in_len, const char *in_name,
+			const char *out_name, enum zsim_trace_format out_fmt, char **out,
+			size_t *out_len, struct zsim_trace_error *err)
+{
+	FILE *fi = fuzz_mem_in(in, in_len);
+	FILE *fo = open_memstream(out, out_len);
+	TCHECK(fo);
+	int rc = zsim_trace_convert_stream(fi, in_name, fo, out_name, out_fmt, NULL, err);
+	TCHECK(fclose(fo) == 0);
+	fclose(fi);
+	return rc;
+}
+
 static int fuzz_trace(enum zsim_trace_format fmt, const uint8_t *data, size_t size)
 {
-	fuzz_trace_paths();
 	const enum zsim_trace_format other =
 		fmt == ZSIM_TRACE_FMT_CSV ? ZSIM_TRACE_FMT_BINARY : ZSIM_TRACE_FMT_CSV;
-	fuzz_write_file(fuzz_path[0], data, size);
 	size_t n0, n1, n2;
-	int rc = fuzz_read_all(fuzz_path[0], fmt, fuzz_ev[0], FUZZ_TRACE_MAX_EVENTS, &n0);
+	int rc = fuzz_read_all(data, size, fuzz_name[0], fmt, fuzz_ev[0], FUZZ_TRACE_MAX_EVENTS,
+			       &n0);
 
 	/* The convert round trip: in -> other format -> back. Memory events
 	 * are compared only while they fit the arrays. */
 	struct zsim_trace_error err;
 	memset(&err, 0, sizeof(err));
-	int crc = zsim_trace_convert(fuzz_path[0], fuzz_path[1], other, NULL, &err);
+	char *mid = NULL, *back = NULL;
+	size_t mid_len = 0, back_len = 0;
+	int crc = fuzz_convert(data, size, fuzz_name[0], fuzz_name[1], other, &mid, &mid_len, &err);
 	char magic[4] = {0};
 	memcpy(magic, data, size < 4 ? size : 4);
 	/* zsim_trace_convert reads its input as AUTO: the same format as
@@ -159,21 +173,24 @@ static int fuzz_trace(enum zsim_trace_format fmt, const uint8_t *data, size_t si
 	}
 	if (rc) {
 		TCHECK(crc != 0 && fuzz_clean_trace(crc));
-		TCHECK(access(fuzz_path[1], F_OK) != 0); /* removed on failure */
+		TCHECK(err.code == crc && err.message[0]);
 		goto out;
 	}
 	TCHECK(crc == 0);
-	TCHECK(fuzz_read_all(fuzz_path[1], other, fuzz_ev[1], FUZZ_TRACE_MAX_EVENTS, &n1) == 0);
+	TCHECK(fuzz_read_all(mid, mid_len, fuzz_name[1], other, fuzz_ev[1], FUZZ_TRACE_MAX_EVENTS,
+			     &n1) == 0);
 	TCHECK(n1 == n0);
-	TCHECK(zsim_trace_convert(fuzz_path[1], fuzz_path[2], fmt, NULL, &err) == 0);
-	TCHECK(fuzz_read_all(fuzz_path[2], fmt, fuzz_ev[2], FUZZ_TRACE_MAX_EVENTS, &n2) == 0);
+	TCHECK(fuzz_convert(mid, mid_len, fuzz_name[1], fuzz_name[2], fmt, &back, &back_len,
+			    &err) == 0);
+	TCHECK(fuzz_read_all(back, back_len, fuzz_name[2], fmt, fuzz_ev[2], FUZZ_TRACE_MAX_EVENTS,
+			     &n2) == 0);
 	TCHECK(n2 == n0);
 	size_t k = n0 < FUZZ_TRACE_MAX_EVENTS ? n0 : FUZZ_TRACE_MAX_EVENTS;
 	TCHECK(fuzz_same_events(fuzz_ev[0], fuzz_ev[1], k, 1));
 	TCHECK(fuzz_same_events(fuzz_ev[0], fuzz_ev[2], k, fmt == ZSIM_TRACE_FMT_BINARY));
 out:
-	unlink(fuzz_path[1]);
-	unlink(fuzz_path[2]);
+	free(mid);
+	free(back);
 	return 0;
 }
 
