@@ -169,8 +169,15 @@ static void test_freed_pages_reused(void **state)
 	if (mapped[0]) { /* 0: AddressSanitizer build, pages from malloc */
 		uint64_t arena = 2u << 20, need = (uint64_t)N * ZSIM_PAGE_SIZE;
 		assert_true(mapped[0] >= need);
-		assert_true(mapped[0] <= (need + arena - 1) / arena * arena + arena);
-		assert_int_equal(mapped[1], mapped[0]);
+		const uint64_t bound = (need + arena - 1) / arena * arena + arena;
+		assert_true(mapped[0] <= bound);
+		/* The second round reuses the freed pages: nothing new is mapped
+		 * for it. The one arena the allocator's thread prepares ahead
+		 * may land after mapped[0] was read (a loaded machine), so the
+		 * second figure may be one arena more, never past the bound. */
+		assert_true(mapped[1] >= mapped[0]);
+		assert_true(mapped[1] - mapped[0] <= arena);
+		assert_true(mapped[1] <= bound);
 	}
 	free(p);
 	assert_int_equal(zsim_page_allocator_destroy(pa), 0);
