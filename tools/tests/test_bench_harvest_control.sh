@@ -34,11 +34,17 @@ expect_exit 0 "$BENCH" harvest --stop-at-rss 4M --out r.zpk -- \
 	bash -c 'x=$(head -c 12000000 /dev/zero | tr "\0" a); sleep 30; true'
 expect_in err "stopped at the --stop-at-rss size"
 pages=$(grep -o 'pid [0-9]* [a-z]* *[0-9]* snapshots*, [0-9]* pages' err | grep -o '[0-9]* pages' | head -1 | cut -d' ' -f1)
-# Under ThreadSanitizer the harvester's own shadow memory and slowness
-# change when the stop lands (as for test_pagestore_harvest, which TSan
-# skips): the stop itself is checked above, the page count only elsewhere.
+# RssAnon is polled every 20 ms while bash grows its string by
+# reallocating: at the poll that stops it, the old and the new buffer may
+# both be resident, and the old one is freed before the last snapshot
+# reads the pages (CI saw 931 pages for a 4 MiB stop). So the snapshot
+# must hold at least half the stop size: a stop taken at the start (a few
+# dozen pages) still fails. Under ThreadSanitizer the harvester's own
+# shadow memory and slowness change when the stop lands (as for
+# test_pagestore_harvest, which TSan skips): the stop itself is checked
+# above, the page count only elsewhere.
 if ! ldd "$BENCH" 2>/dev/null | grep -q libtsan; then
-	[ "${pages:-0}" -ge 1024 ] || fail "--stop-at-rss: only ${pages:-0} pages (want >= 4 MiB)"
+	[ "${pages:-0}" -ge 512 ] || fail "--stop-at-rss: only ${pages:-0} pages (want >= 2 MiB of a 4 MiB stop)"
 fi
 
 # --stop-signal: kill -USR1 the harvester.
