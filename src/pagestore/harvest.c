@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <sys/ptrace.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -587,6 +588,27 @@ static void kill_all(struct run *r)
 	r->n = 0;
 }
 
+/* Stops every tracee before a chosen stop's last snapshot, so the
+ * snapshot is atomic: a running process may unmap or mremap a buffer
+ * between our read of its maps and of its pages (a realloc'd string
+ * vanished from one such snapshot). Each thread gets SIGSTOP and is
+ * waited for until it is in any ptrace stop (or gone); it is never
+ * resumed, as kill_all follows. */
+static void freeze_all(struct run *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!r->t[i].exiting)
+			syscall(SYS_tgkill, r->t[i].tgid, r->t[i].tid, SIGSTOP);
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->t[i].exiting)
+			continue; /* already held in its exit stop */
+		int st;
+		pid_t got = waitpid(r->t[i].tid, &st, __WALL);
+		if (got > 0 && !WIFSTOPPED(st))
+			r->t[i].exiting = true; /* it died meanwhile: nothing to read */
+	}
+}
+
 static bool is_stop_signal(int sig)
 {
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
@@ -774,6 +796,7 @@ int zsim_harvest_run(struct zsim_pagestore_writer *w, char *const argv[],
 				why = ZSIM_HARVEST_STOP_MEMORY;
 		}
 		if (!rc && why) {
+			freeze_all(&r);
 			for (size_t i = 0; i < r.n && !rc; i++) {
 				struct tracee *t = &r.t[i];
 				if (first_of_group(&r, i) && t->exec_seen && !t->exiting)

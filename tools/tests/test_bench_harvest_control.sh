@@ -34,12 +34,12 @@ expect_exit 0 "$BENCH" harvest --stop-at-rss 4M --out r.zpk -- \
 	bash -c 'x=$(head -c 12000000 /dev/zero | tr "\0" a); sleep 30; true'
 expect_in err "stopped at the --stop-at-rss size"
 pages=$(grep -o 'pid [0-9]* [a-z]* *[0-9]* snapshots*, [0-9]* pages' err | grep -o '[0-9]* pages' | head -1 | cut -d' ' -f1)
-# RssAnon is polled every 20 ms while bash grows its string by
-# reallocating: at the poll that stops it, the old and the new buffer may
-# both be resident, and the old one is freed before the last snapshot
-# reads the pages (CI saw 931 pages for a 4 MiB stop). So the snapshot
-# must hold at least half the stop size: a stop taken at the start (a few
-# dozen pages) still fails. Under ThreadSanitizer the harvester's own
+# The last snapshot is taken with the command stopped (before, a running
+# bash could mremap its growing string away between our reads of its maps
+# and of its pages: CI saw 931 pages, a local loop 192). RssAnon is polled
+# every 20 ms and bash runs on until the freeze, so a realloc may still
+# free an old copy counted at the poll: the snapshot must hold at least
+# half the stop size (a stop taken at the start, a few dozen pages, fails). Under ThreadSanitizer the harvester's own
 # shadow memory and slowness change when the stop lands (as for
 # test_pagestore_harvest, which TSan skips): the stop itself is checked
 # above, the page count only elsewhere.
