@@ -202,6 +202,10 @@ ZSIM_API void zsim_zswap_destroy(struct zsim_zswap *z);
 /* Names of the profiles, NULL-terminated. */
 ZSIM_API const char *const *zsim_zswap_profiles(void);
 ZSIM_API const char *zsim_zswap_profile_name(const struct zsim_zswap *z);
+/* The profile's ZSIM_P_* bit (zswapsim/stats.h), to test a counter's
+ * `profiles` mask from zsim_counters(): 0 and *bit set, or ZSIM_EINVAL
+ * (NULL argument) or ZSIM_ENOENT (no profile of that name). */
+ZSIM_API int zsim_zswap_profile_bit(const char *name, unsigned *bit);
 
 /* --- swap devices ------------------------------------------------------ */
 

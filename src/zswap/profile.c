@@ -101,3 +101,14 @@ const char *const *zsim_zswap_profiles(void)
 {
 	return profile_names;
 }
+
+int zsim_zswap_profile_bit(const char *name, unsigned *bit)
+{
+	if (!name || !bit)
+		return ZSIM_EINVAL;
+	const struct zsim_profile *p = zsim_profile_find(name);
+	if (!p)
+		return ZSIM_ENOENT;
+	*bit = p->bit;
+	return 0;
+}

@@ -142,6 +142,39 @@ static void test_load_slot(void **state)
 	zsim_zswap_destroy(z);
 }
 
+/* Every listed profile has its own bit, and the bit matches the counter
+ * table: duplicate_entry is a 6.1-only counter. */
+static void test_profile_bit(void **state)
+{
+	(void)state;
+	unsigned seen = 0, bit = 0;
+	for (const char *const *n = zsim_zswap_profiles(); *n; n++) {
+		assert_int_equal(zsim_zswap_profile_bit(*n, &bit), 0);
+		assert_int_equal(bit & (bit - 1), 0); /* one bit */
+		assert_int_equal(seen & bit, 0);      /* its own */
+		seen |= bit;
+	}
+	assert_int_equal(seen, ZSIM_P_ALL);
+	size_t n;
+	const struct zsim_counter_info *ci = zsim_counters(&n);
+	unsigned b61 = 0, b612 = 0;
+	assert_int_equal(zsim_zswap_profile_bit("6.1", &b61), 0);
+	assert_int_equal(zsim_zswap_profile_bit("6.12", &b612), 0);
+	int found = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(ci[i].name, "duplicate_entry")) {
+			found = 1;
+			assert_true(ci[i].profiles & b61);
+			assert_false(ci[i].profiles & b612);
+		}
+	assert_true(found);
+	bit = 7;
+	assert_int_equal(zsim_zswap_profile_bit("6.2", &bit), ZSIM_ENOENT);
+	assert_int_equal(bit, 7); /* untouched on error */
+	assert_int_equal(zsim_zswap_profile_bit(NULL, &bit), ZSIM_EINVAL);
+	assert_int_equal(zsim_zswap_profile_bit("6.1", NULL), ZSIM_EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -150,6 +183,7 @@ int main(void)
 		cmocka_unit_test(test_init_fields_mean_what_they_say),
 		cmocka_unit_test(test_refused_store_returns_zero),
 		cmocka_unit_test(test_load_slot),
+		cmocka_unit_test(test_profile_bit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -59,27 +59,13 @@ static char *human_rate(double r, char *buf, size_t len)
 	return buf;
 }
 
-static unsigned profile_bit(const char *name)
-{
-	if (!strcmp(name, "6.1"))
-		return ZSIM_P_6_1;
-	if (!strcmp(name, "6.12"))
-		return ZSIM_P_6_12;
-	if (!strcmp(name, "6.13"))
-		return ZSIM_P_6_13;
-	if (!strcmp(name, "6.18"))
-		return ZSIM_P_6_18;
-	if (!strcmp(name, "latest"))
-		return ZSIM_P_LATEST;
-	return ZSIM_P_ALL;
-}
-
 /* Does the run's profile have this debugfs/vmstat counter? */
 static bool has_counter(const struct bench_result *r, const char *group, const char *name)
 {
 	size_t n;
 	const struct zsim_counter_info *ci = zsim_counters(&n);
-	unsigned bit = profile_bit(r->profile);
+	unsigned bit = ZSIM_P_ALL;
+	zsim_zswap_profile_bit(r->profile, &bit); /* an unknown name keeps ALL */
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(ci[i].group, group) && !strcmp(ci[i].name, name))
 			return (ci[i].profiles & bit) != 0;

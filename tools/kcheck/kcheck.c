@@ -218,26 +218,14 @@ static const char *sim_get(const struct simres *r, const char *key)
 	return NULL;
 }
 
-static unsigned profile_bit(const char *p)
-{
-	if (!strcmp(p, "6.1"))
-		return ZSIM_P_6_1;
-	if (!strcmp(p, "6.12"))
-		return ZSIM_P_6_12;
-	if (!strcmp(p, "6.13"))
-		return ZSIM_P_6_13;
-	if (!strcmp(p, "6.18"))
-		return ZSIM_P_6_18;
-	return ZSIM_P_LATEST;
-}
-
 static void snapshot(struct zsim_zswap *z, const char *profile, const char *phase,
 		     struct simres *r)
 {
 	struct zsim_zswap_stats st;
 	struct zsim_memcg_stats ms;
 	char key[128];
-	unsigned pb = profile_bit(profile);
+	unsigned pb = ZSIM_P_LATEST;
+	zsim_zswap_profile_bit(profile, &pb); /* an unknown name reads as latest */
 	if (zsim_zswap_stats(z, &st) || zsim_zswap_memcg_stats(z, 1, &ms))
 		fail("cannot read the simulator's counters%s%s", "", "");
 #define PUT_(group, s, name, kind, profiles, desc)                                   \
