@@ -407,6 +407,13 @@ struct json_t *bench_run_json(const struct bench_input *in, const struct bench_c
 int bench_json_dump(FILE *out, struct json_t *j, bool compact);
 /* One JSON string (escaped by jansson), or null for NULL, to out. */
 void bench_json_string(FILE *out, const char *s);
+/* JSON values for reports: an unsigned count (beyond INT64_MAX a real), a
+ * double (null unless finite), a string (null for NULL); NULL only when
+ * out of memory. bench_jput sets o[key] = v, taking v, and skips a NULL v. */
+struct json_t *bench_ju(uint64_t v);
+struct json_t *bench_jd(double v);
+struct json_t *bench_js(const char *s);
+void bench_jput(struct json_t *o, const char *key, struct json_t *v);
 /* bench_run_json written to out (indent < 0: compact). */
 void bench_write_run_json(FILE *out, const struct bench_input *in, const struct bench_config *cfg,
 			  const struct bench_run_opts *o, const struct bench_result *r,

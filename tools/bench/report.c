@@ -241,24 +241,24 @@ void bench_print_summary(FILE *out, const struct bench_input *in, const struct b
  */
 
 /* An unsigned count as a JSON integer (beyond INT64_MAX: a real). */
-static json_t *ju(uint64_t v)
+json_t *bench_ju(uint64_t v)
 {
 	return v > (uint64_t)INT64_MAX ? json_real((double)v) : json_integer((json_int_t)v);
 }
 
-static json_t *jd(double v)
+json_t *bench_jd(double v)
 {
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
-static json_t *js(const char *s)
+json_t *bench_js(const char *s)
 {
 	return s ? json_string(s) : json_null();
 }
 
 /* json_object_set_new that survives a NULL value (out of memory: the
  * member is dropped rather than crashing). */
-static void put(json_t *o, const char *key, json_t *v)
+void bench_jput(json_t *o, const char *key, json_t *v)
 {
 	if (v)
 		json_object_set_new(o, key, v);
@@ -267,14 +267,14 @@ static void put(json_t *o, const char *key, json_t *v)
 static json_t *stats_json(const struct zsim_zswap_stats *st)
 {
 	json_t *o = json_object();
-	put(o, "stored_pages", ju(st->stored_pages));
-	put(o, "pool_total_size", ju(st->pool_total_size));
-	put(o, "ratio", jd(bench_ratio(st)));
-	put(o, "zswpout", ju(st->zswpout));
-	put(o, "zswpin", ju(st->zswpin));
-	put(o, "pswpout", ju(st->pswpout));
-	put(o, "pswpin", ju(st->pswpin));
-	put(o, "written_back_pages", ju(st->written_back_pages));
+	bench_jput(o, "stored_pages", bench_ju(st->stored_pages));
+	bench_jput(o, "pool_total_size", bench_ju(st->pool_total_size));
+	bench_jput(o, "ratio", bench_jd(bench_ratio(st)));
+	bench_jput(o, "zswpout", bench_ju(st->zswpout));
+	bench_jput(o, "zswpin", bench_ju(st->zswpin));
+	bench_jput(o, "pswpout", bench_ju(st->pswpout));
+	bench_jput(o, "pswpin", bench_ju(st->pswpin));
+	bench_jput(o, "written_back_pages", bench_ju(st->written_back_pages));
 	return o;
 }
 
@@ -289,13 +289,13 @@ static json_t *lat_group(const struct bench_hist *h, bool mm)
 		if (!always && !h[k].count)
 			continue;
 		json_t *o = json_object();
-		put(o, "count", ju(h[k].count));
-		put(o, "p50", ju(bench_hist_quantile(&h[k], 0.5)));
-		put(o, "p90", ju(bench_hist_quantile(&h[k], 0.9)));
-		put(o, "p99", ju(bench_hist_quantile(&h[k], 0.99)));
-		put(o, "max", ju(h[k].max));
-		put(o, "mean", ju(h[k].count ? h[k].sum / h[k].count : 0));
-		put(g, bench_op_names[k], o);
+		bench_jput(o, "count", bench_ju(h[k].count));
+		bench_jput(o, "p50", bench_ju(bench_hist_quantile(&h[k], 0.5)));
+		bench_jput(o, "p90", bench_ju(bench_hist_quantile(&h[k], 0.9)));
+		bench_jput(o, "p99", bench_ju(bench_hist_quantile(&h[k], 0.99)));
+		bench_jput(o, "max", bench_ju(h[k].max));
+		bench_jput(o, "mean", bench_ju(h[k].count ? h[k].sum / h[k].count : 0));
+		bench_jput(g, bench_op_names[k], o);
 	}
 	return g;
 }
@@ -304,29 +304,29 @@ static json_t *lat_group(const struct bench_hist *h, bool mm)
  * codec libraries, the machine and kernel, and when. */
 void bench_json_put_envelope(json_t *root)
 {
-	put(root, "tool", json_string(bench_prog));
-	put(root, "version", json_string(zsim_version_string()));
+	bench_jput(root, "tool", json_string(bench_prog));
+	bench_jput(root, "version", json_string(zsim_version_string()));
 	/* What made the report: the library linked, the codec libraries, the
 	 * machine and kernel, and when. */
 	json_t *lib = json_object();
-	put(lib, "name", json_string("libzswapsim"));
-	put(lib, "version", json_string(zsim_version_string()));
-	put(root, "library", lib);
+	bench_jput(lib, "name", json_string("libzswapsim"));
+	bench_jput(lib, "version", json_string(zsim_version_string()));
+	bench_jput(root, "library", lib);
 	json_t *libs = json_object();
 	size_t nlib;
 	const struct zsim_codec_library *cl = zsim_codec_libraries(&nlib);
 	for (size_t i = 0; i < nlib; i++)
-		put(libs, cl[i].name, js(cl[i].version));
-	put(root, "codec_libraries", libs);
+		bench_jput(libs, cl[i].name, bench_js(cl[i].version));
+	bench_jput(root, "codec_libraries", libs);
 	struct bench_env env;
 	bench_env_get(&env);
 	json_t *host = json_object();
-	put(host, "name", js(env.host));
-	put(host, "sysname", js(env.sysname));
-	put(host, "kernel", js(env.kernel));
-	put(host, "machine", js(env.machine));
-	put(root, "host", host);
-	put(root, "timestamp", js(env.timestamp));
+	bench_jput(host, "name", bench_js(env.host));
+	bench_jput(host, "sysname", bench_js(env.sysname));
+	bench_jput(host, "kernel", bench_js(env.kernel));
+	bench_jput(host, "machine", bench_js(env.machine));
+	bench_jput(root, "host", host);
+	bench_jput(root, "timestamp", bench_js(env.timestamp));
 }
 
 json_t *bench_run_json(const struct bench_input *in, const struct bench_config *cfg,
@@ -342,176 +342,176 @@ json_t *bench_run_json(const struct bench_input *in, const struct bench_config *
 	bench_json_put_envelope(root);
 
 	json_t *c = json_object();
-	put(c, "label", js(cfg->label));
-	put(c, "profile", js(r->profile));
-	put(c, "compressor", js(zc.compressor));
+	bench_jput(c, "label", bench_js(cfg->label));
+	bench_jput(c, "profile", bench_js(r->profile));
+	bench_jput(c, "compressor", bench_js(zc.compressor));
 	json_t *codec = json_object();
-	put(codec, "description", js(r->codec_desc));
-	put(codec, "driver", js(r->codec_driver));
-	put(codec, "standin", json_boolean(r->codec_standin));
-	put(c, "codec", codec);
-	put(c, "zpool", js(zc.zpool));
-	put(c, "chain_size", ju(zc.chain_size));
-	put(c, "max_pool_percent", ju(zc.max_pool_percent));
-	put(c, "accept_threshold_percent", ju(zc.accept_threshold_percent));
-	put(c, "ram_bytes", ju(zc.ram_bytes));
-	put(c, "cpus", ju(r->nr_cpus));
-	put(c, "batch", json_string(zc.batch < 0 ? "auto" : zc.batch ? "on" : "off"));
-	put(c, "threads", ju(r->threads));
-	put(c, "verify", json_boolean(o->verify));
-	put(c, "swapdev", json_string(o->swap_file ? "file" : "memory"));
-	put(root, "config", c);
+	bench_jput(codec, "description", bench_js(r->codec_desc));
+	bench_jput(codec, "driver", bench_js(r->codec_driver));
+	bench_jput(codec, "standin", json_boolean(r->codec_standin));
+	bench_jput(c, "codec", codec);
+	bench_jput(c, "zpool", bench_js(zc.zpool));
+	bench_jput(c, "chain_size", bench_ju(zc.chain_size));
+	bench_jput(c, "max_pool_percent", bench_ju(zc.max_pool_percent));
+	bench_jput(c, "accept_threshold_percent", bench_ju(zc.accept_threshold_percent));
+	bench_jput(c, "ram_bytes", bench_ju(zc.ram_bytes));
+	bench_jput(c, "cpus", bench_ju(r->nr_cpus));
+	bench_jput(c, "batch", json_string(zc.batch < 0 ? "auto" : zc.batch ? "on" : "off"));
+	bench_jput(c, "threads", bench_ju(r->threads));
+	bench_jput(c, "verify", json_boolean(o->verify));
+	bench_jput(c, "swapdev", json_string(o->swap_file ? "file" : "memory"));
+	bench_jput(root, "config", c);
 
 	json_t *i = json_object();
-	put(i, "label", js(in->label));
-	put(i, "workload", js(in->trace_path ? NULL : bench_workload_names[in->workload]));
-	put(i, "trace", js(in->trace_path));
-	put(i, "corpus", js(in->corpus_path));
-	put(i, "synthetic", json_boolean(in->synthetic));
-	put(i, "pages", ju(in->trace_path ? in->corpus_pages : in->pages));
-	put(i, "seed", ju(in->seed));
-	put(i, "events", ju(in->n));
+	bench_jput(i, "label", bench_js(in->label));
+	bench_jput(i, "workload", bench_js(in->trace_path ? NULL : bench_workload_names[in->workload]));
+	bench_jput(i, "trace", bench_js(in->trace_path));
+	bench_jput(i, "corpus", bench_js(in->corpus_path));
+	bench_jput(i, "synthetic", json_boolean(in->synthetic));
+	bench_jput(i, "pages", bench_ju(in->trace_path ? in->corpus_pages : in->pages));
+	bench_jput(i, "seed", bench_ju(in->seed));
+	bench_jput(i, "events", bench_ju(in->n));
 	if (in->workload == WL_HOTCOLD) {
-		put(i, "accesses", ju(in->ops));
-		put(i, "mem_limit", ju(in->mem_limit));
+		bench_jput(i, "accesses", bench_ju(in->ops));
+		bench_jput(i, "mem_limit", bench_ju(in->mem_limit));
 	}
-	put(root, "input", i);
+	bench_jput(root, "input", i);
 
 	/* The library's counters, its members at our top level. */
 	json_t *lj = r->counters_json ? json_loads(r->counters_json, 0, NULL) : NULL;
 	if (json_is_object(lj)) {
 		json_object_update(root, lj);
 	} else {
-		put(root, "zswap", json_object());
-		put(root, "vmstat", json_object());
-		put(root, "memcg", json_object());
+		bench_jput(root, "zswap", json_object());
+		bench_jput(root, "vmstat", json_object());
+		bench_jput(root, "memcg", json_object());
 	}
 	json_decref(lj);
 
-	put(root, "peak", stats_json(&r->peak.st));
+	bench_jput(root, "peak", stats_json(&r->peak.st));
 	json_t *ph = json_array();
 	for (size_t k = 0; k < r->nphases; k++) {
 		json_t *p = json_object();
-		put(p, "mark", ju(r->phases[k].mark));
-		put(p, "ops", ju(r->phases[k].ops));
-		put(p, "stats", stats_json(&r->phases[k].st));
+		bench_jput(p, "mark", bench_ju(r->phases[k].mark));
+		bench_jput(p, "ops", bench_ju(r->phases[k].ops));
+		bench_jput(p, "stats", stats_json(&r->phases[k].st));
 		json_array_append_new(ph, p);
 	}
-	put(root, "phases", ph);
+	bench_jput(root, "phases", ph);
 	json_t *sd = json_object();
-	put(sd, "kind", json_string(o->swap_file ? "file" : "memory"));
-	put(sd, "pages", ju(r->swapdev.device_pages));
-	put(sd, "bytes_written", ju(r->swapdev.bytes_written));
-	put(sd, "bytes_read", ju(r->swapdev.bytes_read));
-	put(root, "swap_device", sd);
+	bench_jput(sd, "kind", json_string(o->swap_file ? "file" : "memory"));
+	bench_jput(sd, "pages", bench_ju(r->swapdev.device_pages));
+	bench_jput(sd, "bytes_written", bench_ju(r->swapdev.bytes_written));
+	bench_jput(sd, "bytes_read", bench_ju(r->swapdev.bytes_read));
+	bench_jput(root, "swap_device", sd);
 	if (r->sched_valid) {
 		json_t *sc = json_object();
-		put(sc, "name", json_string("sim"));
-		put(sc, "now_ns", ju(r->sched.now_ns));
-		put(sc, "queued", ju(r->sched.queued));
-		put(sc, "runs", ju(r->sched.runs));
-		put(sc, "preempted", ju(r->sched.preempted));
-		put(sc, "iterations", ju(r->sched.iterations));
-		put(sc, "worker_ns", ju(r->sched.worker_ns));
-		put(root, "shrink_schedule", sc);
+		bench_jput(sc, "name", json_string("sim"));
+		bench_jput(sc, "now_ns", bench_ju(r->sched.now_ns));
+		bench_jput(sc, "queued", bench_ju(r->sched.queued));
+		bench_jput(sc, "runs", bench_ju(r->sched.runs));
+		bench_jput(sc, "preempted", bench_ju(r->sched.preempted));
+		bench_jput(sc, "iterations", bench_ju(r->sched.iterations));
+		bench_jput(sc, "worker_ns", bench_ju(r->sched.worker_ns));
+		bench_jput(root, "shrink_schedule", sc);
 	}
 	if (r->mm.valid) {
 		json_t *mm = json_object();
-		put(mm, "memcg", ju(r->mm.memcg));
-		put(mm, "memory_max", ju(r->mm.memory_max));
-		put(mm, "memory_current", ju(r->mm.memory_current));
-		put(mm, "anon", ju(r->mm.anon));
-		put(mm, "swap_current", ju(r->mm.swap_current));
-		put(mm, "swap_peak", ju(r->mm.swap_peak));
-		put(mm, "pgscan", ju(r->mm.pgscan));
-		put(mm, "pgsteal", ju(r->mm.pgsteal));
-		put(mm, "swapouts_kept", ju(r->mm.swapouts_kept));
-		put(mm, "oom", ju(r->mm.oom));
-		put(mm, "accesses", ju(r->c.mm_accesses));
-		put(mm, "faults", ju(r->c.mm_faults));
-		put(root, "mm", mm);
+		bench_jput(mm, "memcg", bench_ju(r->mm.memcg));
+		bench_jput(mm, "memory_max", bench_ju(r->mm.memory_max));
+		bench_jput(mm, "memory_current", bench_ju(r->mm.memory_current));
+		bench_jput(mm, "anon", bench_ju(r->mm.anon));
+		bench_jput(mm, "swap_current", bench_ju(r->mm.swap_current));
+		bench_jput(mm, "swap_peak", bench_ju(r->mm.swap_peak));
+		bench_jput(mm, "pgscan", bench_ju(r->mm.pgscan));
+		bench_jput(mm, "pgsteal", bench_ju(r->mm.pgsteal));
+		bench_jput(mm, "swapouts_kept", bench_ju(r->mm.swapouts_kept));
+		bench_jput(mm, "oom", bench_ju(r->mm.oom));
+		bench_jput(mm, "accesses", bench_ju(r->c.mm_accesses));
+		bench_jput(mm, "faults", bench_ju(r->c.mm_faults));
+		bench_jput(root, "mm", mm);
 	}
 
 	json_t *ops = json_object();
-	put(ops, "events", ju(r->c.events));
+	bench_jput(ops, "events", bench_ju(r->c.events));
 	json_t *st = json_object();
-	put(st, "calls", ju(r->c.store_ops));
-	put(st, "pages", ju(r->c.store_pages));
-	put(st, "to_zswap", ju(r->c.store_where[ZSIM_WHERE_ZSWAP]));
-	put(st, "to_zeromap", ju(r->c.store_where[ZSIM_WHERE_ZEROMAP]));
-	put(st, "to_device", ju(r->c.store_where[ZSIM_WHERE_DEVICE]));
-	put(st, "kept", ju(r->c.store_where[ZSIM_WHERE_KEPT]));
-	put(ops, "store", st);
+	bench_jput(st, "calls", bench_ju(r->c.store_ops));
+	bench_jput(st, "pages", bench_ju(r->c.store_pages));
+	bench_jput(st, "to_zswap", bench_ju(r->c.store_where[ZSIM_WHERE_ZSWAP]));
+	bench_jput(st, "to_zeromap", bench_ju(r->c.store_where[ZSIM_WHERE_ZEROMAP]));
+	bench_jput(st, "to_device", bench_ju(r->c.store_where[ZSIM_WHERE_DEVICE]));
+	bench_jput(st, "kept", bench_ju(r->c.store_where[ZSIM_WHERE_KEPT]));
+	bench_jput(ops, "store", st);
 	json_t *ld = json_object();
-	put(ld, "pages", ju(r->c.load_pages));
-	put(ld, "hits", ju(r->c.load_hits));
-	put(ld, "from_zswap", ju(r->c.load_where[ZSIM_WHERE_ZSWAP]));
-	put(ld, "from_zeromap", ju(r->c.load_where[ZSIM_WHERE_ZEROMAP]));
-	put(ld, "from_device", ju(r->c.load_where[ZSIM_WHERE_DEVICE]));
-	put(ld, "misses", ju(r->c.load_misses));
-	put(ld, "errors", ju(r->c.load_errors));
-	put(ops, "load", ld);
+	bench_jput(ld, "pages", bench_ju(r->c.load_pages));
+	bench_jput(ld, "hits", bench_ju(r->c.load_hits));
+	bench_jput(ld, "from_zswap", bench_ju(r->c.load_where[ZSIM_WHERE_ZSWAP]));
+	bench_jput(ld, "from_zeromap", bench_ju(r->c.load_where[ZSIM_WHERE_ZEROMAP]));
+	bench_jput(ld, "from_device", bench_ju(r->c.load_where[ZSIM_WHERE_DEVICE]));
+	bench_jput(ld, "misses", bench_ju(r->c.load_misses));
+	bench_jput(ld, "errors", bench_ju(r->c.load_errors));
+	bench_jput(ops, "load", ld);
 	json_t *inv = json_object();
-	put(inv, "calls", ju(r->c.invalidate_ops));
-	put(inv, "pages", ju(r->c.invalidate_pages));
-	put(ops, "invalidate", inv);
-	put(ops, "writeback_observed", ju(r->c.writeback_observed));
-	put(ops, "marks", ju(r->c.marks));
-	put(root, "ops", ops);
+	bench_jput(inv, "calls", bench_ju(r->c.invalidate_ops));
+	bench_jput(inv, "pages", bench_ju(r->c.invalidate_pages));
+	bench_jput(ops, "invalidate", inv);
+	bench_jput(ops, "writeback_observed", bench_ju(r->c.writeback_observed));
+	bench_jput(ops, "marks", bench_ju(r->c.marks));
+	bench_jput(root, "ops", ops);
 
 	/* latency_ns: {op: {...}, ..., "modelled": {op: {...}}}: measured wall
 	 * time of each call, and apart from it, when the codec has a timing
 	 * model, the modelled device latency of the same calls. */
 	json_t *lat = lat_group(r->lat.wall, r->mm.valid);
 	if (any_modelled(r))
-		put(lat, "modelled", lat_group(r->lat.modelled, false));
-	put(root, "latency_ns", lat);
+		bench_jput(lat, "modelled", lat_group(r->lat.modelled, false));
+	bench_jput(root, "latency_ns", lat);
 	json_t *tp = json_object();
-	put(tp, "store_pages_per_s", jd(r->store_pages_per_s));
-	put(tp, "load_pages_per_s", jd(r->load_pages_per_s));
-	put(tp, "ops_per_s", jd(r->ops_per_s));
-	put(tp, "wall_s", jd(r->wall_s));
-	put(root, "throughput", tp);
+	bench_jput(tp, "store_pages_per_s", bench_jd(r->store_pages_per_s));
+	bench_jput(tp, "load_pages_per_s", bench_jd(r->load_pages_per_s));
+	bench_jput(tp, "ops_per_s", bench_jd(r->ops_per_s));
+	bench_jput(tp, "wall_s", bench_jd(r->wall_s));
+	bench_jput(root, "throughput", tp);
 	if (o->verify) {
 		json_t *v = json_object();
-		put(v, "checked", ju(r->c.verify_checked));
-		put(v, "mismatches", ju(r->c.verify_mismatches));
-		put(v, "failed_loads", ju(r->c.verify_eio));
-		put(v, "lost", ju(r->c.verify_lost));
-		put(v, "test_corrupted", ju(r->c.test_corrupted));
-		put(root, "verify", v);
+		bench_jput(v, "checked", bench_ju(r->c.verify_checked));
+		bench_jput(v, "mismatches", bench_ju(r->c.verify_mismatches));
+		bench_jput(v, "failed_loads", bench_ju(r->c.verify_eio));
+		bench_jput(v, "lost", bench_ju(r->c.verify_lost));
+		bench_jput(v, "test_corrupted", bench_ju(r->c.test_corrupted));
+		bench_jput(root, "verify", v);
 	} else {
-		put(root, "verify", json_null());
+		bench_jput(root, "verify", json_null());
 	}
 	json_t *re = json_object();
-	put(re, "count", ju(r->c.replay_errors));
-	put(re, "first", js(r->c.replay_errors ? r->first_replay_error : NULL));
-	put(root, "replay_errors", re);
+	bench_jput(re, "count", bench_ju(r->c.replay_errors));
+	bench_jput(re, "first", bench_js(r->c.replay_errors ? r->first_replay_error : NULL));
+	bench_jput(root, "replay_errors", re);
 
 	/* The flat object `sweep --merge` reads back. */
 	const struct bench_hist *st_h = &r->lat.wall[r->mm.valid ? BOP_ACCESS : BOP_STORE];
 	const struct bench_hist *ld_h = &r->lat.wall[r->mm.valid ? BOP_FAULT : BOP_LOAD];
 	json_t *s = json_object();
-	put(s, "cell", js(cell ? cell : ""));
-	put(s, "config", js(cfg->label));
-	put(s, "input", js(in->label));
-	put(s, "stored_pages", ju(r->st.stored_pages));
-	put(s, "pool_total_size", ju(r->st.pool_total_size));
-	put(s, "ratio", jd(bench_ratio(&r->st)));
-	put(s, "peak_stored_pages", ju(r->peak.st.stored_pages));
-	put(s, "peak_pool_total_size", ju(r->peak.st.pool_total_size));
-	put(s, "peak_ratio", jd(bench_ratio(&r->peak.st)));
-	put(s, "pswpout", ju(r->st.pswpout));
-	put(s, "rejects", ju(rejects(&r->st)));
-	put(s, "store_p50_ns", ju(bench_hist_quantile(st_h, 0.5)));
-	put(s, "store_p99_ns", ju(bench_hist_quantile(st_h, 0.99)));
-	put(s, "load_p50_ns", ju(bench_hist_quantile(ld_h, 0.5)));
-	put(s, "load_p99_ns", ju(bench_hist_quantile(ld_h, 0.99)));
-	put(s, "store_pages_per_s", jd(r->store_pages_per_s));
-	put(s, "load_pages_per_s", jd(r->load_pages_per_s));
-	put(s, "ops_per_s", jd(r->ops_per_s));
-	put(s, "status", json_integer(bench_result_exit(r, o)));
-	put(root, "summary", s);
+	bench_jput(s, "cell", bench_js(cell ? cell : ""));
+	bench_jput(s, "config", bench_js(cfg->label));
+	bench_jput(s, "input", bench_js(in->label));
+	bench_jput(s, "stored_pages", bench_ju(r->st.stored_pages));
+	bench_jput(s, "pool_total_size", bench_ju(r->st.pool_total_size));
+	bench_jput(s, "ratio", bench_jd(bench_ratio(&r->st)));
+	bench_jput(s, "peak_stored_pages", bench_ju(r->peak.st.stored_pages));
+	bench_jput(s, "peak_pool_total_size", bench_ju(r->peak.st.pool_total_size));
+	bench_jput(s, "peak_ratio", bench_jd(bench_ratio(&r->peak.st)));
+	bench_jput(s, "pswpout", bench_ju(r->st.pswpout));
+	bench_jput(s, "rejects", bench_ju(rejects(&r->st)));
+	bench_jput(s, "store_p50_ns", bench_ju(bench_hist_quantile(st_h, 0.5)));
+	bench_jput(s, "store_p99_ns", bench_ju(bench_hist_quantile(st_h, 0.99)));
+	bench_jput(s, "load_p50_ns", bench_ju(bench_hist_quantile(ld_h, 0.5)));
+	bench_jput(s, "load_p99_ns", bench_ju(bench_hist_quantile(ld_h, 0.99)));
+	bench_jput(s, "store_pages_per_s", bench_jd(r->store_pages_per_s));
+	bench_jput(s, "load_pages_per_s", bench_jd(r->load_pages_per_s));
+	bench_jput(s, "ops_per_s", bench_jd(r->ops_per_s));
+	bench_jput(s, "status", json_integer(bench_result_exit(r, o)));
+	bench_jput(root, "summary", s);
 	return root;
 }
 

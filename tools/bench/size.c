@@ -617,16 +617,6 @@ static void recommend_text(const struct size_cell *cells, size_t n, int best, ch
 #undef ADD
 }
 
-static json_t *jd(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
-static json_t *ju(uint64_t v)
-{
-	return json_integer((json_int_t)(v > (uint64_t)INT64_MAX ? INT64_MAX : v));
-}
-
 int bench_size_main(int argc, char **argv)
 {
 	struct size_opts o;
@@ -909,24 +899,24 @@ int bench_size_main(int argc, char **argv)
 		bench_json_put_envelope(root);
 		json_object_set_new(root, "command", json_string("size"));
 		json_t *m = json_object();
-		json_object_set_new(m, "ram_bytes", ju(o.ram));
+		json_object_set_new(m, "ram_bytes", bench_ju(o.ram));
 		json_object_set_new(m, "cpus", json_integer(o.cpus));
 		json_object_set_new(root, "machine", m);
 		json_t *a = json_object();
-		json_object_set_new(a, "pages", ju(o.anon_pages));
-		json_object_set_new(a, "bytes", ju(o.anon_pages * ZSIM_PAGE_SIZE));
+		json_object_set_new(a, "pages", bench_ju(o.anon_pages));
+		json_object_set_new(a, "bytes", bench_ju(o.anon_pages * ZSIM_PAGE_SIZE));
 		json_object_set_new(root, "anon", a);
 		json_t *p = json_object();
 		json_object_set_new(p, "label", json_string(input_label));
-		json_object_set_new(p, "distinct_pages", ju(distinct));
+		json_object_set_new(p, "distinct_pages", bench_ju(distinct));
 		json_object_set_new(p, "cycled", json_boolean(cycled));
-		json_object_set_new(p, "cycles", jd(in.corpus ? (double)o.anon_pages / (double)distinct : 1));
+		json_object_set_new(p, "cycles", bench_jd(in.corpus ? (double)o.anon_pages / (double)distinct : 1));
 		json_object_set_new(root, "pages", p);
 		json_t *s = json_object();
-		json_object_set_new(s, "pages", ju(n));
-		json_object_set_new(s, "scale", jd(scale));
-		json_object_set_new(s, "ram_bytes", ju(ram_sim));
-		json_object_set_new(s, "zram_disksize_bytes", ju(disk_sim));
+		json_object_set_new(s, "pages", bench_ju(n));
+		json_object_set_new(s, "scale", bench_jd(scale));
+		json_object_set_new(s, "ram_bytes", bench_ju(ram_sim));
+		json_object_set_new(s, "zram_disksize_bytes", bench_ju(disk_sim));
 		json_object_set_new(s, "note", json_string(note_scale));
 		json_object_set_new(root, "replay", s);
 		if (note_cycle[0])
@@ -934,13 +924,13 @@ int bench_size_main(int argc, char **argv)
 		json_t *zs = json_object();
 		json_object_set_new(zs, "profile", json_string(o.profile ? o.profile : def.profile));
 		json_object_set_new(zs, "max_pool_percent", json_integer(o.max_pool_percent));
-		json_object_set_new(zs, "limit_bytes", ju(limit_zswap));
+		json_object_set_new(zs, "limit_bytes", bench_ju(limit_zswap));
 		json_object_set_new(root, "zswap", zs);
 		json_t *zr = json_object();
 		json_object_set_new(zr, "profile", json_string(o.profile ? o.profile : "6.12"));
-		json_object_set_new(zr, "disksize_bytes", ju(o.disksize));
+		json_object_set_new(zr, "disksize_bytes", bench_ju(o.disksize));
 		json_object_set_new(zr, "disksize_default", json_boolean(!o.disksize_set));
-		json_object_set_new(zr, "mem_limit_bytes", o.mem_limit ? ju(o.mem_limit) : json_null());
+		json_object_set_new(zr, "mem_limit_bytes", o.mem_limit ? bench_ju(o.mem_limit) : json_null());
 		json_object_set_new(root, "zram", zr);
 		json_t *arr = json_array();
 		for (size_t i = 0; i < ncell; i++) {
@@ -955,36 +945,36 @@ int bench_size_main(int argc, char **argv)
 				continue;
 			}
 			json_object_set_new(j, "codec", json_string(c->codec));
-			json_object_set_new(j, "pool_bytes", ju(c->pool));
-			json_object_set_new(j, "limit_bytes", c->has_limit ? ju(c->limit) : json_null());
+			json_object_set_new(j, "pool_bytes", bench_ju(c->pool));
+			json_object_set_new(j, "limit_bytes", c->has_limit ? bench_ju(c->limit) : json_null());
 			json_object_set_new(j, "headroom_bytes",
 					    c->has_limit ? json_integer(c->headroom) : json_null());
-			json_object_set_new(j, "stored_pages", ju(c->stored));
-			json_object_set_new(j, "zero_pages", ju(c->zero));
-			json_object_set_new(j, "to_disk_pages", ju(c->to_disk));
+			json_object_set_new(j, "stored_pages", bench_ju(c->stored));
+			json_object_set_new(j, "zero_pages", bench_ju(c->zero));
+			json_object_set_new(j, "to_disk_pages", bench_ju(c->to_disk));
 			if (!strcmp(c->frontend, "zswap")) {
-				json_object_set_new(j, "written_back_pages", ju(c->written_back));
-				json_object_set_new(j, "rejected_pages", ju(c->rejected));
+				json_object_set_new(j, "written_back_pages", bench_ju(c->written_back));
+				json_object_set_new(j, "rejected_pages", bench_ju(c->rejected));
 			} else {
-				json_object_set_new(j, "past_disksize_pages", ju(c->past_disksize));
-				json_object_set_new(j, "refused_pages", ju(c->refused));
+				json_object_set_new(j, "past_disksize_pages", bench_ju(c->past_disksize));
+				json_object_set_new(j, "refused_pages", bench_ju(c->refused));
 			}
-			json_object_set_new(j, "ratio", jd(c->ratio));
-			json_object_set_new(j, "ratio_half", jd(c->ratio_half));
-			json_object_set_new(j, "convergence_pct", jd(pct_change(c->ratio_half, c->ratio)));
-			json_object_set_new(j, "ratio_own", c->own_valid ? jd(c->ratio_own) : json_null());
+			json_object_set_new(j, "ratio", bench_jd(c->ratio));
+			json_object_set_new(j, "ratio_half", bench_jd(c->ratio_half));
+			json_object_set_new(j, "convergence_pct", bench_jd(pct_change(c->ratio_half, c->ratio)));
+			json_object_set_new(j, "ratio_own", c->own_valid ? bench_jd(c->ratio_own) : json_null());
 			json_object_set_new(j, "own_fixed_bytes",
-					    c->own_valid ? jd(c->own_fixed) : json_null());
+					    c->own_valid ? bench_jd(c->own_fixed) : json_null());
 			json_t *l = json_object(), *st = json_object(), *ld = json_object();
-			json_object_set_new(st, "p50", ju(c->store_p50));
-			json_object_set_new(st, "p99", ju(c->store_p99));
-			json_object_set_new(ld, "p50", ju(c->load_p50));
-			json_object_set_new(ld, "p99", ju(c->load_p99));
-			json_object_set_new(ld, "count", ju(c->loads));
+			json_object_set_new(st, "p50", bench_ju(c->store_p50));
+			json_object_set_new(st, "p99", bench_ju(c->store_p99));
+			json_object_set_new(ld, "p50", bench_ju(c->load_p50));
+			json_object_set_new(ld, "p99", bench_ju(c->load_p99));
+			json_object_set_new(ld, "count", bench_ju(c->loads));
 			json_object_set_new(l, "store", st);
 			json_object_set_new(l, "load", ld);
 			json_object_set_new(j, "latency_ns", l);
-			json_object_set_new(j, "wall_s", jd(c->wall_s));
+			json_object_set_new(j, "wall_s", bench_jd(c->wall_s));
 			json_array_append_new(arr, j);
 		}
 		json_object_set_new(root, "cells", arr);

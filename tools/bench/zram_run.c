@@ -443,64 +443,84 @@ static uint64_t refused_pages(const struct bench_zram_result *r)
 						      r->ws.pool_limit_hit;
 }
 
-static void json_hist(FILE *f, const char *name, const struct bench_hist *h)
+static json_t *json_hist(const struct bench_hist *h)
 {
-	fprintf(f, "\"%s\": {\"count\": %" PRIu64 ", \"p50\": %" PRIu64 ", \"p99\": %" PRIu64 "}",
-		name, h->count, h->count ? bench_hist_quantile(h, 0.5) : 0,
-		h->count ? bench_hist_quantile(h, 0.99) : 0);
+	json_t *o = json_object();
+	bench_jput(o, "count", bench_ju(h->count));
+	bench_jput(o, "p50", bench_ju(h->count ? bench_hist_quantile(h, 0.5) : 0));
+	bench_jput(o, "p99", bench_ju(h->count ? bench_hist_quantile(h, 0.99) : 0));
+	return o;
 }
 
-static void json_result(FILE *f, const struct bench_zram_result *r)
+/* A group of counters: {"name": value, ...} in the order given. */
+static json_t *json_group(const char *const *names, const uint64_t *vals, size_t n)
 {
-	fprintf(f, "  {\"frontend\": \"%s\", \"profile\": ", r->frontend);
-	bench_json_string(f, r->profile ? r->profile : "");
-	fprintf(f, ", \"compressor\": ");
-	bench_json_string(f, r->compressor ? r->compressor : "");
-	fprintf(f, ", \"status\": %d, \"stored_pages\": %" PRIu64 ", \"pool_bytes\": %" PRIu64
-		   ", \"ratio\": %.4f, \"to_disk\": %" PRIu64 ", \"refused\": %" PRIu64 ", ",
-		r->status, r->stored_pages, r->pool_bytes, ratio(r), r->to_disk, refused_pages(r));
+	json_t *o = json_object();
+	for (size_t i = 0; i < n; i++)
+		bench_jput(o, names[i], bench_ju(vals[i]));
+	return o;
+}
+#define GROUP(names, ...)                                                                  \
+	json_group(names, (const uint64_t[]){__VA_ARGS__},                                 \
+		   sizeof(names) / sizeof(names[0]))
+
+/* One frontend's run: the common figures, then the frontend's counters
+ * under the kernel's file and group names (mm_stat, io_stat, bd_stat,
+ * debug_stat and vmstat for zram; zswap's debugfs and vmstat). */
+static json_t *json_result(const struct bench_zram_result *r)
+{
+	json_t *o = json_object();
+	bench_jput(o, "frontend", bench_js(r->frontend));
+	bench_jput(o, "profile", bench_js(r->profile ? r->profile : ""));
+	bench_jput(o, "compressor", bench_js(r->compressor ? r->compressor : ""));
+	bench_jput(o, "status", json_integer(r->status));
+	bench_jput(o, "stored_pages", bench_ju(r->stored_pages));
+	bench_jput(o, "pool_bytes", bench_ju(r->pool_bytes));
+	bench_jput(o, "ratio", bench_jd(ratio(r)));
+	bench_jput(o, "to_disk", bench_ju(r->to_disk));
+	bench_jput(o, "refused", bench_ju(refused_pages(r)));
 	if (!strcmp(r->frontend, "zram")) {
 		const struct zsim_zram_stats *s = &r->zs;
-		fprintf(f,
-			"\"mm_stat\": {\"orig_data_size\": %" PRIu64 ", \"compr_data_size\": %" PRIu64
-			", \"mem_used_total\": %" PRIu64 ", \"mem_limit\": %" PRIu64
-			", \"mem_used_max\": %" PRIu64 ", \"same_pages\": %" PRIu64
-			", \"pages_compacted\": %" PRIu64 ", \"huge_pages\": %" PRIu64
-			", \"huge_pages_since\": %" PRIu64 "}, ",
-			s->orig_data_size, s->compr_data_size, s->mem_used_total, s->mem_limit,
-			s->mem_used_max, s->same_pages, s->pages_compacted, s->huge_pages,
-			s->huge_pages_since);
-		fprintf(f,
-			"\"io_stat\": {\"failed_reads\": %" PRIu64 ", \"failed_writes\": %" PRIu64
-			", \"invalid_io\": %" PRIu64 ", \"notify_free\": %" PRIu64 "}, ",
-			s->failed_reads, s->failed_writes, s->invalid_io, s->notify_free);
-		fprintf(f,
-			"\"bd_stat\": {\"bd_count\": %" PRIu64 ", \"bd_reads\": %" PRIu64
-			", \"bd_writes\": %" PRIu64 "}, \"debug_stat\": {\"writestall\": %" PRIu64
-			", \"miss_free\": %" PRIu64 "}, ",
-			s->bd_count, s->bd_reads, s->bd_writes, s->writestall, s->miss_free);
-		fprintf(f,
-			"\"vmstat\": {\"pswpout\": %" PRIu64 ", \"pswpin\": %" PRIu64
-			", \"swpout_zero\": %" PRIu64 ", \"swpin_zero\": %" PRIu64 "}, ",
-			s->pswpout, s->pswpin, s->swpout_zero, s->swpin_zero);
+		static const char *const mm[] = {"orig_data_size", "compr_data_size",
+						 "mem_used_total", "mem_limit", "mem_used_max",
+						 "same_pages", "pages_compacted", "huge_pages",
+						 "huge_pages_since"};
+		static const char *const io[] = {"failed_reads", "failed_writes", "invalid_io",
+						 "notify_free"};
+		static const char *const bd[] = {"bd_count", "bd_reads", "bd_writes"};
+		static const char *const dbg[] = {"writestall", "miss_free"};
+		static const char *const vm[] = {"pswpout", "pswpin", "swpout_zero", "swpin_zero"};
+		bench_jput(o, "mm_stat",
+			   GROUP(mm, s->orig_data_size, s->compr_data_size, s->mem_used_total,
+				 s->mem_limit, s->mem_used_max, s->same_pages, s->pages_compacted,
+				 s->huge_pages, s->huge_pages_since));
+		bench_jput(o, "io_stat",
+			   GROUP(io, s->failed_reads, s->failed_writes, s->invalid_io,
+				 s->notify_free));
+		bench_jput(o, "bd_stat", GROUP(bd, s->bd_count, s->bd_reads, s->bd_writes));
+		bench_jput(o, "debug_stat", GROUP(dbg, s->writestall, s->miss_free));
+		bench_jput(o, "vmstat",
+			   GROUP(vm, s->pswpout, s->pswpin, s->swpout_zero, s->swpin_zero));
 	} else {
 		const struct zsim_zswap_stats *s = &r->ws;
-		fprintf(f,
-			"\"zswap\": {\"stored_pages\": %" PRIu64 ", \"pool_total_size\": %" PRIu64
-			", \"written_back_pages\": %" PRIu64 ", \"reject_compress_poor\": %" PRIu64
-			", \"pool_limit_hit\": %" PRIu64 "}, \"vmstat\": {\"zswpout\": %" PRIu64
-			", \"zswpin\": %" PRIu64 ", \"pswpout\": %" PRIu64 ", \"pswpin\": %" PRIu64
-			", \"swpout_zero\": %" PRIu64 "}, ",
-			s->stored_pages, s->pool_total_size, s->written_back_pages,
-			s->reject_compress_poor, s->pool_limit_hit, s->zswpout, s->zswpin, s->pswpout,
-			s->pswpin, s->swpout_zero);
+		static const char *const zs[] = {"stored_pages", "pool_total_size",
+						 "written_back_pages", "reject_compress_poor",
+						 "pool_limit_hit"};
+		static const char *const vm[] = {"zswpout", "zswpin", "pswpout", "pswpin",
+						 "swpout_zero"};
+		bench_jput(o, "zswap",
+			   GROUP(zs, s->stored_pages, s->pool_total_size, s->written_back_pages,
+				 s->reject_compress_poor, s->pool_limit_hit));
+		bench_jput(o, "vmstat",
+			   GROUP(vm, s->zswpout, s->zswpin, s->pswpout, s->pswpin, s->swpout_zero));
 	}
-	fprintf(f, "\"latency_ns\": {");
-	json_hist(f, "store", &r->store);
-	fprintf(f, ", ");
-	json_hist(f, "load", &r->load);
-	fprintf(f, "}}");
+	json_t *lat = json_object();
+	bench_jput(lat, "store", json_hist(&r->store));
+	bench_jput(lat, "load", json_hist(&r->load));
+	bench_jput(o, "latency_ns", lat);
+	return o;
 }
+#undef GROUP
 
 static double qns(const struct bench_hist *h, double q)
 {
@@ -695,22 +715,19 @@ int bench_zram_main(int argc, char **argv)
 				strerror(errno));
 			status = BX_IO;
 		} else {
-			fprintf(f, "{\"command\": \"%s\", \"input\": ", o.cmd);
-			bench_json_string(f, in.label);
-			fprintf(f, ", \"runs\": [\n");
-			for (size_t i = 0; i < nres; i++) {
-				json_result(f, &res[i]);
-				fprintf(f, i + 1 < nres ? ",\n" : "\n");
-			}
-			fprintf(f, "]");
-			if (cls) {
-				json_t *cj = bench_classes_json(cls);
-				char *txt = json_dumps(cj, JSON_COMPACT);
-				fprintf(f, ", \"classes\": %s", txt ? txt : "null");
-				free(txt);
-				json_decref(cj);
-			}
-			fprintf(f, "}\n");
+			json_t *root = json_object();
+			bench_json_put_envelope(root);
+			bench_jput(root, "command", bench_js(o.cmd));
+			bench_jput(root, "input", bench_js(in.label));
+			json_t *runs = json_array();
+			for (size_t i = 0; i < nres; i++)
+				json_array_append_new(runs, json_result(&res[i]));
+			bench_jput(root, "runs", runs);
+			if (cls)
+				bench_jput(root, "classes", bench_classes_json(cls));
+			if (bench_json_dump(f, root, false) || fputc('\n', f) == EOF)
+				status = BX_IO;
+			json_decref(root);
 			if (fclose(f))
 				status = BX_IO;
 		}
