@@ -3,14 +3,16 @@
  * the public API (store of any folio order and content class, load, batch
  * load, invalidate, writeback, shrinker, compaction, compressor switch, CPU
  * hotplug, memcg settings, limit changes), run on one zswap instance and
- * checked against a reference model of slot -> expected bytes. Any
- * mismatch, crash or sanitizer report is a finding.
+ * checked against a reference model of slot -> expected bytes (pages from
+ * the bank of fuzz_bank.h, generated once per process). Any mismatch,
+ * crash or sanitizer report is a finding.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "zswapsim/zswapsim.h"
+#include "fuzz_bank.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -18,8 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 struct ref {
 	int8_t cls;   /* -1: the slot holds nothing */
-	uint8_t seed; /* page = zsim_page_fill(cls, seed, i) */
-	uint8_t i;    /* index of the page within its folio */
+	uint8_t idx;  /* page = fuzz_bank_page(cls, idx) */
 };
 
 static const char *const profiles[] = {"6.1", "6.12", "6.13", "6.18", "latest"};
@@ -64,13 +65,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			unsigned slot = (a % (SLOTS / nr)) * nr;
 			int8_t cls = (int8_t)((b >> 3) % ZSIM_PAGE_CLASS_COUNT);
 			for (unsigned i = 0; i < nr; i++)
-				zsim_page_fill((enum zsim_page_class)cls, a, i, buf + (size_t)i * 4096);
+				memcpy(buf + (size_t)i * 4096, fuzz_bank_page((unsigned)cls, a + i), 4096);
 			struct zsim_swap_folio f = {.offset = slot, .order = order, .data = buf,
 						    .memcg = b % 3, .cpu = a & 1};
 			enum zsim_swap_where w;
 			check(zsim_zswap_store(z, &f, &w) == 0);
 			for (unsigned i = 0; i < nr; i++)
-				ref[slot + i] = (struct ref){w == ZSIM_WHERE_KEPT ? -1 : cls, a, (uint8_t)i};
+				ref[slot + i] = (struct ref){w == ZSIM_WHERE_KEPT ? -1 : cls, (uint8_t)(a + i)};
 			break;
 		}
 		case 3:
@@ -84,9 +85,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				check(rc == ZSIM_ENOENT);
 			} else {
 				check(rc == 0);
-				zsim_page_fill((enum zsim_page_class)ref[slot].cls, ref[slot].seed,
-					       ref[slot].i, buf);
-				check(!memcmp(buf, page, 4096));
+				check(!memcmp(fuzz_bank_page((unsigned)ref[slot].cls, ref[slot].idx),
+					      page, 4096));
 				if (from == ZSIM_WHERE_ZSWAP && excl)
 					ref[slot].cls = -1;
 			}

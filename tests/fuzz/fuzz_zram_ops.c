@@ -6,6 +6,7 @@
  * attribute stores with text taken from the input), checked against a
  * reference model of slot -> expected bytes. A read must return the bytes
  * last written successfully (or zeros and ZSIM_ENOENT for an empty slot).
+ * Page contents come from the bank of fuzz_bank.h, generated once.
  * Any mismatch, crash or sanitizer report is a finding.
  */
 #include <stdbool.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "zswapsim/zswapsim.h"
+#include "fuzz_bank.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -38,9 +40,10 @@ static void check(int ok)
 		abort();
 }
 
-static void page_of(const struct ref *r, uint32_t i, unsigned char *page)
+/* The bank page a reference names (slot i, seed from the input). */
+static const unsigned char *page_of(const struct ref *r, uint32_t i)
 {
-	zsim_page_fill((enum zsim_page_class)r->cls, r->seed, i, page);
+	return fuzz_bank_page((unsigned)r->cls, r->seed + i);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -64,7 +67,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ref[i].cls = -1;
 		zm[i] = false;
 	}
-	unsigned char page[ZSIM_PAGE_SIZE], got[ZSIM_PAGE_SIZE];
+	static const unsigned char zero[ZSIM_PAGE_SIZE];
+	unsigned char got[ZSIM_PAGE_SIZE];
+	const unsigned char *page;
 	size_t p = 3;
 	while (p + 3 <= size) {
 		uint8_t op = data[p], a = data[p + 1], b = data[p + 2];
@@ -75,7 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		switch (op % 12) {
 		case 0: case 1: case 2: { /* write */
 			struct ref r = {(int8_t)(b % ZSIM_PAGE_CLASS_COUNT), op};
-			page_of(&r, i, page);
+			page = page_of(&r, i);
 			rc = zsim_zram_write(z, i, page, cpu);
 			check(rc == 0 || rc == ZSIM_ENOMEM);
 			if (!rc)
@@ -86,10 +91,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			rc = zsim_zram_read(z, i, got, cpu);
 			if (ref[i].cls == -1) {
 				check(rc == ZSIM_ENOENT);
-				memset(page, 0, sizeof(page));
+				page = zero;
 			} else {
 				check(rc == 0);
-				page_of(&ref[i], i, page);
+				page = page_of(&ref[i], i);
 			}
 			check(!memcmp(page, got, ZSIM_PAGE_SIZE));
 			break;
@@ -106,13 +111,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				rc = zsim_zram_swap_in(z, i, got, cpu, NULL);
 				if (zm[i]) {
 					check(rc == 0);
-					memset(page, 0, sizeof(page));
+					page = zero;
 				} else if (ref[i].cls == -1) {
 					check(rc == ZSIM_ENOENT);
-					memset(page, 0, sizeof(page));
+					page = zero;
 				} else {
 					check(rc == 0);
-					page_of(&ref[i], i, page);
+					page = page_of(&ref[i], i);
 				}
 				check(!memcmp(page, got, ZSIM_PAGE_SIZE));
 			} else if (b & 0x40) {
@@ -120,7 +125,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				ref[i].cls = -1;
 				zm[i] = false;
 			} else {
-				page_of(&r, i, page);
+				page = page_of(&r, i);
 				enum zsim_zram_where w;
 				rc = zsim_zram_swap_out(z, i, page, cpu, &w);
 				check(rc == 0 || rc == ZSIM_ENOMEM);
@@ -182,7 +187,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		}
 		check(rc == 0);
-		page_of(&ref[i], i, page);
+		page = page_of(&ref[i], i);
 		check(!memcmp(page, got, ZSIM_PAGE_SIZE));
 	}
 	struct zsim_zram_stats st;
