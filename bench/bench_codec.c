@@ -11,8 +11,8 @@
  * that fit. The raw baselines:
  *   lz4      LZ4_compress_default / LZ4_decompress_safe
  *   lz4hc    LZ4_compress_HC level 9 / LZ4_decompress_safe
- *   zstd     ZSTD_compress_advanced with ZSTD_getParams(3, 0, 0) (the
- *            kernel's parameters) / ZSTD_decompressDCtx
+ *   zstd     ZSTD_compress_advanced with the parameters the kernel
+ *            compresses a page with (bench_zstd.h) / ZSTD_decompressDCtx
  *   lzo      lzo1x_1_compress / lzo1x_decompress_safe
  *   lzo-rle  the same liblzo2 pair: the nearest library (no RLE in it)
  *   deflate  zlib deflate(level 6, windowBits -11, memLevel 9) / inflate;
@@ -49,6 +49,7 @@
 #endif
 
 #include "benchutil.h"
+#include "bench_zstd.h"
 
 #define PAGE ZSIM_PAGE_SIZE
 #define MIN2(a, b) ((a) < (b) ? (a) : (b))
@@ -57,6 +58,7 @@
 
 struct raw_state {
 	void *a, *b;
+	ZSTD_parameters zp; /* zstd: the kernel's (bench_zstd.h) */
 	unsigned char *scratch;
 	size_t scratch_cap;
 };
@@ -110,6 +112,7 @@ static int zstd_init(struct raw_state *s)
 {
 	s->a = ZSTD_createCCtx();
 	s->b = ZSTD_createDCtx();
+	s->zp = zsim_bench_zstd_params(0);
 	return s->a && s->b ? 0 : -1;
 }
 
@@ -124,8 +127,7 @@ static int zstd_comp(struct raw_state *s, const unsigned char *src, unsigned cha
 {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-	size_t r = ZSTD_compress_advanced(s->a, dst, cap, src, PAGE, NULL, 0,
-					  ZSTD_getParams(3, 0, 0));
+	size_t r = ZSTD_compress_advanced(s->a, dst, cap, src, PAGE, NULL, 0, s->zp);
 #pragma GCC diagnostic pop
 	*out = r;
 	return ZSTD_isError(r);

@@ -47,6 +47,7 @@
 #include <zstd.h>
 
 #include "benchutil.h"
+#include "bench_zstd.h"
 
 static unsigned char *pages;
 static size_t npages;
@@ -147,7 +148,7 @@ static void *raw_main(void *arg)
 	struct raw_worker *w = arg;
 	unsigned char out[ZSIM_PAGE_SIZE];
 	ZSTD_CCtx *cctx = ZSTD_createCCtx();
-	ZSTD_parameters kp = ZSTD_getParams(3, 0, 0);
+	ZSTD_parameters kp = zsim_bench_zstd_params(0);
 	uint64_t t0 = zsim_bench_cpu_ns();
 	for (size_t i = zsim_bench_first_slot(w->id); i < npages;
 	     i = zsim_bench_next_slot(i, w->nthreads)) {

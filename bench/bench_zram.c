@@ -25,6 +25,7 @@
 #include <zstd.h>
 
 #include "benchutil.h"
+#include "bench_zstd.h"
 
 static size_t npages;
 static unsigned char *pages;
@@ -41,7 +42,7 @@ struct pair_sum {
 
 static void raw_compress(int lz4, ZSTD_CCtx *cctx, size_t lo, size_t hi)
 {
-	ZSTD_parameters kp = ZSTD_getParams(3, 0, 0);
+	ZSTD_parameters kp = zsim_bench_zstd_params(1); /* 6.12: zram's own backend */
 	for (size_t i = lo; i < hi; i++) {
 		const unsigned char *src = pages + i * ZSIM_PAGE_SIZE;
 		unsigned char *dst = comp + i * 2 * ZSIM_PAGE_SIZE;

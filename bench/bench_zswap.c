@@ -35,6 +35,7 @@
 #include <zstd.h>
 
 #include "benchutil.h"
+#include "bench_zstd.h"
 
 static size_t npages;
 static unsigned char *pages;
@@ -60,7 +61,7 @@ struct pair_sum {
 /* The raw compressor over pages [lo, hi) into o. */
 static void raw_compress(int lz4, ZSTD_CCtx *cctx, struct raw_out *o, size_t lo, size_t hi)
 {
-	ZSTD_parameters kp = ZSTD_getParams(3, 0, 0);
+	ZSTD_parameters kp = zsim_bench_zstd_params(0);
 	for (size_t i = lo; i < hi; i++) {
 		const unsigned char *src = pages + i * ZSIM_PAGE_SIZE;
 		unsigned char *dst = o->buf + i * ZSIM_PAGE_SIZE;
@@ -208,7 +209,7 @@ static void *raw_worker_main(void *arg)
 	struct raw_worker *w = arg;
 	unsigned char out[ZSIM_PAGE_SIZE];
 	ZSTD_CCtx *cctx = ZSTD_createCCtx();
-	ZSTD_parameters kp = ZSTD_getParams(3, 0, 0);
+	ZSTD_parameters kp = zsim_bench_zstd_params(0);
 	for (size_t i = zsim_bench_first_slot(w->id); i < npages;
 	     i = zsim_bench_next_slot(i, w->nthreads)) {
 		const unsigned char *src = pages + i * ZSIM_PAGE_SIZE;
