@@ -49,6 +49,46 @@ static void test_roundtrip_all(void **state)
 }
 
 /* The output never exceeds the capacity given, even for tiny capacities. */
+/*
+ * lz4's kernel encoder copies literals 8 bytes at a time where the output
+ * has room for the overrun. Over every page class and capacities from
+ * the bound down to a few bytes: nothing is written past the capacity,
+ * and an output that fits is the unbounded output, byte for byte.
+ */
+static void test_lz4_capacity_sweep(void **state)
+{
+	(void)state;
+	struct zsim_codec *c;
+	assert_int_equal(zsim_codec_create("lz4", NULL, &c), 0);
+	enum { BOUND = ZSIM_PAGE_SIZE + ZSIM_PAGE_SIZE / 255 + 16, GUARD = 64 };
+	static unsigned char page[ZSIM_PAGE_SIZE], full[BOUND], comp[BOUND + GUARD];
+	unsigned fitted = 0, refused = 0;
+	for (unsigned cls = 0; cls < ZSIM_PAGE_CLASS_COUNT; cls++) {
+		for (unsigned idx = 0; idx < 8; idx++) {
+			zsim_test_page((enum zsim_page_class)cls, zsim_test_seed() + idx, page);
+			size_t flen = BOUND;
+			assert_int_equal(zsim_codec_compress(c, page, sizeof(page), full, &flen), 0);
+			for (size_t cap = BOUND; cap >= 8; cap = cap > 64 ? cap - 1 - cap / 13 : cap - 7) {
+				memset(comp, 0xee, sizeof(comp));
+				size_t len = cap;
+				int rc = zsim_codec_compress(c, page, sizeof(page), comp, &len);
+				for (size_t i = cap; i < sizeof(comp); i++)
+					assert_int_equal(comp[i], 0xee);
+				if (rc == 0) {
+					assert_int_equal(len, flen);
+					assert_memory_equal(comp, full, flen);
+					fitted++;
+				} else {
+					assert_int_equal(rc, ZSIM_ENOSPC);
+					refused++;
+				}
+			}
+		}
+	}
+	assert_true(fitted > 0 && refused > 0);
+	zsim_codec_destroy(c);
+}
+
 static void test_output_limit(void **state)
 {
 	(void)state;
@@ -266,6 +306,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip_all),
 		cmocka_unit_test(test_output_limit),
+		cmocka_unit_test(test_lz4_capacity_sweep),
 		cmocka_unit_test(test_corrupt_and_truncated),
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_specs),
