@@ -48,7 +48,6 @@ static void test_roundtrip_all(void **state)
 				roundtrip_one(algorithms[a], (enum zsim_page_class)cls, i);
 }
 
-/* The output never exceeds the capacity given, even for tiny capacities. */
 /*
  * lz4's kernel encoder copies literals 8 bytes at a time where the output
  * has room for the overrun. Over every page class and capacities from
@@ -89,6 +88,7 @@ static void test_lz4_capacity_sweep(void **state)
 	zsim_codec_destroy(c);
 }
 
+/* The output never exceeds the capacity given, even for tiny capacities. */
 static void test_output_limit(void **state)
 {
 	(void)state;
