@@ -8,7 +8,10 @@
  * (its swap offset, from /proc/self/pagemap) so that the simulator can
  * store the pages in the kernel's own order, reads every page back,
  * checks the hashes and prints the counters again. Everything it prints is
- * a "KC key=value" line on stdout (the serial console).
+ * a "KC key=value" line on stdout (the serial console). It also times the
+ * swap-out (wall clock, its own CPU time, and /proc/stat's system and idle
+ * time over it), so that the simulator's costs can be set from the
+ * kernel's own run rather than fitted.
  *
  * Usage: kcheck-guest DEVICE NPAGES CGROUP_DIR [options]
  *   thp=1         map the pages with MADV_HUGEPAGE (large folios)
@@ -16,6 +19,9 @@
  *   rounds=N      split the reclaim into N memory.reclaim writes (default 1)
  *   zswap=0       no zswap debugfs counters (zram runs)
  *   zram=DEV      print /sys/block/DEV/{mm_stat,io_stat,bd_stat}
+ *   trace=1       trace the swap-out's schedule (tracefs): when zswap's
+ *                 shrink work was queued, started and ended, and when the
+ *                 storing task lost the CPU ("KC tr=" lines)
  *
  * Built static (gcc -static -O2) by scripts/kernel-check/kernel-check; not
  * part of the library.
@@ -30,6 +36,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PAGE 4096UL
@@ -37,6 +44,8 @@
 static char cg[512];
 static int opt_thp, opt_readback = 1, opt_rounds = 1, opt_zswap = 1;
 static const char *opt_zram;
+static int opt_trace;
+#define TRACEFS "/sys/kernel/debug/tracing"
 
 static void die(const char *what)
 {
@@ -178,6 +187,146 @@ static void dump(const char *phase)
 	fflush(stdout);
 }
 
+static uint64_t now_ns(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* /proc/stat's "cpu" line: system (+irq, softirq) and idle (+iowait)
+ * ticks of all CPUs; 0 and 0 if it cannot be read. */
+static void proc_stat_times(unsigned long long *sys, unsigned long long *idle)
+{
+	unsigned long long us = 0, ni = 0, sy = 0, id = 0, io = 0, irq = 0, sirq = 0;
+	FILE *f = fopen("/proc/stat", "r");
+	*sys = *idle = 0;
+	if (!f)
+		return;
+	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu", &us, &ni, &sy, &id, &io, &irq,
+		   &sirq) == 7) {
+		*sys = sy + irq + sirq;
+		*idle = id + io;
+	}
+	fclose(f);
+}
+
+/* The storing task's context switches (/proc/self/status). */
+static void ctxt_switches(unsigned long long *vol, unsigned long long *invol)
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+	*vol = *invol = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "voluntary_ctxt_switches: %llu", vol);
+		sscanf(line, "nonvoluntary_ctxt_switches: %llu", invol);
+	}
+	fclose(f);
+}
+
+/* Every kworker's CPU time and times scheduled in (/proc/PID/schedstat),
+ * summed: the shrink worker is one of them. */
+static void kworker_sched(unsigned long long *run_ns, unsigned long long *slices)
+{
+	*run_ns = *slices = 0;
+	DIR *d = opendir("/proc");
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		char path[300], comm[64] = "";
+		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		int ok = fgets(comm, sizeof(comm), f) != NULL;
+		fclose(f);
+		if (!ok || strncmp(comm, "kworker", 7))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/schedstat", e->d_name);
+		unsigned long long run = 0, wait = 0, n = 0;
+		if ((f = fopen(path, "r"))) {
+			if (fscanf(f, "%llu %llu %llu", &run, &wait, &n) == 3) {
+				*run_ns += run;
+				*slices += n;
+			}
+			fclose(f);
+		}
+	}
+	closedir(d);
+}
+
+/* Tracing of the swap-out: the work queue's events and the scheduler's
+ * switches, timestamped with CLOCK_MONOTONIC (trace_clock mono). */
+static void trace_start(void)
+{
+	write_file(TRACEFS "/tracing_on", "0");
+	write_file(TRACEFS "/trace", "");
+	write_file(TRACEFS "/trace_clock", "mono");
+	write_file(TRACEFS "/buffer_size_kb", "16384");
+	write_file(TRACEFS "/events/workqueue/workqueue_queue_work/enable", "1");
+	write_file(TRACEFS "/events/workqueue/workqueue_execute_start/enable", "1");
+	write_file(TRACEFS "/events/workqueue/workqueue_execute_end/enable", "1");
+	write_file(TRACEFS "/events/sched/sched_switch/enable", "1");
+	write_file(TRACEFS "/tracing_on", "1");
+}
+
+/* "KC tr=US,KIND": microseconds since t0; KIND Q the shrink work queued,
+ * S started, E ended; P the storing task preempted, W it slept, R it got
+ * the CPU back. */
+static void trace_dump(uint64_t t0, const char *me)
+{
+	write_file(TRACEFS "/tracing_on", "0");
+	FILE *f = fopen(TRACEFS "/trace", "r");
+	if (!f) {
+		printf("KC trace=unavailable\n");
+		return;
+	}
+	char line[512];
+	unsigned long n = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == '#')
+			continue;
+		const char *colon = strstr(line, ": ");
+		char *ts = colon ? (char *)colon : NULL;
+		while (ts && ts > line && ts[-1] != ' ')
+			ts--;
+		if (!ts)
+			continue;
+		double sec = strtod(ts, NULL);
+		uint64_t t = (uint64_t)(sec * 1e9);
+		long long us = ((long long)t - (long long)t0) / 1000;
+		char kind = 0;
+		if (strstr(line, "shrink_worker")) {
+			if (strstr(line, "workqueue_queue_work"))
+				kind = 'Q';
+			else if (strstr(line, "workqueue_execute_start"))
+				kind = 'S';
+			else if (strstr(line, "workqueue_execute_end"))
+				kind = 'E';
+		} else if (strstr(line, "sched_switch")) {
+			char prev[64];
+			const char *p = strstr(line, "prev_comm=");
+			const char *st = strstr(line, "prev_state=");
+			const char *nx = strstr(line, "next_comm=");
+			if (p && sscanf(p + 10, "%63s", prev) == 1 && !strcmp(prev, me) && st)
+				kind = st[11] == 'R' ? 'P' : 'W';
+			else if (nx && !strncmp(nx + 10, me, strlen(me)))
+				kind = 'R';
+		}
+		if (kind) {
+			printf("KC tr=%lld,%c\n", us, kind);
+			n++;
+		}
+	}
+	fclose(f);
+	printf("KC trace_events=%lu\n", n);
+}
+
 static unsigned long long memcg_stat(const char *key)
 {
 	char path[600];
@@ -242,6 +391,8 @@ int main(int argc, char **argv)
 			opt_zswap = atoi(argv[i] + 6);
 		else if (!strncmp(argv[i], "zram=", 5))
 			opt_zram = argv[i] + 5;
+		else if (!strncmp(argv[i], "trace=", 6))
+			opt_trace = atoi(argv[i] + 6);
 	}
 	if (opt_rounds < 1)
 		opt_rounds = 1;
@@ -303,6 +454,13 @@ int main(int argc, char **argv)
 	/* Push everything out through memory.reclaim, as proactive reclaim
 	 * does; rounds > 1 asks for the anon size in pieces. */
 	snprintf(path, sizeof(path), "%s/memory.reclaim", cg);
+	unsigned long long sys0, idle0, sys1, idle1, vol0, inv0, vol1, inv1, kw0, kn0, kw1, kn1;
+	if (opt_trace)
+		trace_start();
+	proc_stat_times(&sys0, &idle0);
+	ctxt_switches(&vol0, &inv0);
+	kworker_sched(&kw0, &kn0);
+	uint64_t wall0 = now_ns(CLOCK_MONOTONIC), cpu0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
 	int tries = 0, writes = 0;
 	unsigned long long last = ~0ULL;
 	for (;;) {
@@ -322,7 +480,28 @@ int main(int argc, char **argv)
 		(void)write_file(path, v);
 		writes++;
 	}
+	uint64_t wall1 = now_ns(CLOCK_MONOTONIC), cpu1 = now_ns(CLOCK_THREAD_CPUTIME_ID);
+	proc_stat_times(&sys1, &idle1);
+	ctxt_switches(&vol1, &inv1);
+	kworker_sched(&kw1, &kn1);
 	printf("KC reclaim_writes=%d\nKC reclaim_failures=%d\n", writes, tries);
+	/* The swap-out's timing: wall clock, the storing task's own CPU time
+	 * (reclaim runs in its context), and every task's system and idle
+	 * time from /proc/stat (USER_HZ ticks, as ns): system time beyond
+	 * the task's own is mostly the kworkers (the shrink worker, I/O). */
+	printf("KC reclaim_wall_ns=%llu\nKC reclaim_task_ns=%llu\n",
+	       (unsigned long long)(wall1 - wall0), (unsigned long long)(cpu1 - cpu0));
+	long hz = sysconf(_SC_CLK_TCK);
+	if (hz > 0)
+		printf("KC reclaim_sys_ns=%llu\nKC reclaim_idle_ns=%llu\n",
+		       (sys1 - sys0) * 1000000000ULL / (unsigned long long)hz,
+		       (idle1 - idle0) * 1000000000ULL / (unsigned long long)hz);
+	/* How often the storing task gave the CPU away (preempted, or slept),
+	 * and the kworkers' time and number of times on the CPU. */
+	printf("KC reclaim_preempted=%llu\nKC reclaim_slept=%llu\n", inv1 - inv0, vol1 - vol0);
+	printf("KC reclaim_kworker_ns=%llu\nKC reclaim_kworker_slices=%llu\n", kw1 - kw0, kn1 - kn0);
+	if (opt_trace)
+		trace_dump(wall0, "kcheck-guest");
 	printf("KC anon_after_reclaim=%llu\n", memcg_stat("anon"));
 
 	/* Where each page went: its swap type and offset. */

@@ -464,6 +464,15 @@ static void simulate(const struct klog *l, const char *profile, const char *comp
 	if (shrink_sched != ZSIM_SHRINK_SCHED_SIM)
 		zsim_zswap_flush_shrink_work(z);
 	snapshot(z, profile, "stored", r);
+	struct zsim_sched_stats ss;
+	if (zsim_zswap_sched_stats(z, &ss) == 0) {
+		/* The schedule's own account, beside the guest's timing. */
+		sim_put(r, "sim.reclaim_ns", ss.now_ns);
+		sim_put(r, "sim.worker_ns", ss.worker_ns);
+		sim_put(r, "sim.worker_runs", ss.runs);
+		sim_put(r, "sim.worker_preempted", ss.preempted);
+		sim_put(r, "sim.worker_iterations", ss.iterations);
+	}
 	zsim_zswap_flush_shrink_work(z);
 
 	/* Read back in page order, as the guest does, and check the bytes. A
