@@ -100,7 +100,7 @@ struct zsim_sched_config {
 			       * task is preempted, yields or sleeps; >= 2 =
 			       * it runs concurrently (default 1) */
 	uint64_t seed;        /* tick phase and cost jitter (default 1) */
-	uint64_t store_ns;    /* reclaim's time for one page swapped out */
+	uint64_t store_ns;    /* reclaim's time for one page stored in zswap */
 	uint64_t iter_ns;     /* one shrink_worker loop iteration (memcg
 			       * walk, LRU visit) without writeback */
 	uint64_t wb_ns;       /* one entry written back (added to iter_ns) */
@@ -112,6 +112,11 @@ struct zsim_sched_config {
 			       * a slice's end (0.25 ms); the tick bounds it */
 	unsigned jitter_pct;  /* each cost varies by up to +-jitter_pct % */
 	int scheduler;        /* enum zsim_cpu_sched; 0 = the profile's */
+	uint64_t reject_ns;   /* reclaim's time for a page not stored in
+			       * zswap (same-filled, or refused and written
+			       * to the device): no compression */
+	uint64_t run_ns;      /* one run of the worker beyond its loop
+			       * (wakeup, process_one_work, switches) */
 };
 
 /* The fair scheduler the modelled kernel has: CFS (up to 6.5) lets a

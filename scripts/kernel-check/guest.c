@@ -272,12 +272,16 @@ static void trace_start(void)
 	write_file(TRACEFS "/events/workqueue/workqueue_execute_start/enable", "1");
 	write_file(TRACEFS "/events/workqueue/workqueue_execute_end/enable", "1");
 	write_file(TRACEFS "/events/sched/sched_switch/enable", "1");
+	/* every LRU entry the shrink worker visits, with what it did to it */
+	if (write_file(TRACEFS "/kprobe_events", "r:kcvisit shrink_memcg_cb ret=$retval") == 0)
+		write_file(TRACEFS "/events/kprobes/kcvisit/enable", "1");
 	write_file(TRACEFS "/tracing_on", "1");
 }
 
 /* "KC tr=US,KIND": microseconds since t0; KIND Q the shrink work queued,
  * S started, E ended; P the storing task preempted, W it slept, R it got
- * the CPU back. */
+ * the CPU back; K a kworker slept; 0..5 the worker visited an LRU entry
+ * (enum lru_status: 1 written back, 2 rotated, 4 retry). */
 static void trace_dump(uint64_t t0, const char *me)
 {
 	write_file(TRACEFS "/tracing_on", "0");
@@ -308,13 +312,19 @@ static void trace_dump(uint64_t t0, const char *me)
 				kind = 'S';
 			else if (strstr(line, "workqueue_execute_end"))
 				kind = 'E';
+		} else if (strstr(line, "kcvisit:")) {
+			const char *r = strstr(line, "ret=");
+			if (r)
+				kind = (char)('0' + (int)(strtoul(r + 4, NULL, 0) & 7));
 		} else if (strstr(line, "sched_switch")) {
-			char prev[64];
+			char prev[64] = "";
 			const char *p = strstr(line, "prev_comm=");
 			const char *st = strstr(line, "prev_state=");
 			const char *nx = strstr(line, "next_comm=");
 			if (p && sscanf(p + 10, "%63s", prev) == 1 && !strcmp(prev, me) && st)
 				kind = st[11] == 'R' ? 'P' : 'W';
+			else if (p && !strncmp(prev, "kworker", 7) && st && st[11] != 'R')
+				kind = 'K';
 			else if (nx && !strncmp(nx + 10, me, strlen(me)))
 				kind = 'R';
 		}

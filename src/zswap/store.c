@@ -583,10 +583,15 @@ out:
 int zsim_zswap_store(struct zsim_zswap *z, const struct zsim_swap_folio *f,
 		     enum zsim_swap_where *where)
 {
+	enum zsim_swap_where w = ZSIM_WHERE_NONE;
+	if (z && f && z->shrink_sched == ZSIM_SHRINK_SCHED_SIM && f->order <= ZSIM_MAX_ORDER)
+		zsim_wq_before_store(z, 1u << f->order);
 	zsim_model_begin();
-	int rc = store(z, f, where);
+	int rc = store(z, f, &w);
 	zsim_model_end();
-	if (!rc && z->shrink_sched == ZSIM_SHRINK_SCHED_SIM)
-		zsim_wq_after_store(z, 1u << f->order); /* cond_resched: workqueue.c */
+	if (where)
+		*where = w;
+	if (!rc && z->shrink_sched == ZSIM_SHRINK_SCHED_SIM) /* cond_resched: workqueue.c */
+		zsim_wq_after_store(z, 1u << f->order, w == ZSIM_WHERE_ZSWAP);
 	return rc;
 }

@@ -275,6 +275,7 @@ int zsim_swapdev_kind(const struct zsim_swapdev *d);
 struct zsim_shrink_run {
 	uint64_t thr;      /* accept threshold in pages, read at the start */
 	int failures, attempts;
+	bool first;        /* workqueue.c: the run's first iteration not yet charged */
 };
 
 enum zsim_shrink_step {
@@ -301,6 +302,14 @@ struct zsim_wq {
 	bool active;           /* a run started and not finished */
 	uint64_t resched_at;   /* one CPU, worker runnable: when the storing
 				* task is told to reschedule */
+	/* EEVDF on one CPU: the storing task's (t) and the worker's (w)
+	 * virtual runtimes and deadlines (equal weights: virtual time is
+	 * CPU time), the worker's lag kept while it sleeps, and the
+	 * scheduler's flags. */
+	int64_t vt, vw, dt, dw, wlag;
+	bool w_delayed;        /* asleep but still queued (DELAY_DEQUEUE) */
+	bool t_protect;        /* RUN_TO_PARITY: no new deadline since picked */
+	uint64_t t_seen;       /* q->now when dt was last brought up to date */
 	struct zsim_shrink_run run;
 	struct zsim_sched_stats st;
 };
@@ -308,8 +317,11 @@ struct zsim_wq {
 void zsim_wq_init(struct zsim_zswap *z, const struct zsim_sched_config *cfg);
 /* queue_work(). Context: shrink_lock held. */
 void zsim_wq_queue(struct zsim_zswap *z);
-/* After a store of nr pages: charge its time, then a point of preemption. */
-void zsim_wq_after_store(struct zsim_zswap *z, unsigned nr);
+/* Before a store of nr pages: charge reclaim's time up to zswap_store. */
+void zsim_wq_before_store(struct zsim_zswap *z, unsigned nr);
+/* After a store of nr pages (stored in zswap or not): charge the rest of
+ * its time, then a point of preemption. */
+void zsim_wq_after_store(struct zsim_zswap *z, unsigned nr, bool stored);
 /* flush_work(). Context: shrink_lock held. */
 void zsim_wq_flush(struct zsim_zswap *z);
 

@@ -1,9 +1,9 @@
 /*
  * test_shrink_sched.c - the shrink worker's simulated schedule
  * (ZSIM_SHRINK_SCHED_SIM, src/zswap/workqueue.c) and the worker's loop:
- * bit-for-bit determinism for a seed, the one-CPU rule (the worker waits
- * for the storing task's slice, then runs at its next point of
- * preemption), the concurrent N-CPU mode, the worker's stop conditions
+ * bit-for-bit determinism for a seed, the one-CPU rule (EEVDF: the
+ * worker preempts the storing task at once while it has lag, else waits
+ * for the task's deadline), the concurrent N-CPU mode, the worker's stop conditions
  * (16 failures on a referenced LRU, the accept threshold, -ENOENT memcgs
  * that are neither attempts nor resched points), the acceptance
  * hysteresis of the stores, and the API's errors.
@@ -94,19 +94,24 @@ static void test_deterministic(void **state)
 	}
 }
 
-/* One CPU: a worker queued before the storing task has used its slice
- * waits for the slice's end; it then runs at the next store's point of
- * preemption. No jitter, no interrupts before the tick. */
-static void test_one_cpu_waits_for_slice(void **state)
+/* One CPU, EEVDF: a worker woken with no lag is placed level with the
+ * storing task, which keeps the CPU until its deadline is renewed (a
+ * slice, seen at the next event); the worker, having waited, sleeps
+ * with lag, so the next refusal preempts the task at once (at this
+ * store's point of preemption). No jitter, no interrupts before the
+ * tick. */
+static void test_one_cpu_eevdf_lag(void **state)
 {
 	(void)state;
 	struct zsim_sched_config sc;
 	zsim_sched_config_init(&sc);
 	sc.store_ns = 100;
+	sc.reject_ns = 100;
+	sc.run_ns = 1;
 	sc.iter_ns = 10;
 	sc.wb_ns = 10;
 	sc.slice_ns = 1000;
-	sc.event_ns = 1;           /* the slice's end is seen within 1 ns */
+	sc.event_ns = 1;           /* a deadline is seen within 1 ns */
 	sc.tick_ns = 1000000000;
 	sc.jitter_pct = 0;
 	struct zsim_zswap *z = make_sim(&sc, 200);
@@ -120,32 +125,40 @@ static void test_one_cpu_waits_for_slice(void **state)
 	assert_int_equal(zsim_zswap_sched_stats(z, &st), 0);
 	assert_int_equal(st.queued, 0);
 	assert_int_equal(st.now_ns, 4000);
-	/* Full: the refusal queues the worker; the task has run 4000 ns
-	 * since it got the CPU (> slice): the wakeup preempts it, and the
-	 * worker runs at this store's point of preemption. */
-	zsim_test_page_partly_random(page, 3800, 500);
-	assert_int_equal(zsim_test_store(z, 100, page, 1), ZSIM_WHERE_DEVICE);
-	assert_int_equal(zsim_zswap_sched_stats(z, &st), 0);
-	assert_int_equal(st.queued, 1);
-	assert_int_equal(st.runs, 1);
-	/* A fresh LRU: 16 rotations (failures), each followed by the end of a
-	 * pass over the hierarchy (root, memcg 1). */
-	assert_int_equal(zsim_zswap_shrink_worker_runs(z), 1);
-	uint64_t after_run = st.now_ns;
-	/* The next refusal queues it again, 100 ns into the task's slice: it
-	 * waits until the slice ends (10 stores). */
+	/* Full: the refusal queues the worker with lag 0; the task's
+	 * deadline had passed, so the wakeup renews it (a slice from now)
+	 * and the task, eligible, keeps the CPU until then: 10 stores. */
 	unsigned k;
 	for (k = 0; k < 30; k++) {
-		zsim_test_page_partly_random(page, 3800, 600 + k);
-		zsim_test_store(z, 200 + k, page, 1);
+		zsim_test_page_partly_random(page, 3800, 500 + k);
+		assert_int_equal(zsim_test_store(z, 100 + k, page, 1), ZSIM_WHERE_DEVICE);
 		assert_int_equal(zsim_zswap_sched_stats(z, &st), 0);
-		if (st.runs == 2)
+		if (st.runs == 1)
 			break;
 	}
-	assert_int_equal(st.queued, 2);
-	/* the 10th store ends at the slice's end, seen within 1 ns */
+	assert_int_equal(st.queued, 1);
 	assert_true(k == 9 || k == 10);
-	assert_true(st.now_ns >= after_run + 1000);
+	/* A fresh LRU: 16 rotations (failures), then it sleeps with the lag
+	 * it earned while it waited. */
+	assert_int_equal(zsim_zswap_shrink_worker_runs(z), 1);
+	/* The next refusal queues it again and it runs at once. */
+	zsim_test_page_partly_random(page, 3800, 600);
+	zsim_test_store(z, 200, page, 1);
+	assert_int_equal(zsim_zswap_sched_stats(z, &st), 0);
+	assert_int_equal(st.queued, 2);
+	assert_int_equal(st.runs, 2);
+	/* Each run spends some of the lag: eventually the task is eligible
+	 * again and keeps its slice: some refusal then does not run it. */
+	uint64_t runs = st.runs;
+	for (k = 0; k < 200; k++) {
+		zsim_test_page_partly_random(page, 3800, 700 + k);
+		zsim_test_store(z, 300 + k, page, 1);
+		assert_int_equal(zsim_zswap_sched_stats(z, &st), 0);
+		if (st.runs == runs)
+			break;
+		runs = st.runs;
+	}
+	assert_true(k >= 1 && k < 200);
 	zsim_zswap_destroy(z);
 }
 
@@ -201,9 +214,11 @@ static void test_two_cpus_concurrent(void **state)
 	zsim_sched_config_init(&sc);
 	sc.cpus = 2;
 	sc.store_ns = 100;
+	sc.reject_ns = 100;
+	sc.run_ns = 1;
 	sc.iter_ns = 10;
 	sc.wb_ns = 10;
-	sc.wake_ns = 250;
+	sc.wake_ns = 185; /* queued 65 ns into the refused page: runnable at 4250 */
 	sc.slice_ns = 1000000000; /* the task never yields */
 	sc.jitter_pct = 0;
 	struct zsim_zswap *z = make_sim(&sc, 200);
@@ -420,7 +435,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_deterministic),
-		cmocka_unit_test(test_one_cpu_waits_for_slice),
+		cmocka_unit_test(test_one_cpu_eevdf_lag),
 		cmocka_unit_test(test_cfs_one_run_per_refusal),
 		cmocka_unit_test(test_two_cpus_concurrent),
 		cmocka_unit_test(test_worker_stop_conditions),

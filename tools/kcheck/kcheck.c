@@ -266,6 +266,44 @@ static uint64_t sched_seed = 1;
 static struct zsim_sched_config sched_cfg;
 /* --reclaim-yield N:NS: the storing task sleeps NS after every N pages */
 static uint64_t reclaim_batch, reclaim_sleep_ns;
+/* --no-calibrate: the schedule's costs as given, not scaled to the
+ * guest's measured swap-out time */
+static int calibrate = 1;
+static int sched_store_set; /* --sched store= given: no scaling */
+
+/*
+ * The schedule's costs for one kernel run. Under TCG the guest's clock is
+ * the host's, so a page costs what the host makes it cost while ticks and
+ * slices keep their length: the same kernel on the same pages hits its
+ * limit at different points on a faster or slower host. The guest times
+ * its swap-out (its own CPU time, reclaim_task_ns); the costs are scaled
+ * so that the simulated task spends the same time on the same pages
+ * (stored pages at store_ns, the others at reject_ns), keeping the ratios
+ * between costs that the traced runs showed.
+ */
+static struct zsim_sched_config sched_for(const struct klog *l, size_t npages)
+{
+	struct zsim_sched_config c = sched_cfg;
+	uint64_t task_ns, zswpout;
+	if (!calibrate || sched_store_set || kget_u64(l, "reclaim_task_ns", &task_ns) ||
+	    kget_u64(l, "stored.vmstat.zswpout", &zswpout) || zswpout > npages)
+		return c;
+	struct zsim_sched_config d;
+	zsim_sched_config_init(&d);
+	uint64_t base = c.store_ns ? c.store_ns : d.store_ns;
+	uint64_t rej = c.reject_ns ? c.reject_ns : d.reject_ns * base / d.store_ns;
+	/* task_ns = store * (zswpout + (npages - zswpout) * rej / base) */
+	double units = (double)zswpout + (double)(npages - zswpout) * (double)rej / (double)base;
+	if (units < 1)
+		return c;
+	double scale = (double)task_ns / units / (double)base;
+	c.store_ns = (uint64_t)((double)base * scale + 0.5);
+	c.reject_ns = (uint64_t)((double)rej * scale + 0.5);
+	c.iter_ns = (uint64_t)((double)(c.iter_ns ? c.iter_ns : d.iter_ns) * scale + 0.5);
+	c.wb_ns = (uint64_t)((double)(c.wb_ns ? c.wb_ns : d.wb_ns) * scale + 0.5);
+	c.run_ns = (uint64_t)((double)(c.run_ns ? c.run_ns : d.run_ns) * scale + 0.5);
+	return c;
+}
 
 static void parse_sched(const char *spec)
 {
@@ -291,7 +329,8 @@ static void parse_sched(const char *spec)
 		uint64_t v = strtoull(eq + 1, &end, 10);
 		if (errno || *end || end == eq + 1)
 			fail("--sched: bad value '%s'%s", eq + 1, "");
-		if (!strcmp(tok, "store")) sched_cfg.store_ns = v;
+		if (!strcmp(tok, "store")) sched_cfg.store_ns = v, sched_store_set = 1;
+		else if (!strcmp(tok, "reject")) sched_cfg.reject_ns = v;
 		else if (!strcmp(tok, "iter")) sched_cfg.iter_ns = v;
 		else if (!strcmp(tok, "wb")) sched_cfg.wb_ns = v;
 		else if (!strcmp(tok, "tick")) sched_cfg.tick_ns = v;
@@ -428,7 +467,7 @@ static void simulate(const struct klog *l, const char *profile, const char *comp
 	zc.nr_cpus = 1;                    /* the guest has one vCPU */
 	zc.shrinker_enabled = shrinker && shrinker[0] == 'Y';
 	zc.shrink_sched = shrink_sched;
-	zc.sched = sched_cfg;
+	zc.sched = sched_for(l, l->npages);
 	zc.sched.seed = sched_seed + (uint64_t)run;
 	struct zsim_zswap *z;
 	int err = zsim_zswap_create(&zc, &z);
@@ -671,6 +710,8 @@ int main(int argc, char **argv)
 			sched_seed = strtoull(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--sched") && i + 1 < argc)
 			parse_sched(argv[++i]);
+		else if (!strcmp(argv[i], "--no-calibrate"))
+			calibrate = 0;
 		else if (!strcmp(argv[i], "--reclaim-yield") && i + 1 < argc) {
 			char *end;
 			reclaim_batch = strtoull(argv[++i], &end, 10);
@@ -681,7 +722,8 @@ int main(int argc, char **argv)
 		else if (argv[i][0] == '-') {
 			fprintf(stderr, "usage: %s --profile P --compressor C --scenario S "
 				"--pages FILE.raw [--shrink-sched sim|inline|thread] "
-				"[--sched-seed N] [--sim-runs N] [--sched K=NS,...] [--reclaim-yield N:NS] LOG...\n", prog);
+				"[--sched-seed N] [--sim-runs N] [--sched K=NS,...] [--no-calibrate] "
+				"[--reclaim-yield N:NS] LOG...\n", prog);
 			return 2;
 		} else if (nlogs < MAX_LOGS)
 			logs[nlogs++] = argv[i];
