@@ -93,8 +93,9 @@ static void usage(FILE *out)
 "                       on one slot keep their order; --threads 1 is deterministic\n"
 "  --shrink-sched NAME  the shrink worker: sim (default: a simulated work queue,\n"
 "                       deterministic per seed), inline, thread (docs/design.md)\n"
-"  --sched K=NS,...     sim costs and scheduler times in simulated ns: store, iter,\n"
-"                       wb, tick, slice, wake, event; jitter=PCT; cpu-sched=eevdf|cfs\n"
+"  --sched K=NS,...     sim costs and scheduler times in simulated ns: store, reject,\n"
+"                       iter, wb, run, tick, slice, wake, event; jitter=PCT;\n"
+"                       cpu-sched=eevdf|cfs\n"
 "  --sched-seed N       seed of the simulated schedule (default 1)\n"
 "  --sched-cpus N       simulated CPUs of the schedule (default 1)\n"
 "  --sched-seeds N      run: N runs with seeds --sched-seed.., and print each\n"
@@ -288,7 +289,8 @@ static void parse_fault(struct cli *c, const char *spec)
 	c->o.nfaults++;
 }
 
-/* --sched store=NS,iter=NS,wb=NS,tick=NS,slice=NS,wake=NS,event=NS,jitter=PCT */
+/* --sched store=NS,reject=NS,iter=NS,wb=NS,run=NS,tick=NS,slice=NS,wake=NS,event=NS,
+ * jitter=PCT */
 static void parse_sched(struct cli *c, const char *spec)
 {
 	char buf[256];
@@ -305,6 +307,8 @@ static void parse_sched(struct cli *c, const char *spec)
 		const char *v = eq + 1;
 		const uint64_t maxns = UINT64_C(1) << 40;
 		if (!strcmp(tok, "store")) sc->store_ns = num_arg("sched store", v, 1, maxns);
+		else if (!strcmp(tok, "reject")) sc->reject_ns = num_arg("sched reject", v, 1, maxns);
+		else if (!strcmp(tok, "run")) sc->run_ns = num_arg("sched run", v, 1, maxns);
 		else if (!strcmp(tok, "iter")) sc->iter_ns = num_arg("sched iter", v, 1, maxns);
 		else if (!strcmp(tok, "wb")) sc->wb_ns = num_arg("sched wb", v, 1, maxns);
 		else if (!strcmp(tok, "tick")) sc->tick_ns = num_arg("sched tick", v, 1, maxns);
@@ -318,8 +322,8 @@ static void parse_sched(struct cli *c, const char *spec)
 		else if (!strcmp(tok, "cpu-sched") && !strcmp(v, "cfs"))
 			sc->scheduler = ZSIM_CPU_SCHED_CFS;
 		else
-			die(BX_USAGE, "--sched: unknown key '%s' (store, iter, wb, tick, slice, wake, "
-				      "event, jitter, cpu-sched=eevdf|cfs)", tok);
+			die(BX_USAGE, "--sched: unknown key '%s' (store, reject, iter, wb, run, tick, "
+				      "slice, wake, event, jitter, cpu-sched=eevdf|cfs)", tok);
 	}
 }
 
