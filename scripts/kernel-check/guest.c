@@ -489,6 +489,7 @@ int main(int argc, char **argv)
 		snprintf(v, sizeof(v), "%llu", ask);
 		(void)write_file(path, v);
 		writes++;
+		printf("KC reclaim_write_anon=%d,%llu,%llu\n", writes, anon, memcg_stat("anon"));
 	}
 	uint64_t wall1 = now_ns(CLOCK_MONOTONIC), cpu1 = now_ns(CLOCK_THREAD_CPUTIME_ID);
 	proc_stat_times(&sys1, &idle1);
