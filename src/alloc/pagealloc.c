@@ -24,15 +24,16 @@
  * it is destroyed: its footprint is the pool's peak, rounded up to an
  * arena, plus the shards' free pages. Free pages are not counted as held.
  *
- * Arenas ahead of need: from the second arena on, a thread of the
- * allocator's own (started when it maps its first arena) maps the next
- * arena and faults it in (MADV_POPULATE_WRITE, Linux 5.14+; else a write
- * per 4 KiB) while the current one is being carved, so that the OS's
+ * Arenas ahead of need: once the pool outgrows its first arena, a thread
+ * of the allocator's own (started then) maps the next arena and faults it
+ * in (MADV_POPULATE_WRITE, Linux 5.14+; else a write per 4 KiB) while the
+ * current one is being carved, so that the OS's
  * zeroing of new memory (a 2 MiB clear, and on a VM the host's backing)
  * happens outside the store path, as the kernel's pages already exist.
  * Bound: one arena (2 MiB) ready beyond the arenas in use, prepared only
  * when the pool takes a new arena, i.e. grows past its previous peak; the
- * footprint is the peak rounded up to an arena plus that one. An owner
+ * footprint is the peak rounded up to an arena plus that one (a pool
+ * within its first arena has neither the thread nor the spare). An owner
  * that knows it will take pages (a memory swap device) has the first
  * arena prepared too (zsim_pa_prefetch).
  *
@@ -101,6 +102,7 @@ struct zsim_page_allocator {
 	bool want_ready;                   /* the thread should prepare one */
 	bool stop;                         /* destroy: the thread exits */
 	bool has_thread;
+	bool thread_failed; /* pthread_create failed: arenas are mapped inline */
 	pid_t thread_pid;                  /* a forked child has no such thread */
 	pthread_cond_t cond;
 	pthread_t thread;
@@ -242,10 +244,12 @@ static void *populater(void *arg)
 static void want_next(struct zsim_page_allocator *pa)
 {
 	if (!pa->has_thread) {
-		if (pa->nr_arenas > 1)
+		if (pa->thread_failed)
 			return; /* the thread could not start: maps stay inline */
-		if (pthread_create(&pa->thread, NULL, populater, pa))
+		if (pthread_create(&pa->thread, NULL, populater, pa)) {
+			pa->thread_failed = true;
 			return;
+		}
 		pa->has_thread = true;
 		pa->thread_pid = getpid();
 	}
@@ -284,7 +288,12 @@ static int add_arena(struct zsim_page_allocator *pa)
 	pa->arenas[pa->nr_arenas++] = m;
 	pa->bump = m;
 	pa->bump_end = m + ZSIM_OS_HUGE_SIZE;
-	want_next(pa);
+	/* A pool that fits its first arena (most instances: tests, small
+	 * replays, one per fuzzer input) never pays for the thread or a
+	 * second arena; one that outgrows it has the next arena prepared
+	 * from then on. */
+	if (pa->nr_arenas > 1 || pa->has_thread)
+		want_next(pa);
 	return 0;
 }
 
