@@ -746,7 +746,18 @@ int bench_zswap_open(const struct bench_config *cfg, const struct bench_run_opts
 		/* --sched: the fields given (non-zero; jitter is stored + 1) */
 		const struct zsim_sched_config *g = &o->sched;
 		struct zsim_sched_config *d = &zc.sched;
-		if (g->store_ns) d->store_ns = g->store_ns;
+		if (g->store_ns) {
+			/* another machine's page: the other costs in the
+			 * default ratios, unless given */
+			double k = (double)g->store_ns / (double)d->store_ns;
+			d->reject_ns = (uint64_t)((double)d->reject_ns * k + 0.5);
+			d->iter_ns = (uint64_t)((double)d->iter_ns * k + 0.5);
+			d->wb_ns = (uint64_t)((double)d->wb_ns * k + 0.5);
+			d->run_ns = (uint64_t)((double)d->run_ns * k + 0.5);
+			d->store_ns = g->store_ns;
+		}
+		if (g->reject_ns) d->reject_ns = g->reject_ns;
+		if (g->run_ns) d->run_ns = g->run_ns;
 		if (g->iter_ns) d->iter_ns = g->iter_ns;
 		if (g->wb_ns) d->wb_ns = g->wb_ns;
 		if (g->tick_ns) d->tick_ns = g->tick_ns;
