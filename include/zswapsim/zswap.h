@@ -90,9 +90,11 @@ enum zsim_shrink_sched {
 
 /*
  * The simulated schedule (ZSIM_SHRINK_SCHED_SIM). Times are simulated
- * nanoseconds of the machine being modelled; 0 in any field = default.
- * The defaults model the measured machine of docs/kernel-parity.md (one
- * vCPU under qemu TCG, HZ=250, EEVDF).
+ * nanoseconds of the machine being modelled; 0 in any field = default
+ * (reject_ns and run_ns: in the default ratio to store_ns).
+ * zsim_sched_config_init's values model the measured machine of
+ * docs/kernel-parity.md (one vCPU under qemu TCG, HZ=250, EEVDF); the
+ * costs' ratios come from traced kernel runs, their scale from the host.
  */
 struct zsim_sched_config {
 	unsigned cpus;        /* CPUs the storing task and the worker share:
@@ -100,10 +102,12 @@ struct zsim_sched_config {
 			       * task is preempted, yields or sleeps; >= 2 =
 			       * it runs concurrently (default 1) */
 	uint64_t seed;        /* tick phase and cost jitter (default 1) */
-	uint64_t store_ns;    /* reclaim's time for one page stored in zswap */
+	uint64_t store_ns;    /* reclaim's time for one page stored in zswap
+			       * (43 us) */
 	uint64_t iter_ns;     /* one shrink_worker loop iteration (memcg
 			       * walk, LRU visit) without writeback */
-	uint64_t wb_ns;       /* one entry written back (added to iter_ns) */
+	uint64_t wb_ns;       /* one entry written back (added to iter_ns;
+			       * 78 us) */
 	uint64_t tick_ns;     /* scheduler tick (4 ms: HZ=250) */
 	uint64_t slice_ns;    /* base slice of the fair scheduler (0.75 ms) */
 	uint64_t wake_ns;     /* wakeup latency of the worker on an idle CPU */
@@ -114,14 +118,15 @@ struct zsim_sched_config {
 	int scheduler;        /* enum zsim_cpu_sched; 0 = the profile's */
 	uint64_t reject_ns;   /* reclaim's time for a page not stored in
 			       * zswap (same-filled, or refused and written
-			       * to the device): no compression */
+			       * to the device): no compression (18 us) */
 	uint64_t run_ns;      /* one run of the worker beyond its loop
-			       * (wakeup, process_one_work, switches) */
+			       * (wakeup, process_one_work, switches; 9 us) */
 };
 
 /* The fair scheduler the modelled kernel has: CFS (up to 6.5) lets a
  * woken worker that slept preempt the storing task at once; EEVDF (6.6+)
- * protects the task's slice first (RUN_TO_PARITY). */
+ * does so while the worker has lag, else protects the task's slice
+ * (RUN_TO_PARITY). */
 enum zsim_cpu_sched {
 	ZSIM_CPU_SCHED_PROFILE = 0,
 	ZSIM_CPU_SCHED_EEVDF = 1,

@@ -49,8 +49,6 @@
  * Locks: everything here runs under z->shrink_lock, held across worker
  * iterations (so it is outermost: stores call in without other locks).
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "zswap/zswap_internal.h"
@@ -182,8 +180,6 @@ static bool start_run(struct zsim_zswap *z)
 	q->pending = false;
 	q->active = true;
 	q->st.runs++;
-	if (getenv("ZSIM_WQ_TRACE"))
-		fprintf(stderr, "WQ S %llu vt=%lld vw=%lld tot=%llu\n", (unsigned long long)q->now, (long long)q->vt, (long long)q->vw, (unsigned long long)zsim_total_pages(z));
 	zsim_shrink_run_begin(z, &q->run);
 	q->run.first = true;
 	return true;
@@ -202,8 +198,6 @@ static enum zsim_shrink_step step(struct zsim_zswap *z, uint64_t *clock)
 		t += cost(q, q->cfg.wb_ns);
 	*clock += t;
 	q->vw += (int64_t)t;
-	if (getenv("ZSIM_WQ_TRACE") && written)
-		fprintf(stderr, "WQ W %llu %u\n", (unsigned long long)*clock, written);
 	q->st.worker_ns += t;
 	q->st.iterations++;
 	if (k == ZSIM_STEP_STOP) {
