@@ -107,7 +107,7 @@ struct zsim_sched_config {
 	uint64_t iter_ns;     /* one shrink_worker loop iteration (memcg
 			       * walk, LRU visit) without writeback */
 	uint64_t wb_ns;       /* one entry written back (added to iter_ns;
-			       * 78 us) */
+			       * 75 us) */
 	uint64_t tick_ns;     /* scheduler tick (4 ms: HZ=250) */
 	uint64_t slice_ns;    /* base slice of the fair scheduler (0.75 ms) */
 	uint64_t wake_ns;     /* wakeup latency of the worker on an idle CPU */
@@ -118,7 +118,7 @@ struct zsim_sched_config {
 	int scheduler;        /* enum zsim_cpu_sched; 0 = the profile's */
 	uint64_t reject_ns;   /* reclaim's time for a page not stored in
 			       * zswap (same-filled, or refused and written
-			       * to the device): no compression (18 us) */
+			       * to the device): no compression (17 us) */
 	uint64_t run_ns;      /* one run of the worker beyond its loop
 			       * (wakeup, process_one_work, switches; 9 us) */
 };

@@ -62,9 +62,9 @@ void zsim_sched_config_init(struct zsim_sched_config *sc)
 	sc->cpus = 1;
 	sc->seed = 1;
 	sc->store_ns = 43000;
-	sc->reject_ns = 18000;
+	sc->reject_ns = 17000;
 	sc->iter_ns = 630;
-	sc->wb_ns = 78000;
+	sc->wb_ns = 75000;
 	sc->run_ns = 9000;
 	sc->tick_ns = 4000000;
 	sc->slice_ns = 750000;
