@@ -250,6 +250,17 @@ static bool eevdf_pick_worker(const struct zsim_wq *q, int64_t vt, int64_t dt, b
 	return w_elig && q->dw < dt;
 }
 
+/* The running entity (vruntime *v, deadline *d, running since t): the
+ * next event at which update_curr finds its deadline reached and renews
+ * it (a pick follows). */
+static uint64_t eevdf_renewal(struct zsim_wq *q, uint64_t t, int64_t *v, int64_t *d)
+{
+	uint64_t e = event_after(q, t + (uint64_t)(*d > *v ? *d - *v : 0));
+	*v += (int64_t)(e - t);
+	*d = *v + (int64_t)q->cfg.slice_ns;
+	return e;
+}
+
 /* The worker runnable, the storing task running from q->now: when the
  * task is told to reschedule. At a wakeup the enqueue's update_curr and
  * the wakeup check decide at once; after that only a renewal of the
@@ -268,10 +279,7 @@ static uint64_t eevdf_task_resched(struct zsim_wq *q, bool wakeup)
 	uint64_t t = q->now;
 	int64_t vt = q->vt, dt = q->dt;
 	for (unsigned i = 0; i < 1000000; i++) {
-		uint64_t e = event_after(q, t + (uint64_t)(dt > vt ? dt - vt : 0));
-		vt += (int64_t)(e - t);
-		t = e;
-		dt = vt + slice;
+		t = eevdf_renewal(q, t, &vt, &dt);
 		if (eevdf_pick_worker(q, vt, dt, false))
 			break;
 	}
@@ -282,14 +290,10 @@ static uint64_t eevdf_task_resched(struct zsim_wq *q, bool wakeup)
  * deadline renewed while the task is eligible and due first). */
 static uint64_t eevdf_worker_resched(struct zsim_wq *q, int64_t *dw_at)
 {
-	const int64_t slice = (int64_t)q->cfg.slice_ns;
 	uint64_t t = q->now;
 	int64_t vw = q->vw, dw = q->dw;
 	for (unsigned i = 0; i < 1000000; i++) {
-		uint64_t e = event_after(q, t + (uint64_t)(dw > vw ? dw - vw : 0));
-		vw += (int64_t)(e - t);
-		t = e;
-		dw = vw + slice;
+		t = eevdf_renewal(q, t, &vw, &dw);
 		bool w_elig = vw <= q->vt, t_elig = q->vt <= vw;
 		if (!w_elig || (t_elig && q->dt < dw))
 			break;
