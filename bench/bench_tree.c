@@ -80,15 +80,6 @@ static void bench_locks(void)
 
 /* ---- one pattern: store, load, erase, against the array -------------- */
 
-/* Write every page so that page faults do not count against the array
- * (calloc + memset 0 is folded into calloc by the compiler). */
-static void prefault(void *p, size_t bytes)
-{
-	volatile char *c = p;
-	for (size_t i = 0; i < bytes; i += 4096)
-		c[i] = 0;
-}
-
 static double tree_store_all(struct zsim_xtree *t, const uint64_t *idx, size_t n)
 {
 	uint64_t t0 = zsim_bench_now_ns();
@@ -111,7 +102,7 @@ static void bench_pattern(const char *name, const uint64_t *idx, size_t n, uint6
 	void **arr = calloc(span, sizeof(void *));
 	if (!arr)
 		die("calloc");
-	prefault(arr, span * sizeof(void *));
+	zsim_bench_prefault(arr, span * sizeof(void *));
 
 	/* First pass: the heap grows, nodes come from fresh pages. */
 	double cold = tree_store_all(t, idx, n);
@@ -190,7 +181,7 @@ static void bench_zswap_layout(const uint64_t *idx, size_t n)
 	void **arr = calloc(N, sizeof(void *));
 	if (!arr)
 		die("calloc");
-	prefault(arr, N * sizeof(void *));
+	zsim_bench_prefault(arr, N * sizeof(void *));
 	for (int warm = 0; warm < 2; warm++) /* grow the heap once */
 		for (size_t i = 0; i < n; i++) {
 			struct zsim_xtree *t = trees[idx[i] / CHUNK];

@@ -349,7 +349,7 @@ int main(int argc, char **argv)
 	printf("%-10s %-34s %12s %12s %-8s %8s\n", "bench", "what", "ours", "raw", "unit", "ours/raw");
 	const char *codecs[] = {"lz4", "zstd"};
 	unsigned char *in_zswap = calloc(npages, 1);
-	memset(o.buf, 0, npages * ZSIM_PAGE_SIZE); /* the raw side's faults out of the cold row */
+	zsim_bench_prefault(o.buf, npages * ZSIM_PAGE_SIZE); /* the raw side's faults out of the cold row */
 	for (int c = 0; c < 2; c++) {
 		/* Round 1 also pays for first-touching the allocator's pages
 		 * (the "cold" row); later rounds reuse them, as a long replay

@@ -62,6 +62,13 @@ unsigned char *zsim_bench_pages(size_t n, uint64_t seed, size_t *n_out)
 	return buf;
 }
 
+void zsim_bench_prefault(void *p, size_t bytes)
+{
+	volatile unsigned char *c = p;
+	for (size_t i = 0; i < bytes; i += 4096)
+		c[i] = 0;
+}
+
 void zsim_bench_row(const char *bench, const char *what, double ours, double raw,
 		    const char *unit)
 {

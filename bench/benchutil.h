@@ -40,6 +40,12 @@ static inline size_t zsim_bench_next_slot(size_t i, unsigned n)
 	return i % ZSIM_BENCH_CLUSTER ? i : i + (size_t)(n - 1) * ZSIM_BENCH_CLUSTER;
 }
 
+/* Write one byte of every 4 KiB page of [p, p + bytes) so that the first
+ * touch's page faults are paid here, not in a timed loop. A memset of zero
+ * straight after malloc does not do this: the compiler folds the pair into
+ * calloc, which leaves fresh mmap'd pages untouched. */
+void zsim_bench_prefault(void *p, size_t bytes);
+
 /* Print one row: name, our figure, the raw baseline, and ours/raw. */
 void zsim_bench_row(const char *bench, const char *what, double ours,
 		    double raw, const char *unit);
