@@ -483,7 +483,7 @@ struct zsim_zswap_meta {
 				   * (zsmalloc pools of this instance): an
 				   * independent count of pool_total_size */
 	uint64_t entries;
-	uint64_t entry_bytes;   /* entries x allocated entry size */
+	uint64_t entry_bytes;   /* the entry cache's pages (live and free entries, packed) */
 	uint64_t tree_bytes;    /* all trees' nodes */
 	uint64_t tree_nodes;
 };

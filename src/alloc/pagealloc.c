@@ -33,9 +33,14 @@
  * Bound: one arena (2 MiB) ready beyond the arenas in use, prepared only
  * when the pool takes a new arena, i.e. grows past its previous peak; the
  * footprint is the peak rounded up to an arena plus that one (a pool
- * within its first arena has neither the thread nor the spare). An owner
- * that knows it will take pages (a memory swap device) has the first
- * arena prepared too (zsim_pa_prefetch).
+ * within its first arena has neither the thread nor the spare). A store
+ * that needs an arena while the thread is still faulting one in waits for
+ * it (what is left of that work) rather than mapping a second one and
+ * faulting that in itself. An owner that knows it will take pages (swapon
+ * of a large device) has the first arena faulted in by its own call
+ * (zsim_pa_prefetch), as setup: the first store finds it ready, where a
+ * thread started then had about a millisecond's head start on a fault
+ * that takes 2-4 ms on a VM, and lost.
  *
  * Under AddressSanitizer every page is its own malloc() and goes straight
  * back to free(), so that an access past a page or to a freed page is
@@ -100,11 +105,13 @@ struct zsim_page_allocator {
 	/* The arena populated ahead (under lock) and its thread. */
 	unsigned char *ready;              /* mapped and faulted in, not yet used */
 	bool want_ready;                   /* the thread should prepare one */
+	bool preparing;                    /* the thread is faulting one in */
 	bool stop;                         /* destroy: the thread exits */
 	bool has_thread;
 	bool thread_failed; /* pthread_create failed: arenas are mapped inline */
 	pid_t thread_pid;                  /* a forked child has no such thread */
-	pthread_cond_t cond;
+	pthread_cond_t cond;       /* to the thread: want_ready, stop */
+	pthread_cond_t ready_cond; /* from the thread: preparing ended */
 	pthread_t thread;
 	_Atomic uint64_t node_pages[]; /* held now, per node */
 };
@@ -132,6 +139,7 @@ int zsim_page_allocator_create(const struct zsim_page_allocator_config *cfg,
 	pa->nr_nodes = nodes;
 	pthread_mutex_init(&pa->lock, NULL);
 	pthread_cond_init(&pa->cond, NULL);
+	pthread_cond_init(&pa->ready_cond, NULL);
 	for (unsigned i = 0; i < ZSIM_SHARDS; i++)
 		pthread_mutex_init(&pa->shard[i].lock, NULL);
 	if (cfg) {
@@ -157,6 +165,7 @@ int zsim_page_allocator_destroy(struct zsim_page_allocator *pa)
 		pthread_join(pa->thread, NULL);
 	zsim_os_unmap(pa->ready, ZSIM_OS_HUGE_SIZE);
 	pthread_cond_destroy(&pa->cond);
+	pthread_cond_destroy(&pa->ready_cond);
 	for (size_t i = 0; i < pa->nr_arenas; i++)
 		zsim_os_unmap(pa->arenas[i], ZSIM_OS_HUGE_SIZE);
 	free(pa->arenas);
@@ -225,9 +234,12 @@ static void *populater(void *arg)
 		if (pa->stop)
 			break;
 		pa->want_ready = false;
+		pa->preparing = true;
 		pthread_mutex_unlock(&pa->lock);
 		unsigned char *m = map_populated();
 		pthread_mutex_lock(&pa->lock);
+		pa->preparing = false;
+		pthread_cond_broadcast(&pa->ready_cond);
 		if (!m)
 			continue; /* the store path maps its own */
 		if (pa->ready || pa->stop) {
@@ -240,19 +252,27 @@ static void *populater(void *arg)
 	return NULL;
 }
 
+/* Start the thread, idle. Context: pa->lock held. Return: whether it runs. */
+static bool start_thread(struct zsim_page_allocator *pa)
+{
+	if (pa->has_thread)
+		return true;
+	if (pa->thread_failed)
+		return false; /* it could not start: maps stay inline */
+	if (pthread_create(&pa->thread, NULL, populater, pa)) {
+		pa->thread_failed = true;
+		return false;
+	}
+	pa->has_thread = true;
+	pa->thread_pid = getpid();
+	return true;
+}
+
 /* Ask for the next arena ahead. Context: pa->lock held. */
 static void want_next(struct zsim_page_allocator *pa)
 {
-	if (!pa->has_thread) {
-		if (pa->thread_failed)
-			return; /* the thread could not start: maps stay inline */
-		if (pthread_create(&pa->thread, NULL, populater, pa)) {
-			pa->thread_failed = true;
-			return;
-		}
-		pa->has_thread = true;
-		pa->thread_pid = getpid();
-	}
+	if (!start_thread(pa))
+		return;
 	pa->want_ready = true;
 	pthread_cond_signal(&pa->cond);
 }
@@ -262,9 +282,21 @@ void zsim_pa_prefetch(struct zsim_page_allocator *pa)
 	if (PA_MALLOC_PAGES)
 		return;
 	pthread_mutex_lock(&pa->lock);
-	if (!pa->nr_arenas && !pa->ready && !pa->stop)
-		want_next(pa);
+	const bool want = !pa->nr_arenas && !pa->ready && !pa->stop;
 	pthread_mutex_unlock(&pa->lock);
+	if (!want)
+		return;
+	unsigned char *m = map_populated(); /* the caller's time, outside the lock */
+	pthread_mutex_lock(&pa->lock);
+	if (m && !pa->nr_arenas && !pa->ready && !pa->stop) {
+		pa->ready = m;
+		m = NULL;
+		/* idle until the first arena is taken; then it prepares the
+		 * next while the first is carved */
+		start_thread(pa);
+	}
+	pthread_mutex_unlock(&pa->lock);
+	zsim_os_unmap(m, ZSIM_OS_HUGE_SIZE);
 }
 
 /* A new arena becomes the bump region: the one prepared ahead, or one
@@ -279,6 +311,11 @@ static int add_arena(struct zsim_page_allocator *pa)
 		pa->arenas = a;
 		pa->cap_arenas = cap;
 	}
+	/* The thread is faulting the next one in: what is left of that costs
+	 * less than mapping another and faulting all of it here. (A forked
+	 * child has no such thread.) */
+	while (!pa->ready && pa->preparing && pa->thread_pid == getpid())
+		pthread_cond_wait(&pa->ready_cond, &pa->lock);
 	unsigned char *m = pa->ready;
 	pa->ready = NULL;
 	if (!m)

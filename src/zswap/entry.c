@@ -1,10 +1,10 @@
 /*
  * entry.c - zswap_entry allocation and freeing (zswap_entry_cache_alloc,
- * zswap_entry_free). An entry is 40 bytes from malloc (the kernel's slab
- * object is 56); allocation can be failed on purpose
+ * zswap_entry_free). An entry is 40 bytes from the instance's object
+ * cache (alloc/objcache.h; the kernel's slab object is 56), packed 102 to
+ * a page; allocation can be failed on purpose
  * (ZSIM_FAULT_ENTRY_ALLOC -> reject_kmemcache_fail).
  */
-#include <stdlib.h>
 
 #include "zswap/zswap_internal.h"
 
@@ -12,11 +12,16 @@ int zsim_entry_alloc(struct zsim_zswap *z, struct zsim_entry **out)
 {
 	if (zsim_fault_should_fail(z->fault, ZSIM_FAULT_ENTRY_ALLOC))
 		return ZSIM_ENOMEM;
-	struct zsim_entry *e = malloc(sizeof(*e));
+	struct zsim_entry *e = zsim_objcache_alloc(z->entry_cache);
 	if (!e)
 		return ZSIM_ENOMEM;
 	*out = e;
 	return 0;
+}
+
+void zsim_entry_cache_free(struct zsim_zswap *z, struct zsim_entry *e)
+{
+	zsim_objcache_free(z->entry_cache, e);
 }
 
 unsigned zsim_entry_nid(const struct zsim_zswap *z, const struct zsim_entry *e)
@@ -46,5 +51,5 @@ void zsim_entry_free(struct zsim_zswap *z, struct zsim_entry *e, unsigned cpu)
 	if (raw)
 		zsim_count(z, cpu, ZC_stored_incompressible_pages, -1);
 	zsim_count(z, cpu, ZC_stored_pages, -1);
-	free(e);
+	zsim_entry_cache_free(z, e);
 }

@@ -56,7 +56,7 @@ int zsim_zswap_meta(const struct zsim_zswap *z, struct zsim_zswap_meta *m)
 	/* Every live entry is counted in stored_pages (same-filled ones too). */
 	m->entries = zsim_counter_sum(z, ZC_stored_pages);
 	m->allocator_pages = zsim_page_allocator_pages(z->pages);
-	m->entry_bytes = m->entries * sizeof(struct zsim_entry);
+	m->entry_bytes = zsim_objcache_bytes(z->entry_cache);
 	for (unsigned t = 0; t < ZSIM_MAX_SWAPFILES; t++) {
 		struct zsim_swap_info *si = (struct zsim_swap_info *)&z->swap[t];
 		zsim_si_read_lock(si);

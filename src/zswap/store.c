@@ -125,7 +125,7 @@ static void unwind_batch(struct store_ctx *s, struct zsim_entry **e, const bool 
 			zsim_zpool_free(s->pool->zpool, e[i]->handle);
 		else if (e[i]->length == 0 && e[i]->pool_idx == 0 && have_handle[ZSIM_STORE_BATCH + i])
 			zsim_count(s->z, s->cpu, ZC_same_filled_pages, -1);
-		free(e[i]);
+		zsim_entry_cache_free(s->z, e[i]);
 	}
 }
 
@@ -329,7 +329,7 @@ static bool store_page(struct store_ctx *s, uint64_t offset, const unsigned char
 		struct zsim_acomp_ctx *ctx = zsim_acomp_ctx_lock(z, s->pool, s->cpu, &ccpu);
 		if (!ctx) {
 			zsim_count(z, s->cpu, ZC_reject_alloc_fail, 1);
-			free(e);
+			zsim_entry_cache_free(z, e);
 			return false;
 		}
 		uint64_t mark = zsim_model_mark(s->pool, ctx->codec);
@@ -369,7 +369,7 @@ static bool store_page(struct store_ctx *s, uint64_t offset, const unsigned char
 		if (failed) {
 			if (reject >= 0)
 				zsim_count(z, s->cpu, (enum zsim_ctr)reject, 1);
-			free(e);
+			zsim_entry_cache_free(z, e);
 			return false;
 		}
 	}
@@ -381,7 +381,7 @@ static bool store_page(struct store_ctx *s, uint64_t offset, const unsigned char
 		zsim_count(z, s->cpu, ZC_reject_alloc_fail, 1);
 		if (e->length)
 			zsim_zpool_free(s->pool->zpool, e->handle);
-		free(e);
+		zsim_entry_cache_free(z, e);
 		return false;
 	}
 	if (old) {

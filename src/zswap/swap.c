@@ -101,12 +101,15 @@ static int swapon_common(struct zsim_zswap *z, unsigned type, uint64_t nr_slots,
 		goto fail;
 	si->active = true;
 	/* Stores will come: the pool's first 2 MiB of pages are faulted in
-	 * the background now rather than by the first store (the kernel's
-	 * pages exist already); a no-op once the pool has pages. Only for a
+	 * now, as setup, rather than by the first store (the kernel's pages
+	 * exist already); a no-op once the pool has pages. Only for a
 	 * device of ZSIM_PREFETCH_MIN_SLOTS or more: a small one (tests,
 	 * fuzzing) cannot grow a pool worth a thread and 2 MiB. */
-	if (z->pages_are_pool && nr_slots >= ZSIM_PREFETCH_MIN_SLOTS)
-		zsim_pa_prefetch(z->pages);
+	if (nr_slots >= ZSIM_PREFETCH_MIN_SLOTS) {
+		if (z->pages_are_pool)
+			zsim_pa_prefetch(z->pages);
+		zsim_objcache_prefetch(z->entry_cache);
+	}
 	goto out;
 fail:
 	swap_free_locked(z, si, type);

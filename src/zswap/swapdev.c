@@ -75,7 +75,7 @@ int zsim_swapdev_create_memory(uint64_t nr_slots, struct zsim_swapdev **out)
 		*out = NULL;
 		return ZSIM_ENOMEM;
 	}
-	/* Its first 2 MiB faulted in the background now, so the first page
+	/* Its first 2 MiB faulted in now, at swapon, so the first page
 	 * zswap refuses does not pay for it in the store path (a device of
 	 * ZSIM_PREFETCH_MIN_SLOTS or more). */
 	if (nr_slots >= ZSIM_PREFETCH_MIN_SLOTS)

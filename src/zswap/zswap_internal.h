@@ -34,6 +34,7 @@
 #include "zswapsim/fault.h"
 #include "zswapsim/zpool.h"
 #include "zswapsim/zswap.h"
+#include "alloc/objcache.h"
 #include "common/brlock.h"
 #include "common/pcpu_ref.h"
 #include "common/compiler.h"
@@ -251,9 +252,9 @@ void zsim_si_write_lock(struct zsim_swap_info *si);
 void zsim_si_write_unlock(struct zsim_swap_info *si);
 
 /* Swap devices of this many slots (32 MiB) or more have the first 2 MiB
- * of the pool's pages, and of a memory device's, faulted in from swapon
- * on by the page allocators' threads (zsim_pa_prefetch); smaller ones
- * (tests, fuzz inputs) are not worth a thread and 2 MiB each. */
+ * of the pool's pages, and of a memory device's, faulted in at swapon
+ * (zsim_pa_prefetch), and each next 2 MiB by the page allocators' threads;
+ * smaller ones (tests, fuzz inputs) are not worth a thread and 2 MiB each. */
 #define ZSIM_PREFETCH_MIN_SLOTS 8192u
 
 int zsim_swapdev_create_memory(uint64_t nr_slots, struct zsim_swapdev **out);
@@ -359,6 +360,7 @@ struct zsim_zswap {
 	struct zsim_page_allocator *pages;
 	bool pages_are_pool;          /* zsmalloc: the allocator's page count
 				       * is the pools' total (no pool walk) */
+	struct zsim_objcache *entry_cache; /* zswap_entry_cache */
 
 	/* pools */
 	pthread_rwlock_t pools_lock;
@@ -452,6 +454,9 @@ void zsim_lru_del(struct zsim_zswap *z, struct zsim_entry *e, unsigned nid);
 
 /* entries */
 int zsim_entry_alloc(struct zsim_zswap *z, struct zsim_entry **out);
+/* zswap_entry_cache_free: give back an entry that holds nothing (never
+ * published, or unwound). */
+void zsim_entry_cache_free(struct zsim_zswap *z, struct zsim_entry *e);
 /* zswap_entry_free: LRU del, zs_free, pool put, uncharge, stats. */
 void zsim_entry_free(struct zsim_zswap *z, struct zsim_entry *e, unsigned cpu);
 unsigned zsim_entry_nid(const struct zsim_zswap *z, const struct zsim_entry *e);

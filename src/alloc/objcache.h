@@ -1,0 +1,40 @@
+/*
+ * objcache.h - a cache of fixed-size metadata objects (the kernel's
+ * kmem_cache, as zswap_entry_cache is one): objects carved from 4 KiB
+ * pages of a page allocator of its own, whose 2 MiB arenas are faulted in
+ * ahead of need, so that growing the cache costs the store path neither a
+ * heap-growth system call nor a page fault.
+ */
+#ifndef ZSIM_ALLOC_OBJCACHE_H
+#define ZSIM_ALLOC_OBJCACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct zsim_objcache;
+
+/* obj_size: 8 .. 1024 bytes, rounded up to 8. Return: 0, ZSIM_EINVAL,
+ * ZSIM_ENOMEM. */
+int zsim_objcache_create(size_t obj_size, struct zsim_objcache **out);
+
+/* Gives every page back, live objects or not (the owner frees its objects
+ * first, or knows they are dead). NULL is a no-op. */
+void zsim_objcache_destroy(struct zsim_objcache *c);
+
+/* An object (content undefined), or NULL when no memory is left.
+ * Context: any thread; takes the calling thread's shard lock, and once
+ * per CACHE_BATCH objects the cache's shared lock. */
+void *zsim_objcache_alloc(struct zsim_objcache *c);
+
+/* Give back an object of this cache's, from any thread. */
+void zsim_objcache_free(struct zsim_objcache *c, void *obj);
+
+/* Fault the first arena in now (zsim_pa_prefetch): setup for an owner
+ * that knows many objects will come. */
+void zsim_objcache_prefetch(struct zsim_objcache *c);
+
+/* Bytes the cache holds: pages carved x 4 KiB (objects live, free, and
+ * the pages' tails); under AddressSanitizer, objects live x size. */
+uint64_t zsim_objcache_bytes(struct zsim_objcache *c);
+
+#endif
