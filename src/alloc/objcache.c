@@ -15,6 +15,13 @@
  * and one page fault at a time in the store path (4-5 % of an lz4 store
  * on a VM), and a 40-byte object costs 48 there.
  *
+ * Where pages come from: until the owner says many objects will come
+ * (zsim_objcache_prefetch, at swapon of a large device), one aligned 4 KiB
+ * malloc() per page, so that a small instance (a test, a fuzz input) does
+ * not pay for a 2 MiB arena; from then on, a page allocator of the
+ * cache's own (alloc/pagealloc.h), its first arena faulted in by that
+ * call and each next one by its thread.
+ *
  * Layout: each thread frees to and allocates from its own shard
  * (common/shard.h). A shard that holds more than CACHE_SHARD_MAX free
  * objects gives CACHE_BATCH of them to the shared list as one chain, so a
@@ -67,12 +74,12 @@ struct zsim_objcache {
 	struct oc_shard shard[ZSIM_SHARDS];
 	size_t size;
 	unsigned per_page;
-	struct zsim_page_allocator *pa;
+	struct zsim_page_allocator *pa; /* set once by prefetch (under lock) */
 	_Atomic uint64_t live; /* objects handed out (AddressSanitizer's count) */
 	/* Lock order: a shard's lock, then this one. */
 	pthread_mutex_t lock;
 	struct oc_free *chains;
-	void **pages; /* every page carved, for destroy */
+	uintptr_t *pages; /* every page carved, for destroy; bit 0: malloc'd */
 	size_t nr_pages, cap_pages;
 };
 
@@ -89,10 +96,6 @@ int zsim_objcache_create(size_t obj_size, struct zsim_objcache **out)
 	memset(c, 0, sizeof(*c));
 	c->size = (obj_size + 7) & ~(size_t)7;
 	c->per_page = (unsigned)(ZSIM_PAGE_SIZE / c->size);
-	if (!CACHE_MALLOC && zsim_page_allocator_create(NULL, &c->pa)) {
-		free(c);
-		return ZSIM_ENOMEM;
-	}
 	pthread_mutex_init(&c->lock, NULL);
 	for (unsigned i = 0; i < ZSIM_SHARDS; i++)
 		pthread_mutex_init(&c->shard[i].lock, NULL);
@@ -104,8 +107,13 @@ void zsim_objcache_destroy(struct zsim_objcache *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < c->nr_pages; i++)
-		zsim_pa_free(c->pa, c->pages[i], 0);
+	for (size_t i = 0; i < c->nr_pages; i++) {
+		void *page = (void *)(c->pages[i] & ~(uintptr_t)1);
+		if (c->pages[i] & 1)
+			free(page);
+		else
+			zsim_pa_free(c->pa, page, 0);
+	}
 	free(c->pages);
 	zsim_page_allocator_destroy(c->pa);
 	for (unsigned i = 0; i < ZSIM_SHARDS; i++)
@@ -116,8 +124,15 @@ void zsim_objcache_destroy(struct zsim_objcache *c)
 
 void zsim_objcache_prefetch(struct zsim_objcache *c)
 {
-	if (c && c->pa)
-		zsim_pa_prefetch(c->pa);
+	if (!c || CACHE_MALLOC)
+		return;
+	pthread_mutex_lock(&c->lock);
+	if (!c->pa && zsim_page_allocator_create(NULL, &c->pa))
+		c->pa = NULL; /* pages stay malloc()'d */
+	struct zsim_page_allocator *pa = c->pa;
+	pthread_mutex_unlock(&c->lock);
+	if (pa)
+		zsim_pa_prefetch(pa); /* no-op once it has an arena */
 }
 
 uint64_t zsim_objcache_bytes(struct zsim_objcache *c)
@@ -145,7 +160,7 @@ static int refill(struct zsim_objcache *c, struct oc_shard *s)
 	}
 	if (c->nr_pages == c->cap_pages) {
 		size_t cap = c->cap_pages ? c->cap_pages * 2 : 64;
-		void **p = realloc(c->pages, cap * sizeof(*p));
+		uintptr_t *p = realloc(c->pages, cap * sizeof(*p));
 		if (!p) {
 			pthread_mutex_unlock(&c->lock);
 			return ZSIM_ENOMEM;
@@ -154,12 +169,13 @@ static int refill(struct zsim_objcache *c, struct oc_shard *s)
 		c->cap_pages = cap;
 	}
 	unsigned nid = 0;
-	unsigned char *page = zsim_pa_alloc(c->pa, &nid);
+	unsigned char *page = c->pa ? zsim_pa_alloc(c->pa, &nid)
+				    : aligned_alloc(ZSIM_PAGE_SIZE, ZSIM_PAGE_SIZE);
 	if (!page) {
 		pthread_mutex_unlock(&c->lock);
 		return ZSIM_ENOMEM;
 	}
-	c->pages[c->nr_pages++] = page;
+	c->pages[c->nr_pages++] = (uintptr_t)page | (c->pa ? 0 : 1);
 	pthread_mutex_unlock(&c->lock);
 	/* Objects in address order: the first one out is at the page's start. */
 	struct oc_free *head = NULL;

@@ -1,9 +1,9 @@
 /*
  * objcache.h - a cache of fixed-size metadata objects (the kernel's
  * kmem_cache, as zswap_entry_cache is one): objects carved from 4 KiB
- * pages of a page allocator of its own, whose 2 MiB arenas are faulted in
- * ahead of need, so that growing the cache costs the store path neither a
- * heap-growth system call nor a page fault.
+ * pages; once prefetched, pages of a page allocator of its own whose 2 MiB
+ * arenas are faulted in ahead of need, so that growing the cache costs the
+ * store path neither a heap-growth system call nor a page fault.
  */
 #ifndef ZSIM_ALLOC_OBJCACHE_H
 #define ZSIM_ALLOC_OBJCACHE_H
@@ -29,8 +29,10 @@ void *zsim_objcache_alloc(struct zsim_objcache *c);
 /* Give back an object of this cache's, from any thread. */
 void zsim_objcache_free(struct zsim_objcache *c, void *obj);
 
-/* Fault the first arena in now (zsim_pa_prefetch): setup for an owner
- * that knows many objects will come. */
+/* Setup for an owner that knows many objects will come: pages come from
+ * here on from a page allocator of the cache's own, whose first 2 MiB
+ * arena this call faults in (zsim_pa_prefetch) and whose thread prepares
+ * each next one. Before it, pages are malloc()'d one by one. */
 void zsim_objcache_prefetch(struct zsim_objcache *c);
 
 /* Bytes the cache holds: pages carved x 4 KiB (objects live, free, and
