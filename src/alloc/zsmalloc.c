@@ -26,6 +26,7 @@
 #include <stdlib.h>
 
 #include "alloc/pagealloc.h"
+#include "common/spinmutex.h"
 
 /* --- fullness groups ------------------------------------------------------ */
 
@@ -490,7 +491,7 @@ static int zs_create(const struct zsim_zpool_config *cfg, struct zsim_zpool **ou
 		if (table.real_of_raw[i] != i)
 			continue;
 		struct zs_class *c = &pool->classes[pos];
-		pthread_mutex_init(&c->lock, NULL);
+		zsim_spinmutex_init(&c->lock);
 		c->size = table.geom[i].size;
 		c->objs = table.geom[i].objs;
 		c->ppz = table.geom[i].ppz;

@@ -55,6 +55,7 @@
 #include <string.h>
 
 #include "common/compiler.h"
+#include "common/spinmutex.h"
 #include "zswapsim/fault.h"
 
 /* Deepest tree: shift 1 needs 64 levels to cover 64 index bits. */
@@ -169,7 +170,7 @@ int zsim_xtree_create(unsigned chunk_shift, struct zsim_fault_injector *fault,
 	if (!t)
 		return ZSIM_ENOMEM;
 	memset(t, 0, sizeof(*t));
-	if (pthread_mutex_init(&t->lock, NULL)) {
+	if (zsim_spinmutex_init(&t->lock)) {
 		free(t);
 		return ZSIM_ENOMEM;
 	}

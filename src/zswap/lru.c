@@ -7,6 +7,7 @@
  * 6.1 + zsmalloc never writes back); we keep the lists in every profile
  * and the writeback code decides per profile.
  */
+#include "common/spinmutex.h"
 #include "zswap/zswap_internal.h"
 
 int zsim_lru_init(struct zsim_lru_list *l)
@@ -14,7 +15,7 @@ int zsim_lru_init(struct zsim_lru_list *l)
 	l->head = l->tail = NULL;
 	l->nr = 0;
 	atomic_store(&l->nr_disk_swapins, 0);
-	return pthread_mutex_init(&l->lock, NULL) ? ZSIM_ENOMEM : 0;
+	return zsim_spinmutex_init(&l->lock) ? ZSIM_ENOMEM : 0;
 }
 
 void zsim_lru_destroy(struct zsim_lru_list *l)
