@@ -41,6 +41,7 @@
 
 #include "alloc/pagealloc.h"
 #include "common/compiler.h"
+#include "common/freechain.h"
 #include "common/shard.h"
 #include "zswapsim/zswapsim.h"
 
@@ -58,16 +59,10 @@
 #define CACHE_BATCH 64      /* objects moved between a shard and the shared list */
 #define CACHE_SHARD_MAX 256 /* free objects a shard keeps before giving a batch back */
 
-/* A free object's first words; a chain's first object links the next chain. */
-struct oc_free {
-	struct oc_free *next;
-	struct oc_free *next_chain;
-};
-
 struct oc_shard {
 	pthread_mutex_t lock;
 	unsigned nr;
-	struct oc_free *head;
+	struct zsim_free_link *head;
 } __attribute__((aligned(ZSIM_CACHELINE)));
 
 struct zsim_objcache {
@@ -78,7 +73,7 @@ struct zsim_objcache {
 	_Atomic uint64_t live; /* objects handed out (AddressSanitizer's count) */
 	/* Lock order: a shard's lock, then this one. */
 	pthread_mutex_t lock;
-	struct oc_free *chains;
+	struct zsim_free_link *chains;
 	uintptr_t *pages; /* every page carved, for destroy; bit 0: malloc'd */
 	size_t nr_pages, cap_pages;
 };
@@ -88,7 +83,7 @@ int zsim_objcache_create(size_t obj_size, struct zsim_objcache **out)
 	if (!out)
 		return ZSIM_EINVAL;
 	*out = NULL;
-	if (obj_size < sizeof(struct oc_free) || obj_size > 1024)
+	if (obj_size < sizeof(struct zsim_free_link) || obj_size > 1024)
 		return ZSIM_EINVAL;
 	struct zsim_objcache *c = aligned_alloc(ZSIM_CACHELINE, sizeof(*c));
 	if (!c)
@@ -152,8 +147,7 @@ static int refill(struct zsim_objcache *c, struct oc_shard *s)
 {
 	pthread_mutex_lock(&c->lock);
 	if (c->chains) {
-		s->head = c->chains;
-		c->chains = s->head->next_chain;
+		s->head = zsim_chain_take(&c->chains);
 		s->nr = CACHE_BATCH;
 		pthread_mutex_unlock(&c->lock);
 		return 0;
@@ -178,9 +172,9 @@ static int refill(struct zsim_objcache *c, struct oc_shard *s)
 	c->pages[c->nr_pages++] = (uintptr_t)page | (c->pa ? 0 : 1);
 	pthread_mutex_unlock(&c->lock);
 	/* Objects in address order: the first one out is at the page's start. */
-	struct oc_free *head = NULL;
+	struct zsim_free_link *head = NULL;
 	for (unsigned i = c->per_page; i-- > 0;) {
-		struct oc_free *f = (struct oc_free *)(page + (size_t)i * c->size);
+		struct zsim_free_link *f = (struct zsim_free_link *)(page + (size_t)i * c->size);
 		f->next = head;
 		head = f;
 	}
@@ -199,7 +193,7 @@ void *zsim_objcache_alloc(struct zsim_objcache *c)
 	}
 	struct oc_shard *s = &c->shard[zsim_shard()];
 	pthread_mutex_lock(&s->lock);
-	struct oc_free *f = NULL;
+	struct zsim_free_link *f = NULL;
 	if (s->head || refill(c, s) == 0) {
 		f = s->head;
 		s->head = f->next;
@@ -219,21 +213,16 @@ void zsim_objcache_free(struct zsim_objcache *c, void *obj)
 		return;
 	}
 	struct oc_shard *s = &c->shard[zsim_shard()];
-	struct oc_free *f = obj;
+	struct zsim_free_link *f = obj;
 	pthread_mutex_lock(&s->lock);
 	f->next = s->head;
 	s->head = f;
 	if (++s->nr > CACHE_SHARD_MAX) {
 		/* The CACHE_BATCH most recently freed go back as one chain. */
-		struct oc_free *first = s->head, *last = first;
-		for (unsigned i = 1; i < CACHE_BATCH; i++)
-			last = last->next;
-		s->head = last->next;
+		struct zsim_free_link *chain = zsim_chain_cut(&s->head, CACHE_BATCH);
 		s->nr -= CACHE_BATCH;
-		last->next = NULL;
 		pthread_mutex_lock(&c->lock);
-		first->next_chain = c->chains;
-		c->chains = first;
+		zsim_chain_give(&c->chains, chain);
 		pthread_mutex_unlock(&c->lock);
 	}
 	pthread_mutex_unlock(&s->lock);

@@ -57,6 +57,7 @@
 #include <string.h>
 
 #include "common/compiler.h"
+#include "common/freechain.h"
 #include "common/osmem.h"
 #include "common/shard.h"
 
@@ -74,18 +75,13 @@
 #define PA_SHARD_MAX 64 /* free pages a shard keeps before giving PA_BATCH back */
 #define PA_BATCH 32     /* pages moved between a shard and the shared list */
 
-/* The first words of a free page. A shard gives pages back to the shared
- * list PA_BATCH at a time, as one chain: the chain's first page links to
- * the next chain, so that taking a batch back is O(1). */
-struct pa_free {
-	struct pa_free *next;
-	struct pa_free *next_chain;
-};
+/* A free page's first words link it (common/freechain.h): a shard gives
+ * pages back to the shared list PA_BATCH at a time, as one chain. */
 
 struct pa_shard {
 	pthread_mutex_t lock;
 	unsigned nr;                  /* pages on head */
-	struct pa_free *head;         /* freed pages, last freed first */
+	struct zsim_free_link *head;  /* freed pages, last freed first */
 	unsigned char *bump, *bump_end; /* fresh pages, never touched yet */
 } __attribute__((aligned(ZSIM_CACHELINE)));
 
@@ -98,7 +94,7 @@ struct zsim_page_allocator {
 	_Atomic uint64_t failures; /* failed attempts (injected, cap, OS) */
 	/* Lock order: a shard's lock, then this one. */
 	pthread_mutex_t lock;
-	struct pa_free *chains;            /* shared free list: chains of PA_BATCH */
+	struct zsim_free_link *chains;     /* shared free list: chains of PA_BATCH */
 	unsigned char *bump, *bump_end;    /* never-used rest of the last arena */
 	void **arenas;                     /* every arena, for destroy */
 	size_t nr_arenas, cap_arenas;
@@ -346,8 +342,7 @@ static int refill(struct zsim_page_allocator *pa, struct pa_shard *s)
 	int rc = 0;
 	pthread_mutex_lock(&pa->lock);
 	if (pa->chains) {
-		s->head = pa->chains;
-		pa->chains = s->head->next_chain;
+		s->head = zsim_chain_take(&pa->chains);
 		s->nr = PA_BATCH;
 	} else if (pa->bump < pa->bump_end || (rc = add_arena(pa)) == 0) {
 		size_t left = (size_t)(pa->bump_end - pa->bump);
@@ -364,15 +359,10 @@ static int refill(struct zsim_page_allocator *pa, struct pa_shard *s)
  * to the shared list as one chain. Context: s->lock held; takes pa->lock. */
 static void drain(struct zsim_page_allocator *pa, struct pa_shard *s)
 {
-	struct pa_free *first = s->head, *last = first;
-	for (unsigned i = 1; i < PA_BATCH; i++)
-		last = last->next;
-	s->head = last->next;
+	struct zsim_free_link *chain = zsim_chain_cut(&s->head, PA_BATCH);
 	s->nr -= PA_BATCH;
-	last->next = NULL;
 	pthread_mutex_lock(&pa->lock);
-	first->next_chain = pa->chains;
-	pa->chains = first;
+	zsim_chain_give(&pa->chains, chain);
 	pthread_mutex_unlock(&pa->lock);
 }
 
@@ -405,7 +395,7 @@ static void page_put(struct zsim_page_allocator *pa, void *page)
 		return;
 	}
 	struct pa_shard *s = my_shard(pa);
-	struct pa_free *f = page;
+	struct zsim_free_link *f = page;
 	pthread_mutex_lock(&s->lock);
 	f->next = s->head;
 	s->head = f;
