@@ -45,16 +45,7 @@
 #include "common/shard.h"
 #include "zswapsim/zswapsim.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define CACHE_MALLOC 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CACHE_MALLOC 1
-#endif
-#endif
-#ifndef CACHE_MALLOC
-#define CACHE_MALLOC 0
-#endif
+#define CACHE_MALLOC ZSIM_ASAN
 
 #define CACHE_BATCH 64      /* objects moved between a shard and the shared list */
 #define CACHE_SHARD_MAX 256 /* free objects a shard keeps before giving a batch back */

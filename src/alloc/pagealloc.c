@@ -61,16 +61,7 @@
 #include "common/osmem.h"
 #include "common/shard.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define PA_MALLOC_PAGES 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PA_MALLOC_PAGES 1
-#endif
-#endif
-#ifndef PA_MALLOC_PAGES
-#define PA_MALLOC_PAGES 0
-#endif
+#define PA_MALLOC_PAGES ZSIM_ASAN
 
 #define PA_SHARD_MAX 64 /* free pages a shard keeps before giving PA_BATCH back */
 #define PA_BATCH 32     /* pages moved between a shard and the shared list */
@@ -273,18 +264,24 @@ static void want_next(struct zsim_page_allocator *pa)
 	pthread_cond_signal(&pa->cond);
 }
 
+/* No arena mapped or ready yet, and not being destroyed. Context: pa->lock. */
+static bool wants_first(const struct zsim_page_allocator *pa)
+{
+	return !pa->nr_arenas && !pa->ready && !pa->stop;
+}
+
 void zsim_pa_prefetch(struct zsim_page_allocator *pa)
 {
 	if (PA_MALLOC_PAGES)
 		return;
 	pthread_mutex_lock(&pa->lock);
-	const bool want = !pa->nr_arenas && !pa->ready && !pa->stop;
+	const bool want = wants_first(pa);
 	pthread_mutex_unlock(&pa->lock);
 	if (!want)
 		return;
 	unsigned char *m = map_populated(); /* the caller's time, outside the lock */
 	pthread_mutex_lock(&pa->lock);
-	if (m && !pa->nr_arenas && !pa->ready && !pa->stop) {
+	if (m && wants_first(pa)) {
 		pa->ready = m;
 		m = NULL;
 		/* idle until the first arena is taken; then it prepares the

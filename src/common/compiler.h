@@ -22,4 +22,18 @@
  * dlopen'd into glibc's static TLS surplus, which these few bytes fit). */
 #define ZSIM_TLS_IE __attribute__((tls_model("initial-exec")))
 
+/* 1 in an AddressSanitizer build (gcc's macro or clang's feature test):
+ * the allocators then hand out one malloc() per page or object, so that
+ * ASan sees every overrun and use after free. */
+#if defined(__SANITIZE_ADDRESS__)
+#define ZSIM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ZSIM_ASAN 1
+#endif
+#endif
+#ifndef ZSIM_ASAN
+#define ZSIM_ASAN 0
+#endif
+
 #endif

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "alloc/pagealloc.h"
+#include "common/compiler.h"
 #include "common/rand.h"
 
 static void test_create_defaults(void **state)
@@ -232,6 +233,35 @@ static void test_arena_ahead_bounded(void **state)
 	assert_int_equal(zsim_page_allocator_destroy(pa), 0);
 }
 
+/* zsim_pa_prefetch faults the first arena in before it returns (swapon's
+ * setup), so the first page asked for is already there; the thread it
+ * starts then prepares the next arena once the first is taken. */
+static void test_prefetch_first_arena_now(void **state)
+{
+	(void)state;
+	struct zsim_page_allocator *pa;
+	assert_int_equal(zsim_page_allocator_create(NULL, &pa), 0);
+	const uint64_t arena = (uint64_t)2 << 20;
+	zsim_pa_prefetch(pa);
+	assert_int_equal(zsim_pa_mapped_bytes(pa), ZSIM_ASAN ? 0 : arena);
+	zsim_pa_prefetch(pa); /* a no-op now */
+	assert_int_equal(zsim_pa_mapped_bytes(pa), ZSIM_ASAN ? 0 : arena);
+	unsigned nid = 0;
+	void *p = zsim_pa_alloc(pa, &nid);
+	assert_non_null(p);
+	memset(p, 0xa5, ZSIM_PAGE_SIZE);
+	if (!ZSIM_ASAN) {
+		uint64_t mapped = zsim_pa_mapped_bytes(pa);
+		for (int k = 0; k < 10000 && mapped < 2 * arena; k++) { /* up to 10 s */
+			nanosleep(&(struct timespec){0, 1000000}, NULL);
+			mapped = zsim_pa_mapped_bytes(pa);
+		}
+		assert_int_equal(mapped, 2 * arena);
+	}
+	zsim_pa_free(pa, p, nid);
+	assert_int_equal(zsim_page_allocator_destroy(pa), 0);
+}
+
 static void test_zsmalloc_nodes(void **state)
 {
 	(void)state;
@@ -274,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_fault_injection),
 		cmocka_unit_test(test_freed_pages_reused),
 		cmocka_unit_test(test_arena_ahead_bounded),
+		cmocka_unit_test(test_prefetch_first_arena_now),
 		cmocka_unit_test(test_zsmalloc_nodes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

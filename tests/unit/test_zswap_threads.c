@@ -12,6 +12,8 @@
 
 #include "testutil.h"
 
+#include "common/compiler.h"
+
 #define THREADS 4
 #define SLOTS_PER_THREAD 512
 #define OPS 3000
@@ -197,6 +199,14 @@ static void run(const char *profile)
 	struct zsim_zswap_meta m;
 	zsim_zswap_meta(z, &m);
 	assert_int_equal(m.entries, entries);
+	/* entry_bytes: the entry cache's whole pages (under ASan, where each
+	 * entry is its own malloc(), live entries x 40), so at least every
+	 * live entry's 40 bytes. */
+	assert_true(m.entry_bytes >= entries * 40);
+	if (!ZSIM_ASAN)
+		assert_int_equal(m.entry_bytes % ZSIM_PAGE_SIZE, 0);
+	else
+		assert_int_equal(m.entry_bytes, entries * 40);
 	/* Every page still held, of every folio stored, read back and compared. */
 	unsigned long checked = 0, held = 0;
 	unsigned char *pages = malloc(FOLIO * ZSIM_PAGE_SIZE), want[ZSIM_PAGE_SIZE];
