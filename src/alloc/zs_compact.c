@@ -201,6 +201,29 @@ static uint64_t compact_class_legacy(struct zs_pool *pool, struct zs_class *c)
 	return freed;
 }
 
+/*
+ * Whether a class has anything for compaction to do: objects to move, or
+ * empty zspages left by a free that found them pinned. Asked under the
+ * class lock alone, so that a pass over a pool whose classes are mostly
+ * empty does not take the pool lock's 16 shards for writing once per class
+ * (the kernel's single rwlock costs one atomic; ours costs 16). What the
+ * pass does is unchanged: a class skipped here would have left the loops
+ * below at once. (6.1's loop isolates and puts back a zspage before it
+ * asks zs_can_compact(), which can reorder a list, so there a class is
+ * skipped only when it has no zspage that loop could isolate.)
+ */
+static bool class_has_work(const struct zs_pool *pool, struct zs_class *c)
+{
+	pthread_mutex_lock(&c->lock);
+	bool work = c->lists[ZS_GROUP_EMPTY] != NULL;
+	if (pool->era == ZSIM_ZS_ERA_LEGACY)
+		work = work || c->lists[ZS_LEGACY_ALMOST_EMPTY] || c->lists[ZS_LEGACY_ALMOST_FULL];
+	else
+		work = work || zs_can_compact(c);
+	pthread_mutex_unlock(&c->lock);
+	return work;
+}
+
 int64_t zs_compact(struct zsim_zpool *p)
 {
 	struct zs_pool *pool = zs_pool_of(p);
@@ -209,6 +232,8 @@ int64_t zs_compact(struct zsim_zpool *p)
 	uint64_t freed = 0;
 	for (unsigned i = pool->nr_real; i-- > 0;) {
 		struct zs_class *c = &pool->classes[i];
+		if (!class_has_work(pool, c))
+			continue;
 		freed += pool->era == ZSIM_ZS_ERA_LEGACY ? compact_class_legacy(pool, c)
 							 : compact_class_chain(pool, c);
 	}
