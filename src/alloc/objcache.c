@@ -18,9 +18,9 @@
  * Where pages come from: until the owner says many objects will come
  * (zsim_objcache_prefetch, at swapon of a large device), one aligned 4 KiB
  * malloc() per page, so that a small instance (a test, a fuzz input) does
- * not pay for a 2 MiB arena; from then on, a page allocator of the
- * cache's own (alloc/pagealloc.h), its first arena faulted in by that
- * call and each next one by its thread.
+ * not pay for a 2 MiB arena; from then on, the page allocator that call
+ * lends (alloc/pagealloc.h; zswap's, shared with its memory swap devices),
+ * its first arena faulted in by that call and each next one by its thread.
  *
  * Layout: each thread frees to and allocates from its own shard
  * (common/shard.h). A shard that holds more than CACHE_SHARD_MAX free
@@ -60,7 +60,7 @@ struct zsim_objcache {
 	struct oc_shard shard[ZSIM_SHARDS];
 	size_t size;
 	unsigned per_page;
-	struct zsim_page_allocator *pa; /* set once by prefetch (under lock) */
+	struct zsim_page_allocator *pa; /* borrowed; set once by prefetch (under lock) */
 	_Atomic uint64_t live; /* objects handed out (AddressSanitizer's count) */
 	/* Lock order: a shard's lock, then this one. */
 	pthread_mutex_t lock;
@@ -101,24 +101,22 @@ void zsim_objcache_destroy(struct zsim_objcache *c)
 			zsim_pa_free(c->pa, page, 0);
 	}
 	free(c->pages);
-	zsim_page_allocator_destroy(c->pa);
 	for (unsigned i = 0; i < ZSIM_SHARDS; i++)
 		pthread_mutex_destroy(&c->shard[i].lock);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
 
-void zsim_objcache_prefetch(struct zsim_objcache *c)
+void zsim_objcache_prefetch(struct zsim_objcache *c, struct zsim_page_allocator *pa)
 {
-	if (!c || CACHE_MALLOC)
+	if (!c || !pa || CACHE_MALLOC)
 		return;
 	pthread_mutex_lock(&c->lock);
-	if (!c->pa && zsim_page_allocator_create(NULL, &c->pa))
-		c->pa = NULL; /* pages stay malloc()'d */
-	struct zsim_page_allocator *pa = c->pa;
+	if (!c->pa)
+		c->pa = pa;
+	pa = c->pa;
 	pthread_mutex_unlock(&c->lock);
-	if (pa)
-		zsim_pa_prefetch(pa); /* no-op once it has an arena */
+	zsim_pa_prefetch(pa); /* no-op once it has an arena */
 }
 
 uint64_t zsim_objcache_bytes(struct zsim_objcache *c)

@@ -1,9 +1,10 @@
 /*
  * objcache.h - a cache of fixed-size metadata objects (the kernel's
  * kmem_cache, as zswap_entry_cache is one): objects carved from 4 KiB
- * pages; once prefetched, pages of a page allocator of its own whose 2 MiB
- * arenas are faulted in ahead of need, so that growing the cache costs the
- * store path neither a heap-growth system call nor a page fault.
+ * pages; once prefetched, pages of a page allocator the owner lends it
+ * (whose 2 MiB arenas are faulted in ahead of need), so that growing the
+ * cache costs the store path neither a heap-growth system call nor a page
+ * fault.
  */
 #ifndef ZSIM_ALLOC_OBJCACHE_H
 #define ZSIM_ALLOC_OBJCACHE_H
@@ -12,6 +13,7 @@
 #include <stdint.h>
 
 struct zsim_objcache;
+struct zsim_page_allocator;
 
 /* obj_size: 8 .. 1024 bytes, rounded up to 8. Return: 0, ZSIM_EINVAL,
  * ZSIM_ENOMEM. */
@@ -30,10 +32,12 @@ void *zsim_objcache_alloc(struct zsim_objcache *c);
 void zsim_objcache_free(struct zsim_objcache *c, void *obj);
 
 /* Setup for an owner that knows many objects will come: pages come from
- * here on from a page allocator of the cache's own, whose first 2 MiB
- * arena this call faults in (zsim_pa_prefetch) and whose thread prepares
- * each next one. Before it, pages are malloc()'d one by one. */
-void zsim_objcache_prefetch(struct zsim_objcache *c);
+ * here on from pa, whose first 2 MiB arena this call faults in
+ * (zsim_pa_prefetch; a no-op if pa has one) and whose thread prepares each
+ * next one. pa is borrowed: it must outlive the cache, and may serve other
+ * users too. Before this call, pages are malloc()'d one by one; a later
+ * call with another pa is ignored, as is a NULL pa. */
+void zsim_objcache_prefetch(struct zsim_objcache *c, struct zsim_page_allocator *pa);
 
 /* Bytes the cache holds: pages carved x 4 KiB (objects live, free, and
  * the pages' tails); under AddressSanitizer, objects live x size. */

@@ -118,6 +118,10 @@ struct zs_pool {
 	unsigned nr_groups;                 /* 4 or 12 */
 	struct zsim_page_allocator *pa;
 	bool own_pa;
+	/* zspage descriptors (the kernel's zspage cache), one cache per
+	 * zspage length in use: packed in malloc()'d 4 KiB pages, none taken
+	 * from pa (whose pages are the pool's size) */
+	struct zsim_objcache *desc_cache[ZSA_CHAIN_MAX + 1];
 	struct zsim_fault_injector *fault;
 	struct zsa_htab htab;
 	struct zs_cpu_area *cpu;

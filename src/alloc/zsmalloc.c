@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "alloc/objcache.h"
 #include "alloc/pagealloc.h"
 #include "common/spinmutex.h"
 
@@ -175,7 +176,7 @@ static struct zs_zspage *alloc_zspage(struct zs_pool *pool, struct zs_class *c, 
 	if (zsim_fault_should_fail(pool->fault, ZSIM_FAULT_ZS_DESC))
 		return NULL;
 	size_t dsz = zspage_desc_size(c);
-	struct zs_zspage *z = malloc(dsz);
+	struct zs_zspage *z = zsim_objcache_alloc(pool->desc_cache[c->ppz]);
 	if (!z)
 		return NULL;
 	unsigned node = nid;
@@ -184,7 +185,7 @@ static struct zs_zspage *alloc_zspage(struct zs_pool *pool, struct zs_class *c, 
 		if (!z->pages[i]) {
 			while (i--)
 				zsim_pa_free(pool->pa, z->pages[i], node);
-			free(z);
+			zsim_objcache_free(pool->desc_cache[c->ppz], z);
 			return NULL;
 		}
 	}
@@ -214,7 +215,7 @@ static void release_zspage(struct zs_pool *pool, struct zs_zspage *z)
 	for (unsigned i = 0; i < c->ppz; i++)
 		zsim_pa_free(pool->pa, z->pages[i], z->nid);
 	atomic_fetch_sub_explicit(&pool->meta_bytes, zspage_desc_size(c), memory_order_relaxed);
-	free(z);
+	zsim_objcache_free(pool->desc_cache[c->ppz], z);
 }
 
 void zs_free_zspage(struct zs_pool *pool, struct zs_class *c, struct zs_zspage *z)
@@ -440,6 +441,8 @@ static void zs_destroy(struct zsim_zpool *p)
 		free(pool->cpu);
 	}
 	free(pool->classes);
+	for (unsigned i = 0; i <= ZSA_CHAIN_MAX; i++)
+		zsim_objcache_destroy(pool->desc_cache[i]);
 	zsa_htab_destroy(&pool->htab);
 	zsim_brlock_destroy(&pool->lock);
 	if (pool->own_pa)
@@ -498,6 +501,9 @@ static int zs_create(const struct zsim_zpool_config *cfg, struct zsim_zpool **ou
 		c->huge = table.geom[i].huge;
 		c->index = i;
 		real_pos[i] = (int)pos++;
+		if (!pool->desc_cache[c->ppz] &&
+		    zsim_objcache_create(zspage_desc_size(c), &pool->desc_cache[c->ppz]))
+			goto nomem;
 	}
 	pool->nr_real = pos;
 	for (unsigned i = 0; i < ZSA_NR_RAW_CLASSES; i++)

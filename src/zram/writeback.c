@@ -46,7 +46,7 @@ int zsim_zram_set_backing_dev(struct zsim_zram *z, const char *path, uint64_t nr
 	}
 	struct zsim_swapdev *d = NULL;
 	rc = path ? zsim_swapdev_create_file(nr_pages, path, &d)
-		  : zsim_swapdev_create_memory(nr_pages, &d);
+		  : zsim_swapdev_create_memory(nr_pages, NULL, &d);
 	if (rc) {
 		zram_err(z, rc, "backing_dev: cannot open %s: %s", path ? path : "(memory)",
 			 zsim_strerror(rc));

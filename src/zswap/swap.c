@@ -96,7 +96,7 @@ static int swapon_common(struct zsim_zswap *z, unsigned type, uint64_t nr_slots,
 			goto fail;
 	}
 	rc = kind == ZSIM_SWAPDEV_FILE ? zsim_swapdev_create_file(nr_slots, path, &si->dev)
-				       : zsim_swapdev_create_memory(nr_slots, &si->dev);
+				       : zsim_swapdev_create_memory(nr_slots, z->side_pages, &si->dev);
 	if (rc)
 		goto fail;
 	si->active = true;
@@ -108,7 +108,7 @@ static int swapon_common(struct zsim_zswap *z, unsigned type, uint64_t nr_slots,
 	if (nr_slots >= ZSIM_PREFETCH_MIN_SLOTS) {
 		if (z->pages_are_pool)
 			zsim_pa_prefetch(z->pages);
-		zsim_objcache_prefetch(z->entry_cache);
+		zsim_objcache_prefetch(z->entry_cache, z->side_pages);
 	}
 	goto out;
 fail:

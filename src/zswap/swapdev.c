@@ -39,6 +39,7 @@ struct zsim_swapdev {
 	_Atomic(unsigned char *) *_Atomic *chunks;
 	uint64_t nr_chunks;
 	struct zsim_page_allocator *pages; /* the slots' pages */
+	bool own_pages;                    /* pages is ours (else borrowed) */
 	/* file */
 	int fd;
 	_Atomic uint64_t bytes_written, bytes_read;
@@ -62,7 +63,8 @@ static int dev_alloc(uint64_t nr_slots, int kind, struct zsim_swapdev **out)
 	return 0;
 }
 
-int zsim_swapdev_create_memory(uint64_t nr_slots, struct zsim_swapdev **out)
+int zsim_swapdev_create_memory(uint64_t nr_slots, struct zsim_page_allocator *pages,
+			       struct zsim_swapdev **out)
 {
 	int rc = dev_alloc(nr_slots, ZSIM_SWAPDEV_MEMORY, out);
 	if (rc)
@@ -70,7 +72,9 @@ int zsim_swapdev_create_memory(uint64_t nr_slots, struct zsim_swapdev **out)
 	struct zsim_swapdev *d = *out;
 	d->nr_chunks = (nr_slots + CHUNK_SLOTS - 1) >> CHUNK_SHIFT;
 	d->chunks = calloc(d->nr_chunks, sizeof(*d->chunks));
-	if (!d->chunks || zsim_page_allocator_create(NULL, &d->pages)) {
+	d->pages = pages;
+	d->own_pages = !pages;
+	if (!d->chunks || (d->own_pages && zsim_page_allocator_create(NULL, &d->pages))) {
 		zsim_swapdev_destroy(d);
 		*out = NULL;
 		return ZSIM_ENOMEM;
@@ -127,7 +131,8 @@ void zsim_swapdev_destroy(struct zsim_swapdev *d)
 		}
 		free(d->chunks);
 	}
-	zsim_page_allocator_destroy(d->pages);
+	if (d->own_pages)
+		zsim_page_allocator_destroy(d->pages);
 	if (d->fd >= 0)
 		close(d->fd);
 	pthread_mutex_destroy(&d->chunk_lock);

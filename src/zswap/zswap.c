@@ -157,6 +157,9 @@ int zsim_zswap_create(const struct zsim_zswap_config *cfg_in, struct zsim_zswap 
 	rc = zsim_page_allocator_create(&pc, &z->pages);
 	if (rc)
 		goto fail;
+	rc = zsim_page_allocator_create(NULL, &z->side_pages);
+	if (rc)
+		goto fail;
 	rc = zsim_objcache_create(sizeof(struct zsim_entry), &z->entry_cache);
 	if (rc)
 		goto fail;
@@ -184,6 +187,7 @@ void zsim_zswap_destroy(struct zsim_zswap *z)
 	if (z->pages)
 		zsim_page_allocator_destroy(z->pages);
 	zsim_objcache_destroy(z->entry_cache);
+	zsim_page_allocator_destroy(z->side_pages); /* after its users */
 	for (unsigned t = 0; t < ZSIM_MAX_SWAPFILES; t++)
 		zsim_brlock_destroy(&z->swap[t].lock);
 	zsim_slot_locks_destroy(z);

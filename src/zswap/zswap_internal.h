@@ -252,12 +252,17 @@ void zsim_si_write_lock(struct zsim_swap_info *si);
 void zsim_si_write_unlock(struct zsim_swap_info *si);
 
 /* Swap devices of this many slots (32 MiB) or more have the first 2 MiB
- * of the pool's pages, and of a memory device's, faulted in at swapon
- * (zsim_pa_prefetch), and each next 2 MiB by the page allocators' threads;
- * smaller ones (tests, fuzz inputs) are not worth a thread and 2 MiB each. */
+ * of the pool's pages, and of the side pages (entries and memory devices'
+ * slots), faulted in at swapon (zsim_pa_prefetch), and each next 2 MiB by
+ * the page allocators' threads; smaller ones (tests, fuzz inputs) are not
+ * worth a thread and 2 MiB each. */
 #define ZSIM_PREFETCH_MIN_SLOTS 8192u
 
-int zsim_swapdev_create_memory(uint64_t nr_slots, struct zsim_swapdev **out);
+/* A device whose slots are memory: its pages come from pages (borrowed:
+ * must outlive the device; shared with other users), or from a page
+ * allocator of its own when pages is NULL. */
+int zsim_swapdev_create_memory(uint64_t nr_slots, struct zsim_page_allocator *pages,
+			       struct zsim_swapdev **out);
 int zsim_swapdev_create_file(uint64_t nr_slots, const char *path,
 			     struct zsim_swapdev **out);
 void zsim_swapdev_destroy(struct zsim_swapdev *d);
@@ -361,6 +366,11 @@ struct zsim_zswap {
 	bool pages_are_pool;          /* zsmalloc: the allocator's page count
 				       * is the pools' total (no pool walk) */
 	struct zsim_objcache *entry_cache; /* zswap_entry_cache */
+	/* The side pages: memory the simulator holds beside the pools (the
+	 * entry cache's pages, memory swap devices' slots), from one page
+	 * allocator, so that one spare arena and one thread serve both.
+	 * Not counted in any pool's pages. */
+	struct zsim_page_allocator *side_pages;
 
 	/* pools */
 	pthread_rwlock_t pools_lock;

@@ -1,7 +1,8 @@
 /*
  * test_objcache.c - the metadata object cache (alloc/objcache.h): objects
  * are distinct, aligned and hold what is written to them, from malloc()'d
- * pages and, once prefetched, from the cache's page allocator; freed objects
+ * pages and, once prefetched, from the page allocator lent to it (and
+ * given back to it at destroy, which the lender sees); freed objects
  * are reused before a new page is carved; bad sizes are refused; and, with
  * real threads, a thread that only frees does not make one that only
  * allocates carve pages without end (the shared list carries objects
@@ -37,15 +38,20 @@ static void test_distinct_reused(void **state)
 {
 	(void)state;
 	struct zsim_objcache *c;
+	struct zsim_page_allocator *pa;
+	assert_int_equal(zsim_page_allocator_create(NULL, &pa), 0);
 	assert_int_equal(zsim_objcache_create(OBJ, &c), 0);
+	zsim_objcache_prefetch(c, NULL); /* ignored: pages stay malloc()'d */
 	struct obj **o = calloc(N, sizeof(*o));
 	assert_non_null(o);
 	for (unsigned i = 0; i < N; i++) {
 		/* Halfway, the owner announces many objects: pages from then on
-		 * come from the cache's own page allocator, the first half's
-		 * stay malloc()'d; both kinds are freed by destroy. */
-		if (i == N / 2)
-			zsim_objcache_prefetch(c);
+		 * come from the lent page allocator, the first half's stay
+		 * malloc()'d; both kinds are given back by destroy. */
+		if (i == N / 2) {
+			assert_int_equal(zsim_page_allocator_pages(pa), 0);
+			zsim_objcache_prefetch(c, pa);
+		}
 		o[i] = zsim_objcache_alloc(c);
 		assert_non_null(o[i]);
 		assert_int_equal((uintptr_t)o[i] % 8, 0);
@@ -70,7 +76,12 @@ static void test_distinct_reused(void **state)
 	for (unsigned i = 0; i < N; i++)
 		zsim_objcache_free(c, o[i]);
 	zsim_objcache_free(c, NULL);
+	if (zsim_objcache_bytes(c) > (uint64_t)N / 2 * OBJ) /* not under ASan */
+		assert_true(zsim_page_allocator_pages(pa) > 0);
 	zsim_objcache_destroy(c);
+	/* Every page went back to the lender: it can be destroyed. */
+	assert_int_equal(zsim_page_allocator_pages(pa), 0);
+	assert_int_equal(zsim_page_allocator_destroy(pa), 0);
 	free(o);
 }
 
