@@ -352,6 +352,57 @@ static void test_swapoff(void **state)
 	zsim_zswap_destroy(z);
 }
 
+/*
+ * Two memory devices large enough to fault their memory ahead (8192 slots
+ * or more) share the instance's side page allocator with the entry cache:
+ * refused pages land in device slots, stored ones in entries, all come
+ * back intact; swapping one device off gives its pages back while the
+ * other's stay readable, and the instance is destroyed with the second
+ * device still on (under ASan, any page given back twice or kept after
+ * its allocator is gone shows up).
+ */
+static void test_memory_devices_share_side_pages(void **state)
+{
+	(void)state;
+	enum { SLOTS = 8192, N = 600 };
+	struct zsim_zswap_config cfg;
+	zsim_zswap_config_init(&cfg);
+	cfg.profile = "6.12";
+	cfg.compressor = "lz4";
+	cfg.ram_bytes = 1ull << 32;
+	struct zsim_zswap *z;
+	assert_int_equal(zsim_zswap_create(&cfg, &z), 0);
+	assert_int_equal(zsim_zswap_swapon_memory(z, 0, SLOTS), 0);
+	assert_int_equal(zsim_zswap_swapon_memory(z, 1, SLOTS), 0);
+	unsigned char page[ZSIM_PAGE_SIZE], back[ZSIM_PAGE_SIZE];
+	for (unsigned type = 0; type < 2; type++)
+		for (unsigned i = 0; i < N; i++) {
+			/* every third page random: refused, written to the device */
+			enum zsim_page_class cls = i % 3 ? ZSIM_PAGE_TYPICAL : ZSIM_PAGE_RANDOM;
+			zsim_test_page(cls, type * N + i, page);
+			enum zsim_swap_where w;
+			struct zsim_swap_folio f = {.type = type, .offset = i * 7, .data = page};
+			assert_int_equal(zsim_zswap_store(z, &f, &w), 0);
+			assert_int_equal(w, i % 3 ? ZSIM_WHERE_ZSWAP : ZSIM_WHERE_DEVICE);
+		}
+	for (unsigned type = 0; type < 2; type++)
+		for (unsigned i = 0; i < N; i++) {
+			zsim_test_page(i % 3 ? ZSIM_PAGE_TYPICAL : ZSIM_PAGE_RANDOM, type * N + i, page);
+			assert_int_equal(zsim_zswap_load(z, type, i * 7, 0, 0, back, NULL), 0);
+			assert_memory_equal(back, page, ZSIM_PAGE_SIZE);
+		}
+	struct zsim_zswap_meta m;
+	assert_int_equal(zsim_zswap_meta(z, &m), 0);
+	assert_int_equal(m.entries, 0); /* exclusive loads took them all */
+	assert_int_equal(zsim_zswap_swapoff(z, 0), 0);
+	for (unsigned i = 0; i < N; i += 3) { /* type 1's device pages stay */
+		zsim_test_page(ZSIM_PAGE_RANDOM, N + i, page);
+		assert_int_equal(zsim_zswap_load(z, 1, i * 7, 0, 0, back, NULL), 0);
+		assert_memory_equal(back, page, ZSIM_PAGE_SIZE);
+	}
+	zsim_zswap_destroy(z);
+}
+
 static void test_json(void **state)
 {
 	(void)state;
@@ -388,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_memcg_charges),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_swapoff),
+		cmocka_unit_test(test_memory_devices_share_side_pages),
 		cmocka_unit_test(test_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
