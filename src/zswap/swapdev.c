@@ -2,15 +2,17 @@
  * swapdev.c - the backing swap device behind a swap type: where pages go
  * that zswap refuses or writes back, and where swap-ins read them from.
  *
- * Two kinds: memory (a slot's page taken, on its first write, from a page
- * allocator of its own: 2 MiB arenas advised for huge pages, so a device
+ * Two kinds: memory (a slot's page taken, on its first write, from the
+ * page allocator the owner lends, zswap's side pages shared with its entry
+ * cache, or from one of the device's own when none is lent (zram's
+ * backing device): 2 MiB arenas advised for huge pages, so a device
  * written sparsely still holds its pages densely and faults once per
  * 2 MiB, not once per slot; a slot keeps its page until the device goes,
  * so the footprint is the slots ever written, rounded up to 2 MiB, plus
  * the 2 MiB faulted in ahead (the first from swapon on, for a device of
- * ZSIM_PREFETCH_MIN_SLOTS or more); the
- * slot -> page table is allocated per 16384 slots) and file (a real file, page at offset x 4096, via pwrite/pread; an
- * unlinked temporary file when no path is given). A per-slot bitmap says
+ * ZSIM_PREFETCH_MIN_SLOTS or more); the slot -> page table is allocated
+ * per 16384 slots) and file (a real file, page at offset x 4096, via
+ * pwrite/pread; an unlinked temporary file when no path is given). A per-slot bitmap says
  * which slots hold data. Not a block-layer model: no request queue, no
  * readahead, no discard granularity; I/O is synchronous.
  * Threads: slots are independent; the caller serializes one slot (the
