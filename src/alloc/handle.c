@@ -154,16 +154,44 @@ static int grow(struct zsa_htab *ht)
 	return 0;
 }
 
+/*
+ * Own list empty: take up to ZSA_HT_STEAL cells from another shard's list
+ * at once, return the first and keep the rest on our own list. Taking one
+ * cell at a time would have two threads popping the same list cell after
+ * cell (the head's line and neighbouring cells moving between CPUs on
+ * every allocation), as right after a growth, when every new cell is on
+ * the grower's list. A slab refills its per-CPU cache in batches the same
+ * way. Return: index + 1 of a cell, or 0 if the victim's list was empty.
+ */
+static uint32_t steal(struct zsa_htab *ht, _Atomic uint64_t *victim, _Atomic uint64_t *mine)
+{
+	uint32_t got = pop(ht, victim);
+	if (!got)
+		return 0;
+	uint32_t first = pop(ht, victim), last = first;
+	for (unsigned n = 2; last && n < ZSA_HT_STEAL; n++) {
+		uint32_t i1 = pop(ht, victim);
+		if (!i1)
+			break;
+		atomic_store_explicit(&zsa_htab_cell(ht, last - 1)->loc, i1, memory_order_relaxed);
+		last = i1;
+	}
+	if (first)
+		push_chain(mine, first - 1, zsa_htab_cell(ht, last - 1));
+	return got;
+}
+
 int zsa_htab_alloc(struct zsa_htab *ht, uint32_t *idx)
 {
 	unsigned me = zsim_shard();
+	_Atomic uint64_t *mine = &ht->free[me].v;
 	for (;;) {
-		for (unsigned k = 0; k < ZSIM_SHARDS; k++) {
-			uint32_t i1 = pop(ht, &ht->free[(me + k) % ZSIM_SHARDS].v);
-			if (i1) {
-				*idx = i1 - 1;
-				return 0;
-			}
+		uint32_t i1 = pop(ht, mine);
+		for (unsigned k = 1; !i1 && k < ZSIM_SHARDS; k++)
+			i1 = steal(ht, &ht->free[(me + k) % ZSIM_SHARDS].v, mine);
+		if (i1) {
+			*idx = i1 - 1;
+			return 0;
 		}
 		int rc = grow(ht);
 		if (rc)

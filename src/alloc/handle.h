@@ -16,7 +16,8 @@
  * form lock-free LIFOs (Treiber stacks whose heads carry an ABA tag), one
  * per thread shard as the kernel's slab has per-CPU freelists: a thread
  * frees to and allocates from its own, takes from another's only when
- * its own is empty, and grows the table only when all are.
+ * its own is empty (then ZSA_HT_STEAL of them at once, as a slab refills
+ * its per-CPU cache in batches), and grows the table only when all are.
  *
  * Locking: the table itself needs none for lookup, alloc and release
  * (atomics); grow_lock serialises growth only. The cell's loc/obj_idx/size
@@ -47,6 +48,7 @@ struct zsa_cell {
 
 #define ZSA_HT_SEGMENTS 23 /* covers 2^32 cells */
 #define ZSA_HT_SEG0_SHIFT 10
+#define ZSA_HT_STEAL 32 /* cells taken at once from another shard */
 
 union zsa_free_head {
 	_Atomic uint64_t v; /* (aba tag << 32) | (index + 1); index + 1 == 0: empty */

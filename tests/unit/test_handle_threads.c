@@ -3,7 +3,9 @@
  * freed by one thread are found by another before the table grows (so a
  * producer/consumer split, one thread storing and another loading, does
  * not grow it without bound), and threads allocating and freeing at once
- * never get the same cell twice. Runs under TSan in CI (name: 'thread').
+ * never get the same cell twice, and a thread whose own list is empty takes
+ * a batch from another's, not one cell per call. Runs under TSan in CI
+ * (name: 'thread').
  */
 #include "testutil.h"
 
@@ -145,12 +147,67 @@ static void test_threads_churn(void **state)
 	zsa_htab_destroy(&ht);
 }
 
+/* Cells on one shard's free list (walked without concurrent users). */
+static unsigned list_len(struct zsa_htab *ht, unsigned shard)
+{
+	unsigned n = 0;
+	uint32_t i1 = (uint32_t)atomic_load(&ht->free[shard].v);
+	while (i1) {
+		n++;
+		i1 = (uint32_t)atomic_load(&zsa_htab_cell(ht, i1 - 1)->loc);
+	}
+	return n;
+}
+
+struct one {
+	struct zsa_htab *ht;
+	uint32_t idx;
+	unsigned shard;
+	int rc;
+};
+
+static void *alloc_one(void *arg)
+{
+	struct one *o = arg;
+	o->shard = zsim_shard();
+	o->rc = zsa_htab_alloc(o->ht, &o->idx);
+	return NULL;
+}
+
+/* The grower's list holds the whole new segment; another thread's first
+ * allocation moves ZSA_HT_STEAL cells to its own list (one returned), so
+ * its next ZSA_HT_STEAL - 1 allocations touch no other thread's list. */
+static void test_empty_list_takes_a_batch(void **state)
+{
+	(void)state;
+	struct zsa_htab ht;
+	zsa_htab_init(&ht, NULL);
+	struct one a = {.ht = &ht}, b = {.ht = &ht};
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, alloc_one, &a), 0);
+	pthread_join(t, NULL);
+	assert_int_equal(a.rc, 0);
+	const unsigned seg = atomic_load(&ht.nr_cells);
+	assert_int_equal(list_len(&ht, a.shard), seg - 1);
+	/* The next thread made is numbered next: another shard. */
+	assert_int_equal(pthread_create(&t, NULL, alloc_one, &b), 0);
+	pthread_join(t, NULL);
+	assert_int_equal(b.rc, 0);
+	assert_int_not_equal(b.shard, a.shard);
+	assert_int_equal(list_len(&ht, b.shard), ZSA_HT_STEAL - 1);
+	assert_int_equal(list_len(&ht, a.shard), seg - 1 - ZSA_HT_STEAL);
+	assert_true(b.idx != a.idx);
+	assert_int_equal(atomic_load(&ht.nr_cells), seg); /* no growth */
+	zsa_htab_destroy(&ht);
+}
+
 int main(void)
 {
 	zsim_test_seed();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_freed_elsewhere_reused),
 		cmocka_unit_test(test_threads_churn),
+		cmocka_unit_test(test_empty_list_takes_a_batch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
