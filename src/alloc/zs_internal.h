@@ -43,6 +43,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "alloc/handle.h"
@@ -82,16 +83,23 @@ struct zs_zspage {
 
 /* One real size class (merged raw classes point to it). */
 struct zs_class {
+	/* First cache line: what every zs_malloc/zs_free writes or reads
+	 * under the lock, so that threads sharing the class move one line
+	 * between CPUs per call, not three. */
 	pthread_mutex_t lock;
+	uint64_t obj_used;       /* class_stat ZS_OBJS_INUSE */
+	uint64_t bytes_used;     /* requested bytes of live objects */
+	unsigned size, objs;     /* immutable */
+	/* Changed only when a zspage is made, freed or changes group. */
+	unsigned ppz, index;     /* immutable */
+	bool huge;               /* immutable */
 	struct zs_zspage *lists[ZS_NR_GROUPS_MAX];
 	uint64_t nr_group[ZS_NR_GROUPS_MAX]; /* zspages per group */
 	uint64_t obj_allocated;  /* class_stat ZS_OBJS_ALLOCATED */
-	uint64_t obj_used;       /* class_stat ZS_OBJS_INUSE */
-	uint64_t bytes_used;     /* requested bytes of live objects */
 	uint64_t zspages;        /* live zspages */
-	unsigned size, objs, ppz, index; /* immutable */
-	bool huge;
 } __attribute__((aligned(ZSIM_CACHELINE)));
+_Static_assert(offsetof(struct zs_class, objs) + sizeof(unsigned) <= ZSIM_CACHELINE,
+	       "the class's hot fields fit its first cache line");
 
 /* The kernel's per-CPU mapping_area (vm_buf) plus what map/unmap and a
  * MAP-era read_begin need to remember. Used only by the caller that owns
