@@ -21,7 +21,16 @@
  *     (the tool's replay wall time) in the ours column, the raw
  *     compressor's own two-thread scaling in the same rounds in the raw
  *     column (the machine's ceiling; raw threads take swap clusters of
- *     512 pages in turn), and ours/raw the fraction of it the tool keeps.
+ *     512 pages in turn), and ours/raw the fraction of it the tool keeps;
+ *   - "machine: new memory, first use vs reused" (before each codec's
+ *     rounds): ns per 4 KiB to fault in the corpus's size of new memory
+ *     the way the tool's page allocators do (huge-page arenas,
+ *     MADV_POPULATE_WRITE), against an immediate second round that takes
+ *     back the pages just freed. A fill grows a fresh pool, so it pays the
+ *     first figure for every page of pool memory; on bare metal the two
+ *     are close (the OS zeroing a page), on a VM whose host backs or
+ *     reclaims guest memory lazily the first can be many times the second,
+ *     and that CPU time competes with the workers once both CPUs store.
  *
  * The corpus is $ZSIM_BENCH_CORPUS, or the bench page mix written to a
  * temporary file. The raw side reads the file into memory once (touched
@@ -267,6 +276,11 @@ int main(int argc, char **argv)
 	int failed = 0;
 	for (int c = 0; c < 2 && !failed; c++) {
 		const int lz4 = c == 0;
+		double reused;
+		double fresh = zsim_bench_fresh_memory_ns(npages * ZSIM_PAGE_SIZE, &reused);
+		if (fresh > 0 && reused > 0)
+			zsim_bench_row("machine", "new memory, first use vs reused", fresh, reused,
+				       "ns/4KiB");
 		double t_json = 1e30, t_wall = 1e30, t_cpu = 1e30, r_cpu = 1e30, r_wall = 1e30;
 		double t_wall2 = 1e30, r_wall2 = 1e30;
 		for (int rep = 0; rep < rounds && !failed; rep++) {

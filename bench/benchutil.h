@@ -46,6 +46,16 @@ static inline size_t zsim_bench_next_slot(size_t i, unsigned n)
  * calloc, which leaves fresh mmap'd pages untouched. */
 void zsim_bench_prefault(void *p, size_t bytes);
 
+/* What new memory costs this machine, as the tool's allocators take it:
+ * bytes (a multiple of 2 MiB) mapped in 2 MiB-aligned, huge-page-advised
+ * arenas and faulted in with MADV_POPULATE_WRITE (a write per 4 KiB where
+ * that is missing), then given back. Returns the wall ns per 4 KiB of that
+ * first use; *reused_ns gets the same for an immediate second round, which
+ * takes back the pages just freed. On bare metal both are the OS zeroing
+ * a page; on a VM whose host backs guest memory lazily (or takes freed
+ * memory back) the first can cost many times the second. */
+double zsim_bench_fresh_memory_ns(size_t bytes, double *reused_ns);
+
 /* Print one row: name, our figure, the raw baseline, and ours/raw. */
 void zsim_bench_row(const char *bench, const char *what, double ours,
 		    double raw, const char *unit);
