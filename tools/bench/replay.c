@@ -81,6 +81,7 @@ struct worker {
 	uint64_t unflushed;     /* events done, not yet added to run->ops_done */
 	unsigned char *win;     /* corpus pages [win_first, + win_n) read ahead */
 	uint64_t win_first, win_n, next_content;
+	uint64_t seq_run; /* pages taken in order since the last jump */
 };
 
 struct run {
@@ -281,9 +282,10 @@ static inline void op_done(struct run *r, struct worker *w)
  * 4 KiB page by user code costs a fault of the hypervisor's (1.5-2 us on
  * the 2-vCPU PVM guest of docs/performance.md, after the guest kernel has
  * populated the page), a third of the codec's work on lz4; the copy costs
- * 0.6-1 us per page there and leaves the pages in the cache. Out of order
- * (a trace), a store takes the page from the mapping, touched first outside
- * the store's timing. Either way a corpus larger than RAM costs only what
+ * 0.6-1 us per page there and leaves the pages in the cache. A worker of a
+ * fill on several threads jumps ahead by a swap cluster every 512 pages;
+ * that still reads ahead. Out of order (a trace), a store takes the page
+ * from the mapping, touched first outside the store's timing. Either way a corpus larger than RAM costs only what
  * the run reads.
  */
 #define CORPUS_WIN 64u
@@ -293,7 +295,14 @@ static const unsigned char *corpus_pages(struct run *r, struct worker *w, uint64
 {
 	const struct bench_input *in = r->in;
 	const unsigned char *mapped = in->corpus + first * ZSIM_PAGE_SIZE;
-	const bool sequential = first == w->next_content;
+	/* In order: the next page, or a jump ahead after at least a window
+	 * of pages in order (or as a worker's first page): a fill split over
+	 * workers jumps one swap cluster at a time. */
+	const bool in_order = first == w->next_content;
+	const bool sequential =
+		in_order || (first > w->next_content &&
+			     (w->seq_run >= CORPUS_WIN || (w->next_content == 0 && !w->seq_run)));
+	w->seq_run = in_order ? w->seq_run + nr : 0;
 	w->next_content = first + nr;
 	if (first >= w->win_first && first + nr <= w->win_first + w->win_n)
 		return w->win + (first - w->win_first) * ZSIM_PAGE_SIZE;
@@ -871,6 +880,7 @@ int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
 		}
 		w->folio = malloc((size_t)ZSIM_PAGE_SIZE << ZSIM_MAX_ORDER);
 		w->next_content = 0;
+		w->seq_run = 0;
 		if (r.corpus_fd >= 0 && !(w->win = malloc((size_t)ZSIM_PAGE_SIZE << ZSIM_MAX_ORDER))) {
 			status = BX_INTERNAL;
 			snprintf(res->errmsg, sizeof(res->errmsg), "out of memory");
