@@ -57,6 +57,7 @@ union zsa_free_head {
 
 struct zsa_htab {
 	_Atomic(struct zsa_cell *) seg[ZSA_HT_SEGMENTS];
+	char lead[ZSIM_SHARD_LEAD];
 	union zsa_free_head free[ZSIM_SHARDS]; /* one per thread shard */
 	_Atomic uint32_t nr_cells;  /* cells in segments published so far */
 	unsigned nr_segs;           /* under grow_lock */

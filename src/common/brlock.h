@@ -22,6 +22,7 @@ union zsim_brlock_shard {
 };
 
 struct zsim_brlock {
+	char lead[ZSIM_SHARD_LEAD];
 	union zsim_brlock_shard s[ZSIM_SHARDS];
 };
 

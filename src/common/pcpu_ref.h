@@ -37,6 +37,7 @@ struct zsim_pcpu_ref {
 	_Atomic bool atomic_mode; /* set once, after the deltas are folded */
 	_Atomic long count;       /* the whole count once in atomic mode */
 	pthread_mutex_t kill_lock;
+	char lead[ZSIM_SHARD_LEAD];
 	union zsim_pcpu_ref_shard shard[ZSIM_SHARDS];
 };
 

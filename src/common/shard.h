@@ -17,6 +17,14 @@
  * shards never share a cache line. */
 #define ZSIM_SHARD_STRIDE 128
 
+/* An array of shards is preceded by ZSIM_SHARD_LEAD bytes of padding in
+ * its struct, so that shard 0, which its thread writes, never shares a
+ * cache line with the fields before it, which every thread reads (a
+ * misaligned base included: the last byte before and the first byte of
+ * shard 0 are more than a line apart). Without it, the thread on shard 0
+ * made every other thread miss on, e.g., the zsmalloc pool's ops pointer. */
+#define ZSIM_SHARD_LEAD ZSIM_CACHELINE
+
 extern _Thread_local unsigned zsim_thread_index_plus1 ZSIM_TLS_IE; /* 0: not numbered */
 unsigned zsim_thread_index_slow(void);
 
