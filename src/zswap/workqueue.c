@@ -47,7 +47,13 @@
  * cost per iteration and per entry written back); wakeup latency on a
  * busy CPU is the tick/slice rule above, not the full EEVDF arithmetic.
  * Locks: everything here runs under z->shrink_lock, held across worker
- * iterations (so it is outermost: stores call in without other locks).
+ * iterations (so it is outermost: stores call in without other locks),
+ * except a store's own time while the worker is idle: that is added to a
+ * per-thread-shard sum without the lock (two stores on two threads would
+ * otherwise take one global lock twice each), and folded into the clock
+ * by the next holder of the lock before it reads the clock. With one
+ * storing thread the sums, the jitter draws and their order are what they
+ * were under the lock, so the schedule is the same bit for bit.
  */
 #include <string.h>
 
@@ -96,6 +102,32 @@ const char *zsim_shrink_sched_name(int sched)
 	}
 }
 
+/* The next number of the seeded sequence (zsim_splitmix64's, drawn with
+ * one atomic add so that the lock-free fast path may draw too). */
+static uint64_t draw(struct zsim_wq *q)
+{
+	uint64_t x = atomic_fetch_add_explicit(&q->rng.v, 0x9e3779b97f4a7c15ull,
+					       memory_order_relaxed);
+	return zsim_splitmix64(&x);
+}
+
+/* Context: shrink_lock held. Move the stores' deferred time into the clock. */
+static void fold(struct zsim_wq *q)
+{
+	uint64_t d = 0;
+	for (unsigned s = 0; s < ZSIM_SHARDS; s++)
+		if (atomic_load_explicit(&q->deferred[s].v, memory_order_relaxed))
+			d += atomic_exchange_explicit(&q->deferred[s].v, 0, memory_order_relaxed);
+	q->now += d;
+	q->vt += (int64_t)d;
+}
+
+/* Context: shrink_lock held, about to drop it. */
+static void publish_idle(struct zsim_wq *q)
+{
+	atomic_store_explicit(&q->idle, !q->pending && !q->active, memory_order_release);
+}
+
 void zsim_wq_init(struct zsim_zswap *z, const struct zsim_sched_config *in)
 {
 	struct zsim_wq *q = &z->wq;
@@ -119,8 +151,11 @@ void zsim_wq_init(struct zsim_zswap *z, const struct zsim_sched_config *in)
 	if (c->scheduler != ZSIM_CPU_SCHED_EEVDF && c->scheduler != ZSIM_CPU_SCHED_CFS)
 		c->scheduler = z->prof->limits == ZSIM_LIMIT_LEGACY ? ZSIM_CPU_SCHED_CFS
 								    : ZSIM_CPU_SCHED_EEVDF;
-	q->rng = c->seed;
-	q->tick_phase = zsim_splitmix64(&q->rng) % c->tick_ns;
+	atomic_init(&q->rng.v, c->seed);
+	atomic_init(&q->idle, true);
+	for (unsigned s = 0; s < ZSIM_SHARDS; s++)
+		atomic_init(&q->deferred[s].v, 0);
+	q->tick_phase = draw(q) % c->tick_ns;
 	q->dt = (int64_t)c->slice_ns;
 	q->t_protect = true;
 }
@@ -136,7 +171,7 @@ static uint64_t cost(struct zsim_wq *q, uint64_t base)
 	if (!q->cfg.jitter_pct || !base)
 		return base;
 	uint64_t span = base * q->cfg.jitter_pct / 100;
-	uint64_t r = zsim_splitmix64(&q->rng) % (2 * span + 1);
+	uint64_t r = draw(q) % (2 * span + 1);
 	return base - span + r;
 }
 
@@ -165,7 +200,7 @@ static uint64_t event_after(struct zsim_wq *q, uint64_t t)
 	uint64_t tick = tick_at_or_after(q, t);
 	if (!q->cfg.event_ns)
 		return tick;
-	uint64_t ev = t + zsim_splitmix64(&q->rng) % (q->cfg.event_ns + 1);
+	uint64_t ev = t + draw(q) % (q->cfg.event_ns + 1);
 	return ev < tick ? ev : tick;
 }
 
@@ -410,7 +445,9 @@ void zsim_wq_queue(struct zsim_zswap *z)
 	struct zsim_wq *q = &z->wq;
 	if (q->pending)
 		return;
+	fold(q);
 	q->pending = true;
+	atomic_store_explicit(&q->idle, false, memory_order_relaxed);
 	q->st.queued++;
 	if (q->active)
 		return; /* runs again once this run ends */
@@ -442,27 +479,34 @@ void zsim_wq_queue(struct zsim_zswap *z)
  */
 #define QUEUE_POINT_PCT 65
 
+/* Only moves the task's clock, whatever the worker does: deferred. */
 void zsim_wq_before_store(struct zsim_zswap *z, unsigned nr)
 {
 	struct zsim_wq *q = &z->wq;
-	pthread_mutex_lock(&z->shrink_lock);
 	uint64_t c = (uint64_t)nr * (q->cfg.reject_ns * QUEUE_POINT_PCT / 100);
-	q->now += c;
-	q->vt += (int64_t)c;
-	pthread_mutex_unlock(&z->shrink_lock);
+	atomic_fetch_add_explicit(&q->deferred[zsim_shard()].v, c, memory_order_relaxed);
 }
 
 void zsim_wq_after_store(struct zsim_zswap *z, unsigned nr, bool stored)
 {
 	struct zsim_wq *q = &z->wq;
-	pthread_mutex_lock(&z->shrink_lock);
 	const uint64_t pre = q->cfg.reject_ns * QUEUE_POINT_PCT / 100;
+	uint64_t t = 0;
 	for (unsigned i = 0; i < nr; i++) {
 		uint64_t c = cost(q, stored ? q->cfg.store_ns : q->cfg.reject_ns);
-		c = c > pre ? c - pre : 0;
-		q->now += c;
-		q->vt += (int64_t)c;
+		t += c > pre ? c - pre : 0;
 	}
+	/* Worker idle: no point of preemption to act on, only the clock
+	 * moves. (A worker queued by another thread meanwhile is seen by the
+	 * next store: as if this one had come first.) */
+	if (atomic_load_explicit(&q->idle, memory_order_acquire)) {
+		atomic_fetch_add_explicit(&q->deferred[zsim_shard()].v, t, memory_order_relaxed);
+		return;
+	}
+	pthread_mutex_lock(&z->shrink_lock);
+	fold(q);
+	q->now += t;
+	q->vt += (int64_t)t;
 	if (q->cfg.cpus > 1) {
 		catch_up(z, q->now);
 	} else if (eevdf(q)) {
@@ -478,12 +522,14 @@ void zsim_wq_after_store(struct zsim_zswap *z, unsigned nr, bool stored)
 		while (runnable(q) && q->now >= q->resched_at)
 			run_on_cpu(z, worker_preempt_at(q));
 	}
+	publish_idle(q);
 	pthread_mutex_unlock(&z->shrink_lock);
 }
 
 void zsim_wq_flush(struct zsim_zswap *z)
 {
 	struct zsim_wq *q = &z->wq;
+	fold(q);
 	if (q->cfg.cpus > 1) {
 		catch_up(z, UINT64_MAX);
 		if (q->wk_now > q->now)
@@ -491,6 +537,7 @@ void zsim_wq_flush(struct zsim_zswap *z)
 	} else {
 		run_on_cpu(z, UINT64_MAX);
 	}
+	publish_idle(q);
 }
 
 int zsim_zswap_sched_yield(struct zsim_zswap *z, uint64_t sleep_ns)
@@ -501,6 +548,7 @@ int zsim_zswap_sched_yield(struct zsim_zswap *z, uint64_t sleep_ns)
 		return ZSIM_ENOTSUP;
 	struct zsim_wq *q = &z->wq;
 	pthread_mutex_lock(&z->shrink_lock);
+	fold(q);
 	uint64_t wake = q->now + sleep_ns;
 	if (q->cfg.cpus > 1) {
 		catch_up(z, wake);
@@ -514,6 +562,7 @@ int zsim_zswap_sched_yield(struct zsim_zswap *z, uint64_t sleep_ns)
 	if (q->now < wake)
 		q->now = wake; /* idle until the task wakes */
 	q->task_pick = q->now;
+	publish_idle(q);
 	pthread_mutex_unlock(&z->shrink_lock);
 	return 0;
 }
@@ -526,6 +575,7 @@ int zsim_zswap_sched_stats(const struct zsim_zswap *z, struct zsim_sched_stats *
 		return ZSIM_ENOTSUP;
 	struct zsim_zswap *zz = (struct zsim_zswap *)z;
 	pthread_mutex_lock(&zz->shrink_lock);
+	fold(&zz->wq);
 	*st = z->wq.st;
 	st->now_ns = z->wq.now;
 	pthread_mutex_unlock(&zz->shrink_lock);

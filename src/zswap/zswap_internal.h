@@ -296,9 +296,21 @@ enum zsim_shrink_step zsim_shrink_run_step(struct zsim_zswap *z, struct zsim_shr
 					   unsigned *written);
 
 /* workqueue.c: the simulated schedule (ZSIM_SHRINK_SCHED_SIM). */
+/* A word alone on its cache lines. */
+union zsim_wq_word {
+	_Atomic uint64_t v;
+	char pad[ZSIM_SHARD_STRIDE];
+};
+
 struct zsim_wq {
 	struct zsim_sched_config cfg;
-	uint64_t rng;          /* splitmix64 state: cost jitter */
+	/* A store's fast path (workqueue.c): while the worker is neither
+	 * queued nor running (idle), a store only moves the task's clock, so
+	 * it adds its time to its thread's shard of `deferred` without
+	 * shrink_lock; whoever takes the lock folds the shards into now and
+	 * vt first. Read by every store, written when the worker's state
+	 * changes, so kept by the read-only cfg. */
+	_Atomic bool idle;
 	uint64_t now;          /* simulated time of the storing task */
 	uint64_t tick_phase;   /* first tick, in [0, tick_ns) */
 	uint64_t task_pick;    /* when the storing task last got the CPU */
@@ -318,6 +330,12 @@ struct zsim_wq {
 	uint64_t t_seen;       /* q->now when dt was last brought up to date */
 	struct zsim_shrink_run run;
 	struct zsim_sched_stats st;
+	char lead[ZSIM_SHARD_LEAD];
+	/* splitmix64 state (cost jitter, events), drawn with an atomic add
+	 * so that the fast path draws without the lock, in the same sequence
+	 * as under it; every store writes it, so it has lines of its own */
+	union zsim_wq_word rng;
+	union zsim_wq_word deferred[ZSIM_SHARDS];
 };
 
 void zsim_wq_init(struct zsim_zswap *z, const struct zsim_sched_config *cfg);

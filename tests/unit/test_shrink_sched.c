@@ -6,10 +6,13 @@
  * for the task's deadline), the concurrent N-CPU mode, the worker's stop conditions
  * (16 failures on a referenced LRU, the accept threshold, -ENOENT memcgs
  * that are neither attempts nor resched points), the acceptance
- * hysteresis of the stores, and the API's errors.
+ * hysteresis of the stores, that a store while the worker is idle takes
+ * no lock shared between threads, and the API's errors.
  */
+#define _GNU_SOURCE /* pthread_timedjoin_np */
 #include <pthread.h>
 #include <string.h>
+#include <time.h>
 
 #include "testutil.h"
 #include "zswap/zswap_internal.h"
@@ -394,6 +397,54 @@ static void test_threads_share_the_clock(void **state)
 	zsim_zswap_destroy(z);
 }
 
+/* A store while the worker is idle only moves the task's clock, without
+ * shrink_lock (the lock two storing threads would otherwise share on
+ * every page): it completes while another thread holds the lock, and the
+ * time it took shows on the clock once folded in. */
+struct idle_arg {
+	struct zsim_zswap *z;
+	int rc;
+};
+
+static void *idle_stores(void *p)
+{
+	struct idle_arg *a = p;
+	unsigned char page[ZSIM_PAGE_SIZE];
+	for (unsigned i = 0; i < 100 && !a->rc; i++) {
+		mixed_page(i, page);
+		struct zsim_swap_folio f = {.offset = i, .data = page, .cpu = 1};
+		a->rc = zsim_zswap_store(a->z, &f, NULL);
+	}
+	return NULL;
+}
+
+static void test_idle_store_takes_no_lock(void **state)
+{
+	(void)state;
+	struct zsim_zswap *z = make_sim(NULL, 1u << 20); /* no pool limit near */
+	struct zsim_sched_stats sc;
+	assert_int_equal(zsim_zswap_sched_stats(z, &sc), 0);
+	const uint64_t t0 = sc.now_ns;
+	struct idle_arg a = {.z = z};
+	pthread_t t;
+	pthread_mutex_lock(&z->shrink_lock);
+	assert_int_equal(pthread_create(&t, NULL, idle_stores, &a), 0);
+	struct timespec deadline;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 60; /* a deadlock guard, not a timing */
+	int joined = pthread_timedjoin_np(t, NULL, &deadline);
+	pthread_mutex_unlock(&z->shrink_lock);
+	if (joined)
+		pthread_join(t, NULL);
+	assert_int_equal(joined, 0);
+	assert_int_equal(a.rc, 0);
+	assert_int_equal(zsim_zswap_sched_stats(z, &sc), 0);
+	assert_int_equal(sc.queued, 0);
+	/* 100 pages of 43 us (stored) or 17 us (refused), +-25 % each */
+	assert_true(sc.now_ns - t0 >= 100ull * 12750 && sc.now_ns - t0 <= 100ull * 53750);
+	zsim_zswap_destroy(z);
+}
+
 static void test_api(void **state)
 {
 	(void)state;
@@ -441,6 +492,7 @@ int main(void)
 		cmocka_unit_test(test_worker_stop_conditions),
 		cmocka_unit_test(test_hysteresis),
 		cmocka_unit_test(test_threads_share_the_clock),
+		cmocka_unit_test(test_idle_store_takes_no_lock),
 		cmocka_unit_test(test_api),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
