@@ -24,7 +24,7 @@
  * machine spent on them, which batching does not change. The modelled figures are a model
  * of Sapphire Rapids (docs/iaa.md), not a measurement.
  *
- * Usage: bench_zswap [pages (32768)] [rounds (5; the first is the cold row)]. $ZSIM_BENCH_CORPUS: raw pages.
+ * Usage: bench_zswap [pages (32768)] [rounds (5; the first is the cold row; the scaling rows are the best of this many)]. $ZSIM_BENCH_CORPUS: raw pages.
  */
 #define ZSTD_STATIC_LINKING_ONLY
 #include <lz4.h>
@@ -372,10 +372,13 @@ int main(int argc, char **argv)
 	/* Scaling: throughput with 2 threads over 1 (pages/s ratio), ours
 	 * and, as the machine's own ceiling, the raw compressor's. Ours on a
 	 * first fill (the allocator maps its pages) and warm (a fill, all
-	 * loaded back, then the timed fill), each the best of three. */
+	 * loaded back, then the timed fill), each the best of `rounds`
+	 * (a phase lasts 0.1-0.3 s, and on a shared host a neighbour's burst
+	 * in the one- or the two-thread phase moves the ratio by 10 %;
+	 * best of three left 0.67-0.98 between runs of one build). */
 	for (int c = 0; c < 2; c++) {
 		double cold[2] = {0}, warm[2] = {0}, raw[2] = {0};
-		for (int rep = 0; rep < 3; rep++) {
+		for (int rep = 0; rep < rounds; rep++) {
 			for (unsigned t = 0; t < 2; t++) {
 				struct zsim_zswap *z = make(codecs[c], 2);
 				double tc = (double)npages / ((double)run_phase(z, t + 1, 0) / 1e9);
