@@ -24,7 +24,8 @@
  * machine spent on them, which batching does not change. The modelled figures are a model
  * of Sapphire Rapids (docs/iaa.md), not a measurement.
  *
- * Usage: bench_zswap [pages (32768)] [rounds (5; the first is the cold row; the scaling rows are the best of this many)]. $ZSIM_BENCH_CORPUS: raw pages.
+ * Usage: bench_zswap [pages (32768)] [rounds (5; the first is the cold row;
+ * the scaling rows are the best of this many)]. $ZSIM_BENCH_CORPUS: raw pages.
  */
 #define ZSTD_STATIC_LINKING_ONLY
 #include <lz4.h>
