@@ -293,9 +293,22 @@ void zsim_pa_prefetch(struct zsim_page_allocator *pa)
 }
 
 /* A new arena becomes the bump region: the one prepared ahead, or one
- * mapped now. Context: pa->lock held. */
+ * mapped now. Context: pa->lock held (dropped while waiting for the
+ * thread's arena: another refill may add one meanwhile, so everything is
+ * decided after the wait). Return: 0 with pa->bump < pa->bump_end, or
+ * ZSIM_ENOMEM. */
 static int add_arena(struct zsim_page_allocator *pa)
 {
+	/* The thread is faulting the next one in: what is left of that costs
+	 * less than mapping another and faulting all of it here. (A forked
+	 * child has no such thread.) */
+	while (!pa->ready && pa->preparing && pa->thread_pid == getpid())
+		pthread_cond_wait(&pa->ready_cond, &pa->lock);
+	/* Another refill added an arena while we waited: take from it. (The
+	 * room in `arenas` was checked before the wait once, and a second
+	 * thread past that check wrote one slot beyond it.) */
+	if (pa->bump < pa->bump_end)
+		return 0;
 	if (pa->nr_arenas == pa->cap_arenas) {
 		size_t cap = pa->cap_arenas ? pa->cap_arenas * 2 : 16;
 		void **a = realloc(pa->arenas, cap * sizeof(*a));
@@ -304,11 +317,6 @@ static int add_arena(struct zsim_page_allocator *pa)
 		pa->arenas = a;
 		pa->cap_arenas = cap;
 	}
-	/* The thread is faulting the next one in: what is left of that costs
-	 * less than mapping another and faulting all of it here. (A forked
-	 * child has no such thread.) */
-	while (!pa->ready && pa->preparing && pa->thread_pid == getpid())
-		pthread_cond_wait(&pa->ready_cond, &pa->lock);
 	unsigned char *m = pa->ready;
 	pa->ready = NULL;
 	if (!m)
