@@ -401,23 +401,6 @@ static void test_threads_share_the_clock(void **state)
  * shrink_lock (the lock two storing threads would otherwise share on
  * every page): it completes while another thread holds the lock, and the
  * time it took shows on the clock once folded in. */
-struct idle_arg {
-	struct zsim_zswap *z;
-	int rc;
-};
-
-static void *idle_stores(void *p)
-{
-	struct idle_arg *a = p;
-	unsigned char page[ZSIM_PAGE_SIZE];
-	for (unsigned i = 0; i < 100 && !a->rc; i++) {
-		mixed_page(i, page);
-		struct zsim_swap_folio f = {.offset = i, .data = page, .cpu = 1};
-		a->rc = zsim_zswap_store(a->z, &f, NULL);
-	}
-	return NULL;
-}
-
 static void test_idle_store_takes_no_lock(void **state)
 {
 	(void)state;
@@ -425,23 +408,24 @@ static void test_idle_store_takes_no_lock(void **state)
 	struct zsim_sched_stats sc;
 	assert_int_equal(zsim_zswap_sched_stats(z, &sc), 0);
 	const uint64_t t0 = sc.now_ns;
-	struct idle_arg a = {.z = z};
+	struct thr_arg a = {z, 0};
 	pthread_t t;
 	pthread_mutex_lock(&z->shrink_lock);
-	assert_int_equal(pthread_create(&t, NULL, idle_stores, &a), 0);
+	assert_int_equal(pthread_create(&t, NULL, store_thread, &a), 0);
 	struct timespec deadline;
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += 60; /* a deadlock guard, not a timing */
-	int joined = pthread_timedjoin_np(t, NULL, &deadline);
+	void *rv = NULL;
+	int joined = pthread_timedjoin_np(t, &rv, &deadline);
 	pthread_mutex_unlock(&z->shrink_lock);
 	if (joined)
-		pthread_join(t, NULL);
+		pthread_join(t, &rv);
 	assert_int_equal(joined, 0);
-	assert_int_equal(a.rc, 0);
+	assert_null(rv);
 	assert_int_equal(zsim_zswap_sched_stats(z, &sc), 0);
 	assert_int_equal(sc.queued, 0);
-	/* 100 pages of 43 us (stored) or 17 us (refused), +-25 % each */
-	assert_true(sc.now_ns - t0 >= 100ull * 12750 && sc.now_ns - t0 <= 100ull * 53750);
+	/* 1500 pages of 43 us (stored) or 17 us (refused), +-25 % each */
+	assert_true(sc.now_ns - t0 >= 1500ull * 12750 && sc.now_ns - t0 <= 1500ull * 53750);
 	zsim_zswap_destroy(z);
 }
 
