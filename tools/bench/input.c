@@ -376,7 +376,7 @@ int bench_input_spec_parse(struct bench_input_spec *spec, const char *text, char
 {
 	char *s = dup_s(text);
 	int rc = 0;
-	bool seen_trace = false, seen_corpus = false, seen_mix = false;
+	bool seen_trace = false, seen_corpus = false, seen_mix = false, seen_snapshot = false;
 	for (char *p = s, *save = NULL, *tok; (tok = strtok_r(p, ",", &save)); p = NULL) {
 		char *eq = strchr(tok, '=');
 		if (!eq) {
@@ -388,8 +388,11 @@ int bench_input_spec_parse(struct bench_input_spec *spec, const char *text, char
 		const char *k = tok, *v = eq + 1;
 		uint64_t x;
 		/* the strings are the caller's to free: each key once */
-		bool *seen = !strcmp(k, "trace") ? &seen_trace : !strcmp(k, "corpus") ? &seen_corpus
-			     : !strcmp(k, "mix") ? &seen_mix : NULL;
+		bool *seen = !strcmp(k, "trace")      ? &seen_trace
+			     : !strcmp(k, "corpus")   ? &seen_corpus
+			     : !strcmp(k, "mix")      ? &seen_mix
+			     : !strcmp(k, "snapshot") ? &seen_snapshot
+						      : NULL;
 		if (seen && *seen) {
 			snprintf(err, errlen, "%s given twice", k);
 			rc = -1;

@@ -164,6 +164,9 @@ expect_exit 2 "$BENCH" sweep -i workload=fill,pages=0 -c compressor=lz4 --out sw
 expect_in err "(1..4294967296)"
 expect_exit 2 "$BENCH" sweep -i workload=mthp,order=10 -c compressor=lz4 --out sw
 expect_in err "(0..9)"
+# a string-valued key given twice (fuzz_cli found the first one leaked)
+expect_exit 2 "$BENCH" sweep -i workload=fill,snapshot=last,snapshot=all -c compressor=lz4 --out sw
+expect_in err "snapshot given twice"
 expect_exit 2 "$BENCH" convert-capture "$DATA/capture-sample.txt" x.zswt --seed -1
 expect_in err "(0..18446744073709551615)"
 expect_exit 2 "$BENCH" convert-capture "$DATA/capture-sample.txt" x.zswt --swap-slots 0
