@@ -27,10 +27,11 @@
  *     the way the tool's page allocators do (huge-page arenas,
  *     MADV_POPULATE_WRITE), against an immediate second round that takes
  *     back the pages just freed. A fill grows a fresh pool, so it pays the
- *     first figure for every page of pool memory; on bare metal the two
- *     are close (the OS zeroing a page), on a VM whose host backs or
- *     reclaims guest memory lazily the first can be many times the second,
- *     and that CPU time competes with the workers once both CPUs store.
+ *     first figure for every page of pool memory; both are the OS zeroing
+ *     a page, plus, on a VM whose host backs or reclaims guest memory
+ *     lazily, the host's fault (26x the second on the guest of
+ *     docs/performance.md's round 7), and that CPU time competes with the
+ *     workers once both CPUs store.
  *
  * The corpus is $ZSIM_BENCH_CORPUS, or the bench page mix written to a
  * temporary file. The raw side reads the file into memory once (touched

@@ -51,9 +51,10 @@ void zsim_bench_prefault(void *p, size_t bytes);
  * arenas and faulted in with MADV_POPULATE_WRITE (a write per 4 KiB where
  * that is missing), then given back. Returns the wall ns per 4 KiB of that
  * first use; *reused_ns gets the same for an immediate second round, which
- * takes back the pages just freed. On bare metal both are the OS zeroing
- * a page; on a VM whose host backs guest memory lazily (or takes freed
- * memory back) the first can cost many times the second. */
+ * takes back the pages just freed. Both include the OS zeroing a page; on
+ * a VM whose host backs guest memory lazily (or takes freed memory back)
+ * the first also pays the host's fault and can cost many times the
+ * second. */
 double zsim_bench_fresh_memory_ns(size_t bytes, double *reused_ns);
 
 /* Print one row: name, our figure, the raw baseline, and ours/raw. */
