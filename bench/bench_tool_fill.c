@@ -29,7 +29,7 @@
  *     back the pages just freed. A fill grows a fresh pool, so it pays the
  *     first figure for every page of pool memory; both are the OS zeroing
  *     a page, plus, on a VM whose host backs or reclaims guest memory
- *     lazily, the host's fault (26x the second on the guest of
+ *     lazily, the host's fault (up to 33x the second on the guest of
  *     docs/performance.md's round 7), and that CPU time competes with the
  *     workers once both CPUs store.
  *
