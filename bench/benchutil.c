@@ -1,8 +1,9 @@
 #include "benchutil.h"
 
+#include "common/osmem.h"
+
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 #include <string.h>
 #include <time.h>
 
@@ -70,49 +71,33 @@ void zsim_bench_prefault(void *p, size_t bytes)
 		c[i] = 0;
 }
 
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
-#endif
-#define BENCH_ARENA ((size_t)2 << 20)
-
-/* One round: map and fault in every arena (kept, as a growing pool keeps
- * its arenas), then unmap them all; ns per 4 KiB of the mapping part, or
- * -1 if memory ran out. */
+/* One round: map and fault in every arena as the allocators do (kept, as
+ * a growing pool keeps its arenas), then unmap them all; ns per 4 KiB of
+ * the mapping part, or -1 if memory ran out. */
 static double fresh_round(size_t bytes)
 {
-	const size_t n = bytes / BENCH_ARENA;
-	unsigned char **raw = calloc(n, sizeof(*raw));
-	if (!raw)
+	const size_t n = bytes / ZSIM_OS_HUGE_SIZE;
+	void **arena = calloc(n, sizeof(*arena));
+	if (!arena)
 		return -1;
 	double ns = -1;
 	size_t i = 0;
 	const uint64_t t0 = zsim_bench_now_ns();
-	for (; i < n; i++) {
-		raw[i] = mmap(NULL, 2 * BENCH_ARENA, PROT_READ | PROT_WRITE,
-			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-		if (raw[i] == MAP_FAILED)
-			break;
-		unsigned char *a = (unsigned char *)(((uintptr_t)raw[i] + BENCH_ARENA - 1) &
-						     ~(uintptr_t)(BENCH_ARENA - 1));
-#ifdef MADV_HUGEPAGE
-		(void)madvise(a, BENCH_ARENA, MADV_HUGEPAGE);
-#endif
-		if (madvise(a, BENCH_ARENA, MADV_POPULATE_WRITE))
-			zsim_bench_prefault(a, BENCH_ARENA);
-	}
+	while (i < n && (arena[i] = zsim_os_map_populated(ZSIM_OS_HUGE_SIZE)))
+		i++;
 	if (i == n)
 		ns = (double)(zsim_bench_now_ns() - t0) / (double)(bytes / 4096);
 	while (i--)
-		munmap(raw[i], 2 * BENCH_ARENA);
-	free(raw);
+		zsim_os_unmap(arena[i], ZSIM_OS_HUGE_SIZE);
+	free(arena);
 	return ns;
 }
 
 double zsim_bench_fresh_memory_ns(size_t bytes, double *reused_ns)
 {
-	bytes = (bytes + BENCH_ARENA - 1) / BENCH_ARENA * BENCH_ARENA;
+	bytes = (bytes + ZSIM_OS_HUGE_SIZE - 1) / ZSIM_OS_HUGE_SIZE * ZSIM_OS_HUGE_SIZE;
 	if (!bytes)
-		bytes = BENCH_ARENA;
+		bytes = ZSIM_OS_HUGE_SIZE;
 	double first = fresh_round(bytes);
 	*reused_ns = fresh_round(bytes);
 	return first;

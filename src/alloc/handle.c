@@ -172,16 +172,15 @@ __attribute__((noinline, cold)) static uint32_t steal(struct zsa_htab *ht, _Atom
 	uint32_t got = pop(ht, victim);
 	if (!got)
 		return 0;
-	uint32_t first = pop(ht, victim), last = first;
-	for (unsigned n = 2; last && n < ZSA_HT_STEAL; n++) {
-		uint32_t i1 = pop(ht, victim);
-		if (!i1)
-			break;
+	const uint32_t first = pop(ht, victim);
+	if (!first)
+		return got;
+	uint32_t last = first, i1;
+	for (unsigned n = 2; n < ZSA_HT_STEAL && (i1 = pop(ht, victim)); n++) {
 		atomic_store_explicit(&zsa_htab_cell(ht, last - 1)->loc, i1, memory_order_relaxed);
 		last = i1;
 	}
-	if (first)
-		push_chain(mine, first - 1, zsa_htab_cell(ht, last - 1));
+	push_chain(mine, first - 1, zsa_htab_cell(ht, last - 1));
 	return got;
 }
 

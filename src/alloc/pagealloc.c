@@ -51,7 +51,6 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
-#include <sys/mman.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,23 +192,6 @@ uint64_t zsim_pa_mapped_bytes(struct zsim_page_allocator *pa)
 	return n;
 }
 
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
-#endif
-
-/* Map an arena and fault all of it in. */
-static unsigned char *map_populated(void)
-{
-	unsigned char *m = zsim_os_map_huge(ZSIM_OS_HUGE_SIZE);
-	if (m && madvise(m, ZSIM_OS_HUGE_SIZE, MADV_POPULATE_WRITE)) {
-		/* An older kernel: one write per 4 KiB (one fault per 2 MiB
-		 * where the arena is a huge page). */
-		for (size_t o = 0; o < ZSIM_OS_HUGE_SIZE; o += ZSIM_PAGE_SIZE)
-			((volatile unsigned char *)m)[o] = 0;
-	}
-	return m;
-}
-
 /* The thread that keeps one arena ready (see the head of this file). */
 static void *populater(void *arg)
 {
@@ -223,7 +205,7 @@ static void *populater(void *arg)
 		pa->want_ready = false;
 		pa->preparing = true;
 		pthread_mutex_unlock(&pa->lock);
-		unsigned char *m = map_populated();
+		unsigned char *m = zsim_os_map_populated(ZSIM_OS_HUGE_SIZE);
 		pthread_mutex_lock(&pa->lock);
 		pa->preparing = false;
 		pthread_cond_broadcast(&pa->ready_cond);
@@ -279,7 +261,7 @@ void zsim_pa_prefetch(struct zsim_page_allocator *pa)
 	pthread_mutex_unlock(&pa->lock);
 	if (!want)
 		return;
-	unsigned char *m = map_populated(); /* the caller's time, outside the lock */
+	unsigned char *m = zsim_os_map_populated(ZSIM_OS_HUGE_SIZE); /* the caller's time, outside the lock */
 	pthread_mutex_lock(&pa->lock);
 	if (m && wants_first(pa)) {
 		pa->ready = m;

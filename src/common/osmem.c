@@ -31,6 +31,19 @@ void *zsim_os_map_huge(size_t size)
 	return p;
 }
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
+#endif
+
+void *zsim_os_map_populated(size_t size)
+{
+	unsigned char *m = zsim_os_map_huge(size);
+	if (m && madvise(m, size, MADV_POPULATE_WRITE))
+		for (size_t o = 0; o < size; o += 4096)
+			((volatile unsigned char *)m)[o] = 0;
+	return m;
+}
+
 void zsim_os_unmap(void *p, size_t size)
 {
 	if (p)

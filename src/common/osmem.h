@@ -20,6 +20,14 @@
  */
 void *zsim_os_map_huge(size_t size);
 
+/*
+ * zsim_os_map_huge, then fault all of it in now (MADV_POPULATE_WRITE,
+ * Linux 5.14+; else a write per 4 KiB, one fault per 2 MiB where the
+ * region is a huge page), so that its first use costs no fault.
+ * Return: the region, or NULL.
+ */
+void *zsim_os_map_populated(size_t size);
+
 /* Give back a region from zsim_os_map_huge() (NULL is ignored). */
 void zsim_os_unmap(void *p, size_t size);
 

@@ -285,8 +285,8 @@ static inline void op_done(struct run *r, struct worker *w)
  * 0.6-1 us per page there and leaves the pages in the cache. A worker of a
  * fill on several threads jumps ahead by a swap cluster every 512 pages;
  * that still reads ahead. Out of order (a trace), a store takes the page
- * from the mapping, touched first outside the store's timing. Either way a corpus larger than RAM costs only what
- * the run reads.
+ * from the mapping, touched first outside the store's timing. Either way
+ * a corpus larger than RAM costs only what the run reads.
  */
 #define CORPUS_WIN 64u
 
@@ -880,7 +880,6 @@ int bench_replay(const struct bench_input *in, const struct bench_config *cfg,
 		}
 		w->folio = malloc((size_t)ZSIM_PAGE_SIZE << ZSIM_MAX_ORDER);
 		w->next_content = 0;
-		w->seq_run = 0;
 		if (r.corpus_fd >= 0 && !(w->win = malloc((size_t)ZSIM_PAGE_SIZE << ZSIM_MAX_ORDER))) {
 			status = BX_INTERNAL;
 			snprintf(res->errmsg, sizeof(res->errmsg), "out of memory");
